@@ -1,0 +1,70 @@
+using TrackerEvents.Tracking;
+using System.Text.Json;
+
+namespace TrackerEvents.Api;
+
+/// <summary>Writes the fields of a successful response after <c>"success": true</c>.</summary>
+internal delegate void ApiFields(Utf8JsonWriter writer);
+
+/// <summary>The JSON envelope every API answer uses.</summary>
+internal static class ApiResponse
+{
+    public static readonly ApiFields Empty = static _ => { };
+
+    public static async Task WriteSuccessAsync(HttpResponse response, ApiFields fields, CancellationToken cancellationToken)
+    {
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json; charset=utf-8";
+        await using (var writer = new Utf8JsonWriter(response.BodyWriter, JsonOutput.Options))
+        {
+            writer.WriteStartObject();
+            writer.WriteBoolean("success", true);
+            fields(writer);
+            writer.WriteEndObject();
+        }
+
+        await response.BodyWriter.FlushAsync(cancellationToken);
+    }
+
+    public static async Task WriteErrorAsync(HttpResponse response, ApiException exception, CancellationToken cancellationToken)
+    {
+        if (response.HasStarted)
+        {
+            return; // a failure halfway through a body cannot be turned into an error any more
+        }
+
+        response.StatusCode = exception.Error.HttpStatus;
+        response.ContentType = "application/json; charset=utf-8";
+        await using (var writer = new Utf8JsonWriter(response.BodyWriter, JsonOutput.Options))
+        {
+            WriteError(writer, exception);
+        }
+
+        await response.BodyWriter.FlushAsync(cancellationToken);
+    }
+
+    public static void WriteError(Utf8JsonWriter writer, ApiException exception)
+    {
+        writer.WriteStartObject();
+        writer.WriteBoolean("success", false);
+        writer.WriteStartObject("status");
+        writer.WriteNumber("code", exception.Error.Code);
+        writer.WriteString("description", exception.Error.Description);
+        writer.WriteEndObject();
+        if (exception.Errors is { Count: > 0 } errors)
+        {
+            writer.WriteStartArray("errors");
+            foreach (var error in errors)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("parameter", error.Parameter);
+                writer.WriteString("error", error.Error);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndObject();
+    }
+}

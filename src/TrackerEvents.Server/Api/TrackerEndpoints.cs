@@ -1,0 +1,161 @@
+using TrackerEvents.Store;
+using TrackerEvents.Tracking;
+
+namespace TrackerEvents.Api;
+
+/// <summary>
+/// <c>tracker/list</c>, <c>tracker/read</c>, <c>tracker/get_state</c> and <c>tracker/get_states</c>.
+/// Another user's tracker is indistinguishable from one that does not exist.
+/// </summary>
+internal static class TrackerEndpoints
+{
+    public const int MaxStates = 2000;
+
+    public static void MapTrackers(this IEndpointRouteBuilder routes, string basePath)
+    {
+        routes.MapApi(basePath + "/tracker/list", ListAsync);
+        routes.MapApi(basePath + "/tracker/read", ReadAsync);
+        routes.MapApi(basePath + "/tracker/get_state", GetStateAsync);
+        routes.MapApi(basePath + "/tracker/get_states", GetStatesAsync);
+    }
+
+    private static async Task<ApiFields> ListAsync(ApiContext call)
+    {
+        var labels = call.Parameters.StringArray("labels", required: false, maxCount: 1024, maxLength: 60);
+        call.Parameters.ThrowIfInvalid();
+        var trackers = await call.Service<TrackerStore>().ListTrackersAsync(call.Session.UserId, call.Aborted);
+        var listed = labels is null
+            ? trackers
+            : trackers.Where(t => labels.Any(l => t.Label.Contains(l, StringComparison.OrdinalIgnoreCase))).ToList();
+        return writer =>
+        {
+            writer.WriteStartArray("list");
+            foreach (var tracker in listed)
+            {
+                TrackerJson.Write(writer, tracker, withTagBindings: true);
+            }
+
+            writer.WriteEndArray();
+        };
+    }
+
+    private static async Task<ApiFields> ReadAsync(ApiContext call)
+    {
+        var tracker = await RequireTrackerAsync(call, ApiError.NotFound);
+        return writer =>
+        {
+            writer.WritePropertyName("value");
+            TrackerJson.Write(writer, tracker, withTagBindings: false);
+        };
+    }
+
+    private static async Task<ApiFields> GetStateAsync(ApiContext call)
+    {
+        var tracker = await RequireTrackerAsync(call, ApiError.NotFound);
+        if (tracker.Blocked)
+        {
+            throw new ApiException(ApiError.DeviceBlocked);
+        }
+
+        var states = await call.Service<TrackerStore>().GetStatesAsync([tracker.Id], call.Aborted);
+        var state = states.GetValueOrDefault(tracker.Id, TrackerState.Initial);
+        return writer =>
+        {
+            WriteUserTime(writer, call);
+            writer.WritePropertyName("state");
+            StateWriter.Write(writer, state, tracker.SourceId, StateFormat.Full, call.Dates);
+        };
+    }
+
+    private static async Task<ApiFields> GetStatesAsync(ApiContext call)
+    {
+        var p = call.Parameters;
+        var ids = p.LongArray("trackers", required: true, maxCount: MaxStates);
+        var listBlocked = p.Bool("list_blocked") ?? false;
+        var allowNotExist = p.Bool("allow_not_exist") ?? false;
+        p.ThrowIfInvalid();
+
+        var store = call.Service<TrackerStore>();
+        var trackers = await store.GetTrackersAsync(call.Session.UserId, ids!, call.Aborted);
+        var readable = new List<TrackerRow>();
+        var blocked = new List<long>();
+        var notExist = new List<long>();
+        foreach (var id in ids!.Distinct())
+        {
+            if (!trackers.TryGetValue(id, out var tracker))
+            {
+                notExist.Add(id);
+                if (!allowNotExist)
+                {
+                    throw new ApiException(ApiError.NonexistentEntities);
+                }
+            }
+            else if (tracker.Corrupted)
+            {
+                notExist.Add(id);
+                if (!allowNotExist)
+                {
+                    throw new ApiException(ApiError.NotFound);
+                }
+            }
+            else if (tracker.Blocked)
+            {
+                blocked.Add(id);
+                if (!listBlocked)
+                {
+                    throw new ApiException(ApiError.DeviceBlocked);
+                }
+            }
+            else
+            {
+                readable.Add(tracker);
+            }
+        }
+
+        var states = await store.GetStatesAsync(readable.Select(t => t.Id).ToList(), call.Aborted);
+        return writer =>
+        {
+            WriteUserTime(writer, call);
+            writer.WriteStartObject("states");
+            foreach (var tracker in readable)
+            {
+                writer.WritePropertyName(tracker.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                StateWriter.Write(writer, states.GetValueOrDefault(tracker.Id, TrackerState.Initial), tracker.SourceId, StateFormat.Full, call.Dates);
+            }
+
+            writer.WriteEndObject();
+            if (listBlocked)
+            {
+                WriteIds(writer, "blocked", blocked);
+            }
+
+            if (allowNotExist)
+            {
+                WriteIds(writer, "not_exist", notExist);
+            }
+        };
+    }
+
+    /// <summary>The caller's tracker named by <c>tracker_id</c>; <paramref name="notFound"/> if it is not theirs or was removed.</summary>
+    public static async Task<TrackerRow> RequireTrackerAsync(ApiContext call, ApiError notFound)
+    {
+        var id = call.Parameters.Long("tracker_id", required: true);
+        call.Parameters.ThrowIfInvalid();
+        var trackers = await call.Service<TrackerStore>().GetTrackersAsync(call.Session.UserId, [id!.Value], call.Aborted);
+        return trackers.TryGetValue(id.Value, out var tracker) && !tracker.Corrupted ? tracker : throw new ApiException(notFound);
+    }
+
+    public static void WriteUserTime(System.Text.Json.Utf8JsonWriter writer, ApiContext call) =>
+        call.Dates.Write(writer, "user_time", call.Service<TimeProvider>().GetUtcNow());
+
+    private static void WriteIds(System.Text.Json.Utf8JsonWriter writer, string name, List<long> ids)
+    {
+        writer.WriteStartArray(name);
+        foreach (var id in ids)
+        {
+            writer.WriteNumberValue(id);
+        }
+
+        writer.WriteEndArray();
+    }
+}

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using TrackerEvents.Store;
+
+namespace TrackerEvents.Api;
+
+/// <summary>The tracker object of <c>tracker/list</c> and <c>tracker/read</c> (reference §6.6).</summary>
+internal static class TrackerJson
+{
+    public static void Write(Utf8JsonWriter writer, TrackerRow tracker, bool withTagBindings)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("id", tracker.Id);
+        writer.WriteString("label", tracker.Label);
+        writer.WriteBoolean("clone", tracker.Clone);
+        writer.WriteNumber("group_id", tracker.GroupId);
+        if (tracker.AvatarFileName is { } avatar)
+        {
+            writer.WriteString("avatar_file_name", avatar);
+        }
+
+        writer.WriteStartObject("source");
+        writer.WriteNumber("id", tracker.SourceId);
+        writer.WriteString("device_id", tracker.DeviceId);
+        writer.WriteString("model", tracker.Model);
+        writer.WriteBoolean("blocked", tracker.Blocked);
+        writer.WriteNumber("tariff_id", tracker.TariffId);
+        if (tracker.StatusListingId is { } listing)
+        {
+            writer.WriteNumber("status_listing_id", listing);
+        }
+        else
+        {
+            writer.WriteNull("status_listing_id");
+        }
+
+        writer.WriteString("creation_date", tracker.CreationDate);
+        writer.WriteString("tariff_end_date", tracker.TariffEndDate);
+        writer.WriteString("phone", tracker.Phone);
+        writer.WriteEndObject();
+        if (withTagBindings)
+        {
+            writer.WriteStartArray("tag_bindings");
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndObject();
+    }
+}

@@ -1,0 +1,116 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using TrackerEvents.Hosting;
+using TrackerEvents.Store;
+using TrackerEvents.Tracking;
+
+namespace TrackerEvents.Demo;
+
+/// <summary>
+/// Drives the demo user's vehicles around Amsterdam through the same store path as the ingest API.
+/// Each tick moves a quarter of the vehicles, so every vehicle's state changes every 4 ticks (4 s by default).
+/// </summary>
+internal sealed partial class Simulator(TrackerStore store, IOptions<DemoOptions> options, TimeProvider time, ILogger<Simulator> logger)
+    : BackgroundService
+{
+    private sealed class Vehicle(long id, double lat, double lng, int heading)
+    {
+        public long Id { get; } = id;
+        public double Lat { get; set; } = lat;
+        public double Lng { get; set; } = lng;
+        public int Heading { get; set; } = heading;
+        public double Fuel { get; set; } = 80;
+        public double Odometer { get; set; }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var demo = options.Value;
+        if (!demo.Simulator || await store.FindUserAsync(demo.Login, stoppingToken) is not { } user)
+        {
+            return;
+        }
+
+        var trackers = await store.ListTrackersAsync(user.Id, stoppingToken);
+        var states = await store.GetStatesAsync(trackers.Select(t => t.Id).ToList(), stoppingToken);
+        var random = new Random();
+        var vehicles = trackers.Select(t => states.GetValueOrDefault(t.Id)?.Gps is { Location: { } at } gps
+                ? new Vehicle(t.Id, at.Lat, at.Lng, gps.Heading)
+                : new Vehicle(t.Id, DemoSeeder.CenterLat, DemoSeeder.CenterLng, random.Next(360)))
+            .ToList();
+        LogStarted(logger, vehicles.Count, demo.Login);
+
+        using var timer = new PeriodicTimer(demo.SimulatorInterval, time);
+        var tick = 0L;
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            tick++;
+            var moving = vehicles.Where((_, i) => i % 4 == tick % 4).ToList();
+            try
+            {
+                await store.IngestStatesAsync(moving.Select(v => new StateUpdate(v.Id, Move(v, random))).ToList(), stoppingToken);
+                await store.IngestReadingsAsync(moving.Select(v => new ReadingsUpdate(v.Id, Readings(v, random))).ToList(), stoppingToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                LogFailed(logger, e.Message); // the store may be briefly unavailable; the next tick tries again
+            }
+        }
+    }
+
+    private static System.Text.Json.JsonElement Move(Vehicle v, Random random)
+    {
+        var parked = random.NextDouble() < 0.1;
+        var speed = parked ? 0 : 20 + random.Next(60);
+        v.Heading = (v.Heading + random.Next(-30, 31) + 360) % 360;
+        var km = speed * 4 / 3600.0;
+        v.Lat += km / 111.0 * Math.Cos(v.Heading * Math.PI / 180);
+        v.Lng += km / (111.0 * Math.Cos(v.Lat * Math.PI / 180)) * Math.Sin(v.Heading * Math.PI / 180);
+        // Keep the fleet within ~10 km of the centre.
+        if (Math.Abs(v.Lat - DemoSeeder.CenterLat) > 0.09 || Math.Abs(v.Lng - DemoSeeder.CenterLng) > 0.14)
+        {
+            v.Heading = (v.Heading + 180) % 360;
+        }
+
+        v.Odometer += km;
+        v.Fuel = v.Fuel < 10 ? 80 : v.Fuel - km * 0.08;
+        return DemoSeeder.Json(w =>
+        {
+            w.WriteStartObject("gps");
+            w.WriteStartObject("location");
+            w.WriteNumber("lat", Math.Round(v.Lat, 6));
+            w.WriteNumber("lng", Math.Round(v.Lng, 6));
+            w.WriteEndObject();
+            w.WriteNumber("heading", v.Heading);
+            w.WriteNumber("speed", speed);
+            w.WriteEndObject();
+            w.WriteString("movement_status", parked ? "parked" : "moving");
+            w.WriteBoolean("ignition", !parked);
+            w.WriteString("connection_status", "active");
+            w.WriteStartObject("additional");
+            w.WriteString("moving", parked ? "0" : "1");
+            w.WriteEndObject();
+        });
+    }
+
+    private static IReadOnlyList<ReadingUpdate> Readings(Vehicle v, Random random) =>
+    [
+        ReadingValue(ReadingKind.Input, 1000 + v.Id * 10, Math.Round(v.Fuel, 1)),
+        ReadingValue(ReadingKind.Input, 1001 + v.Id * 10, Math.Round(20 + random.NextDouble() * 3, 1)),
+        DemoReadings.Item(ReadingKind.Counter, "odometer", w => w.WriteNumber("value", Math.Round(12000 + v.Id % 100 * 100 + v.Odometer, 2)),
+            "type", "odometer"),
+    ];
+
+    private static ReadingUpdate ReadingValue(ReadingKind kind, long sensorId, double value) =>
+        DemoReadings.Item(kind, sensorId.ToString(CultureInfo.InvariantCulture), w =>
+        {
+            w.WriteNumber("sensor_id", sensorId);
+            w.WriteNumber("value", value);
+        });
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "Simulator moving {Vehicles} vehicles of {Login}")]
+    private static partial void LogStarted(ILogger logger, int vehicles, string login);
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "Simulator tick failed: {Reason}")]
+    private static partial void LogFailed(ILogger logger, string reason);
+}

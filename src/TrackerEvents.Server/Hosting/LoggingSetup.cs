@@ -1,0 +1,29 @@
+using NLog;
+using NLog.Extensions.Logging;
+
+namespace TrackerEvents.Hosting;
+
+/// <summary>
+/// NLog behind Microsoft.Extensions.Logging, configured from <c>NLog.config</c> (copied from
+/// <c>config/</c>). Each host gets its own <see cref="LogFactory"/>, so several servers in one process
+/// (the tests) do not share logging state. <c>Logging:Directory</c> moves the log files.
+/// </summary>
+internal static class LoggingSetup
+{
+    public static void AddTrackerEventsLogging(this WebApplicationBuilder builder)
+    {
+        var configured = builder.Configuration["Logging:NLogConfig"];
+        var path = string.IsNullOrEmpty(configured) ? Path.Combine(AppContext.BaseDirectory, "NLog.config") : configured;
+        var factory = new LogFactory();
+        factory.Setup().LoadConfigurationFromFile(path, optional: false);
+        if (builder.Configuration["Logging:Directory"] is { Length: > 0 } directory && factory.Configuration is { } configuration)
+        {
+            configuration.Variables["logDirectory"] = directory;
+            factory.Configuration = configuration; // re-applies the targets with the new variable
+        }
+
+        builder.Services.AddSingleton(factory); // disposed (and flushed) with the host
+        builder.Logging.ClearProviders();
+        builder.Logging.AddNLog(_ => factory);
+    }
+}

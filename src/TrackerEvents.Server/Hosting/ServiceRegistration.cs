@@ -1,0 +1,98 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using TrackerEvents.Admin;
+using TrackerEvents.Api;
+using TrackerEvents.Auth;
+using TrackerEvents.Demo;
+using TrackerEvents.Store;
+
+namespace TrackerEvents.Hosting;
+
+/// <summary>Wires every feature into the host; <c>Program.cs</c> reads as a table of contents.</summary>
+internal static class ServiceRegistration
+{
+    public static IServiceCollection AddTrackerEvents(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<StoreOptions>().BindConfiguration("Store").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<UserSessionOptions>().BindConfiguration("Sessions").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AuthOptions>().BindConfiguration("Auth").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ApiOptions>().BindConfiguration("Api").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AdminOptions>().BindConfiguration("Admin").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DemoOptions>().BindConfiguration("Demo").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidation>();
+        services.AddSingleton<IValidateOptions<DemoOptions>, DemoOptionsValidation>();
+
+        services.AddSingleton<IStoreDialect>(sp => CreateDialect(sp.GetRequiredService<IOptions<StoreOptions>>().Value, configuration, environment));
+        services.AddSingleton<ChangeSignal>();
+        services.AddSingleton<TrackerStore>();
+        services.AddSingleton<Migrator>();
+        services.AddSingleton<StoreInitializer>();
+        services.AddSingleton<AdminKey>();
+        services.AddSingleton<DemoSeeder>();
+        services.AddSingleton(_ => new PasswordHasher<UserRow>());
+        services.AddSingleton<SessionService>();
+        services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<ApiRateLimiter>();
+
+        services.AddHostedService<StartupBanner>();
+        services.AddHostedService<SessionSweeper>();
+        services.AddHostedService<Simulator>();
+        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
+        return services;
+    }
+
+    public static WebApplication MapTrackerEvents(this WebApplication app)
+    {
+        var basePath = app.Services.GetRequiredService<IOptions<ApiOptions>>().Value.BasePath;
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapAuth(basePath);
+        app.MapTrackers(basePath);
+        app.MapReadings(basePath);
+        app.MapApiFallback(basePath);
+        app.MapAdmin();
+        app.MapIngest();
+        return app;
+    }
+
+    private static SqliteDialect CreateDialect(StoreOptions options, IConfiguration configuration, IHostEnvironment environment)
+    {
+        var connectionString = configuration.GetConnectionString("Tracker");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new OptionsValidationException("ConnectionStrings:Tracker", typeof(StoreOptions),
+                ["ConnectionStrings:Tracker is empty: set it to the database to use."]);
+        }
+
+        return options.Provider switch
+        {
+            "Sqlite" => new SqliteDialect(connectionString, environment.ContentRootPath),
+            _ => throw new OptionsValidationException("Store:Provider", typeof(StoreOptions), [$"Store:Provider '{options.Provider}' is not supported."]),
+        };
+    }
+
+    private sealed class AdminOptionsValidation(IOptions<StoreOptions> store) : IValidateOptions<AdminOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, AdminOptions options)
+        {
+            if (options.ApiKey is { Length: > 0 and < 16 })
+            {
+                return ValidateOptionsResult.Fail("Admin:ApiKey must be at least 16 characters long.");
+            }
+
+            return string.IsNullOrEmpty(options.ApiKey) && store.Value.Provider != "Sqlite"
+                ? ValidateOptionsResult.Fail("Admin:ApiKey is required unless the embedded SQLite store is used.")
+                : ValidateOptionsResult.Success;
+        }
+    }
+
+    private sealed class DemoOptionsValidation : IValidateOptions<DemoOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, DemoOptions options) =>
+            TimeZoneInfo.TryFindSystemTimeZoneById(options.TimeZone, out _)
+                ? ValidateOptionsResult.Success
+                : ValidateOptionsResult.Fail($"Demo:TimeZone '{options.TimeZone}' is not a known time zone.");
+    }
+}

@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+using TrackerEvents.Admin;
+
+namespace TrackerEvents.Hosting;
+
+/// <summary>Says where the server listens and, for the embedded demo, how to log in and the admin key.</summary>
+internal sealed partial class StartupBanner(
+    IServer server, IHostApplicationLifetime lifetime, IOptions<DemoOptions> demo, IOptions<ApiOptions> api, AdminKey adminKey,
+    ILogger<StartupBanner> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            foreach (var address in addresses)
+            {
+                LogListening(logger, address, api.Value.BasePath);
+            }
+
+            if (demo.Value.Enabled)
+            {
+                LogDemo(logger, demo.Value.Login, demo.Value.Password);
+            }
+
+            if (adminKey.Generated)
+            {
+                LogAdminKey(logger, adminKey.Value);
+            }
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(EventId = 1301, Level = LogLevel.Information, Message = "TrackerEvents listening on {Address} (API at {Address}{BasePath}, WebSocket at {Address}{BasePath}/event/subscription)")]
+    private static partial void LogListening(ILogger logger, string address, string basePath);
+
+    [LoggerMessage(EventId = 1302, Level = LogLevel.Information, Message = "Demo login: {Login} / {Password}")]
+    private static partial void LogDemo(ILogger logger, string login, string password);
+
+    [LoggerMessage(EventId = 1303, Level = LogLevel.Information, Message = "Admin API key (X-Api-Key): {AdminApiKey}")]
+    private static partial void LogAdminKey(ILogger logger, string adminApiKey);
+}

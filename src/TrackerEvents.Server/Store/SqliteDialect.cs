@@ -1,0 +1,70 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace TrackerEvents.Store;
+
+/// <summary>The embedded engine: one SQLite file, WAL journal, one writer at a time.</summary>
+internal sealed class SqliteDialect : IStoreDialect
+{
+    private readonly string _connectionString;
+
+    public SqliteDialect(string connectionString, string contentRoot)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString)
+        {
+            ForeignKeys = true,
+            Pooling = true,
+            DefaultTimeout = 30,
+        };
+        if (builder.DataSource != ":memory:" && !string.IsNullOrEmpty(builder.DataSource))
+        {
+            var path = Path.GetFullPath(builder.DataSource, contentRoot);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            builder.DataSource = path;
+        }
+
+        _connectionString = builder.ToString();
+        DatabasePath = builder.DataSource;
+    }
+
+    public string Name => "sqlite";
+
+    public string DatabasePath { get; }
+
+    public async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        using var pragma = connection.CreateCommand();
+        // WAL lets readers run while one writer commits; NORMAL sync is durable in WAL mode except for
+        // the last commits on power loss, which is the trade-off every embedded WAL user makes.
+        pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    public ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        // Microsoft.Data.Sqlite issues BEGIN IMMEDIATE for a non-deferred transaction: the write lock is
+        // taken up front, so reads inside the transaction see what the writes will be based on. (Its
+        // async methods run synchronously anyway; there is no async overload of this one.)
+        ValueTask.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
+
+    public string SelectStatesForUpdate =>
+        "SELECT tracker_id AS TrackerId, state AS State FROM tracker_states WHERE tracker_id IN @TrackerIds";
+
+    public string SelectReadingsForUpdate =>
+        "SELECT tracker_id AS TrackerId, kind AS Kind, item_key AS ItemKey, item AS Item FROM tracker_readings WHERE tracker_id IN @TrackerIds";
+
+    public Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
+        Task.CompletedTask; // the migration transaction is BEGIN IMMEDIATE: already exclusive for writers
+
+    public bool IsUnavailable(Exception exception) =>
+        exception is SqliteException { SqliteErrorCode: 14 /* SQLITE_CANTOPEN */ or 10 /* SQLITE_IOERR */ };
+
+    public ValueTask DisposeAsync()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,85 @@
+using Dapper;
+using TrackerEvents.Tracking;
+
+namespace TrackerEvents.Store;
+
+internal sealed partial class TrackerStore
+{
+    // One statement, so one snapshot: a change committed between two separate reads could otherwise
+    // be skipped by a watermark taken from the later read.
+    private const string ReadChanges = """
+        SELECT * FROM (
+            SELECT st.version AS Version, 1 AS Kind, st.tracker_id AS TrackerId, t.user_id AS UserId, t.source_id AS SourceId,
+                   src.blocked AS Blocked, CAST(NULL AS TEXT) AS ItemKind, CAST(NULL AS TEXT) AS ItemKey, st.state AS Payload,
+                   CAST(NULL AS BIGINT) AS OccurredAt
+              FROM tracker_states st JOIN trackers t ON t.id = st.tracker_id JOIN sources src ON src.id = t.source_id
+             WHERE st.version > @After AND NOT t.corrupted
+            UNION ALL
+            SELECT r.version, 2, r.tracker_id, t.user_id, t.source_id, src.blocked, r.kind, r.item_key, r.item, CAST(NULL AS BIGINT)
+              FROM tracker_readings r JOIN trackers t ON t.id = r.tracker_id JOIN sources src ON src.id = t.source_id
+             WHERE r.version > @After AND NOT t.corrupted
+            UNION ALL
+            SELECT e.version, 3, e.tracker_id, t.user_id, t.source_id, src.blocked, CAST(NULL AS TEXT), CAST(NULL AS TEXT), e.event, e.occurred_at
+              FROM lifecycle_events e JOIN trackers t ON t.id = e.tracker_id JOIN sources src ON src.id = t.source_id
+             WHERE e.version > @After
+            UNION ALL
+            SELECT s.version, 4, s.id, s.user_id, CAST(NULL AS BIGINT), FALSE, CAST(NULL AS TEXT), CAST(NULL AS TEXT), s.end_reason, s.ended_at
+              FROM sessions s
+             WHERE s.version > @After
+        ) changes
+        ORDER BY Version
+        LIMIT @Limit
+        """;
+
+    /// <summary>The highest version committed so far: where a reader that needs no history starts.</summary>
+    public async Task<long> GetCurrentVersionAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(Command("SELECT value FROM change_counter WHERE id = 1", null, cancellationToken));
+    }
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> changes with a version above <paramref name="after"/>, oldest
+    /// first. A state or readings item appears once, at its latest version.
+    /// </summary>
+    public async Task<ChangeBatch> ReadChangesAsync(long after, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<FeedRow>(Command(ReadChanges, new { After = after, Limit = limit }, cancellationToken))).AsList();
+        var changes = new List<Change>(rows.Count);
+        foreach (var row in rows)
+        {
+            Change? change = row.Kind switch
+            {
+                1 => new StateChange(row.Version, row.TrackerId, row.UserId, row.SourceId ?? 0, row.Blocked, ParseStoredState(row.Payload ?? "")),
+                2 => ReadingItem.ParseKind(row.ItemKind ?? "") is { } kind && ReadingItem.FromCanonical(kind, row.ItemKey ?? "", row.Payload ?? "") is { } item
+                    ? new ReadingChange(row.Version, row.TrackerId, row.UserId, row.Blocked, item)
+                    : null,
+                3 => new LifecycleChange(row.Version, row.TrackerId, row.UserId, row.SourceId ?? 0, row.Payload ?? "",
+                    DateTimeOffset.FromUnixTimeMilliseconds(row.OccurredAt ?? 0)),
+                _ => new SessionEndedChange(row.Version, row.TrackerId, row.UserId, row.Payload ?? ""),
+            };
+            if (change is not null)
+            {
+                changes.Add(change);
+            }
+        }
+
+        var watermark = rows.Count > 0 ? rows[^1].Version : after;
+        return new ChangeBatch(changes, watermark, rows.Count == limit);
+    }
+
+    private sealed class FeedRow
+    {
+        public long Version { get; set; }
+        public long Kind { get; set; }
+        public long TrackerId { get; set; }
+        public long UserId { get; set; }
+        public long? SourceId { get; set; }
+        public bool Blocked { get; set; }
+        public string? ItemKind { get; set; }
+        public string? ItemKey { get; set; }
+        public string? Payload { get; set; }
+        public long? OccurredAt { get; set; }
+    }
+}

@@ -1,0 +1,88 @@
+using Dapper;
+
+namespace TrackerEvents.Store;
+
+internal sealed partial class TrackerStore
+{
+    /// <summary>
+    /// Records a new session or API key under the SHA-256 of its hash. Fails with
+    /// <see cref="StoreConflict.TooManySessions"/> when the user already holds <paramref name="limit"/>
+    /// live ones of that kind.
+    /// </summary>
+    public async Task<long> CreateSessionAsync(long userId, string tokenHash, string kind, string? title, long? expiresAt, int limit,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await dialect.BeginWriteAsync(connection, cancellationToken);
+        var now = NowMs;
+        var live = await connection.ExecuteScalarAsync<long>(Command(
+            "SELECT COUNT(*) FROM sessions WHERE user_id = @UserId AND kind = @Kind AND ended_at IS NULL AND (expires_at IS NULL OR expires_at > @Now)",
+            new { UserId = userId, Kind = kind, Now = now }, cancellationToken, transaction));
+        if (live >= limit)
+        {
+            throw new StoreConflictException(StoreConflict.TooManySessions, "Too many live sessions");
+        }
+
+        var id = await connection.ExecuteScalarAsync<long>(Command("""
+            INSERT INTO sessions (user_id, token_hash, kind, title, created_at, last_used_at, expires_at)
+            VALUES (@UserId, @TokenHash, @Kind, @Title, @Now, @Now, @ExpiresAt) RETURNING id
+            """, new { UserId = userId, TokenHash = tokenHash, Kind = kind, Title = title, Now = now, ExpiresAt = expiresAt },
+            cancellationToken, transaction));
+        await transaction.CommitAsync(cancellationToken);
+        return id;
+    }
+
+    public async Task<SessionRow?> FindSessionAsync(string tokenHash, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<SessionRow>(Command("""
+            SELECT s.id AS Id, s.user_id AS UserId, s.kind AS Kind, s.last_used_at AS LastUsedAt, s.expires_at AS ExpiresAt,
+                   s.ended_at AS EndedAt, s.end_reason AS EndReason, u.login AS Login, u.time_zone AS TimeZone, u.blocked AS UserBlocked
+              FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = @TokenHash
+            """, new { TokenHash = tokenHash }, cancellationToken));
+    }
+
+    /// <summary>Slides a live session's expiry forward.</summary>
+    public async Task TouchSessionAsync(long sessionId, long expiresAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(Command(
+            "UPDATE sessions SET last_used_at = @Now, expires_at = @ExpiresAt WHERE id = @Id AND ended_at IS NULL",
+            new { Now = NowMs, ExpiresAt = expiresAt, Id = sessionId }, cancellationToken));
+    }
+
+    /// <summary>Ends one session; false if it had already ended.</summary>
+    public async Task<bool> EndSessionAsync(long sessionId, string reason, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var ended = await connection.ExecuteAsync(Command(
+            "UPDATE sessions SET ended_at = @Now, end_reason = @Reason WHERE id = @Id AND ended_at IS NULL",
+            new { Now = NowMs, Reason = reason, Id = sessionId }, cancellationToken));
+        signal.Notify();
+        return ended > 0;
+    }
+
+    /// <summary>
+    /// Marks sessions past their expiry as ended (which puts them in the change feed, so their
+    /// connections get <c>logout</c>) and deletes sessions that ended before <paramref name="forgetBefore"/>.
+    /// </summary>
+    public async Task<int> ExpireSessionsAndPruneAsync(long forgetBefore, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var now = NowMs;
+        var ended = await connection.ExecuteAsync(Command(
+            "UPDATE sessions SET ended_at = @Now, end_reason = 'expired' WHERE ended_at IS NULL AND expires_at IS NOT NULL AND expires_at <= @Now",
+            new { Now = now }, cancellationToken));
+        await connection.ExecuteAsync(Command("DELETE FROM sessions WHERE ended_at IS NOT NULL AND ended_at < @Before",
+            new { Before = forgetBefore }, cancellationToken));
+        await connection.ExecuteAsync(Command("DELETE FROM lifecycle_events WHERE occurred_at < @Before",
+            new { Before = forgetBefore }, cancellationToken));
+        if (ended > 0)
+        {
+            signal.Notify();
+        }
+
+        return ended;
+    }
+}

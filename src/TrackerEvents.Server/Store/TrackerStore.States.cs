@@ -1,0 +1,85 @@
+using System.Text.Json;
+using Dapper;
+using TrackerEvents.Tracking;
+
+namespace TrackerEvents.Store;
+
+/// <summary>One validated state update of an ingest batch.</summary>
+internal sealed record StateUpdate(long TrackerId, JsonElement Patch);
+
+internal sealed partial class TrackerStore
+{
+    /// <summary>The current states of the given trackers (no ownership check: callers pass ids they resolved).</summary>
+    public async Task<IReadOnlyDictionary<long, TrackerState>> GetStatesAsync(IReadOnlyCollection<long> trackerIds, CancellationToken cancellationToken)
+    {
+        var states = new Dictionary<long, TrackerState>();
+        if (trackerIds.Count == 0)
+        {
+            return states;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<StateRow>(Command(
+            "SELECT tracker_id AS TrackerId, state AS State FROM tracker_states WHERE tracker_id IN @TrackerIds",
+            new { TrackerIds = trackerIds.Distinct() }, cancellationToken));
+        foreach (var row in rows)
+        {
+            states[row.TrackerId] = ParseStoredState(row.State);
+        }
+
+        return states;
+    }
+
+    /// <summary>
+    /// Merges a batch of state updates into the trackers' current states, all or nothing. Updates
+    /// are applied in order (two updates of one tracker both count). Throws
+    /// <see cref="StoreConflictException"/> naming the first item whose tracker does not exist.
+    /// </summary>
+    public async Task<int> IngestStatesAsync(IReadOnlyList<StateUpdate> updates, CancellationToken cancellationToken)
+    {
+        var ids = updates.Select(u => u.TrackerId).Distinct().Order().ToArray();
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await dialect.BeginWriteAsync(connection, cancellationToken);
+        var live = (await connection.QueryAsync<long>(Command(
+            "SELECT id FROM trackers WHERE id IN @TrackerIds AND NOT corrupted", new { TrackerIds = ids }, cancellationToken, transaction))).ToHashSet();
+        for (var i = 0; i < updates.Count; i++)
+        {
+            if (!live.Contains(updates[i].TrackerId))
+            {
+                throw new StoreConflictException(StoreConflict.UnknownTracker, "Tracker not found", i);
+            }
+        }
+
+        var states = (await connection.QueryAsync<StateRow>(Command(dialect.SelectStatesForUpdate, new { TrackerIds = ids }, cancellationToken, transaction)))
+            .ToDictionary(r => r.TrackerId, r => ParseStoredState(r.State));
+        var now = time.GetUtcNow();
+        var errors = new FieldErrors();
+        foreach (var update in updates)
+        {
+            var current = states.GetValueOrDefault(update.TrackerId, TrackerState.Initial);
+            states[update.TrackerId] = StatePatch.Apply(current, update.Patch, now, errors, "", strict: false);
+        }
+
+        await connection.ExecuteAsync(Command("""
+            INSERT INTO tracker_states (tracker_id, state) VALUES (@TrackerId, @State)
+            ON CONFLICT (tracker_id) DO UPDATE SET state = excluded.state
+            """, states.Select(s => new { TrackerId = s.Key, State = StateWriter.ToCanonicalJson(s.Value) }), cancellationToken, transaction));
+        await transaction.CommitAsync(cancellationToken);
+        signal.Notify();
+        return updates.Count;
+    }
+
+    /// <summary>Reads the stored JSON; rows another program wrote badly read as far as they are valid.</summary>
+    private static TrackerState ParseStoredState(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return StatePatch.Apply(TrackerState.Initial, document.RootElement, now: null, new FieldErrors(), "", strict: false);
+        }
+        catch (JsonException)
+        {
+            return TrackerState.Initial;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using System.Globalization;
+using Dapper;
+using TrackerEvents.Tracking;
+
+namespace TrackerEvents.Store;
+
+internal sealed partial class TrackerStore
+{
+    private const string SelectTracker = """
+        SELECT t.id AS Id, t.user_id AS UserId, t.label AS Label, t.clone AS Clone, t.group_id AS GroupId,
+               t.avatar_file_name AS AvatarFileName, t.corrupted AS Corrupted, s.id AS SourceId, s.device_id AS DeviceId,
+               s.model AS Model, s.blocked AS Blocked, s.tariff_id AS TariffId, s.status_listing_id AS StatusListingId,
+               s.creation_date AS CreationDate, s.tariff_end_date AS TariffEndDate, s.phone AS Phone
+          FROM trackers t JOIN sources s ON s.id = t.source_id
+        """;
+
+    /// <summary>Creates a tracker with its own data source and an initial (empty) state.</summary>
+    public async Task<(long TrackerId, long SourceId)> CreateTrackerAsync(NewTracker tracker, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await dialect.BeginWriteAsync(connection, cancellationToken);
+        var taken = await connection.ExecuteScalarAsync<long>(Command(
+            "SELECT COUNT(*) FROM sources WHERE device_id = @DeviceId", new { tracker.DeviceId }, cancellationToken, transaction));
+        if (taken > 0)
+        {
+            throw new StoreConflictException(StoreConflict.DeviceIdInUse, "Device ID already in use");
+        }
+
+        var now = time.GetUtcNow();
+        var sourceId = await connection.ExecuteScalarAsync<long>(Command("""
+            INSERT INTO sources (device_id, model, phone, blocked, tariff_id, creation_date, tariff_end_date)
+            VALUES (@DeviceId, @Model, @Phone, FALSE, 1, @CreationDate, @TariffEndDate) RETURNING id
+            """, new
+        {
+            tracker.DeviceId,
+            tracker.Model,
+            tracker.Phone,
+            CreationDate = now.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            tracker.TariffEndDate,
+        }, cancellationToken, transaction));
+        var trackerId = await connection.ExecuteScalarAsync<long>(Command("""
+            INSERT INTO trackers (user_id, source_id, label, group_id, clone, corrupted, created_at)
+            VALUES (@UserId, @SourceId, @Label, @GroupId, FALSE, FALSE, @Now) RETURNING id
+            """, new { tracker.UserId, SourceId = sourceId, tracker.Label, tracker.GroupId, Now = now.ToUnixTimeMilliseconds() },
+            cancellationToken, transaction));
+        await connection.ExecuteAsync(Command("INSERT INTO tracker_states (tracker_id, state) VALUES (@TrackerId, @State)",
+            new { TrackerId = trackerId, State = StateWriter.ToCanonicalJson(TrackerState.Initial) }, cancellationToken, transaction));
+        await transaction.CommitAsync(cancellationToken);
+        signal.Notify();
+        return (trackerId, sourceId);
+    }
+
+    /// <summary>The user's trackers that exist (not corrupted), in id order.</summary>
+    public async Task<IReadOnlyList<TrackerRow>> ListTrackersAsync(long userId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<TrackerRow>(Command(
+            SelectTracker + " WHERE t.user_id = @UserId AND NOT t.corrupted ORDER BY t.id", new { UserId = userId }, cancellationToken));
+        return rows.AsList();
+    }
+
+    /// <summary>
+    /// The given trackers that belong to the user, corrupted ones included (callers decide what a
+    /// corrupted tracker means for them). Ids of other users' trackers are simply not returned.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<long, TrackerRow>> GetTrackersAsync(long userId, IReadOnlyCollection<long> trackerIds,
+        CancellationToken cancellationToken)
+    {
+        if (trackerIds.Count == 0)
+        {
+            return new Dictionary<long, TrackerRow>();
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<TrackerRow>(Command(
+            SelectTracker + " WHERE t.user_id = @UserId AND t.id IN @TrackerIds", new { UserId = userId, TrackerIds = trackerIds.Distinct() },
+            cancellationToken));
+        return rows.ToDictionary(r => r.Id);
+    }
+
+    /// <summary>Any tracker by id, whoever owns it (admin use).</summary>
+    public async Task<TrackerRow?> FindTrackerAsync(long trackerId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<TrackerRow>(Command(SelectTracker + " WHERE t.id = @Id", new { Id = trackerId },
+            cancellationToken));
+    }
+
+    /// <summary>Blocks or unblocks a tracker's source; the trigger records the lifecycle event. False if nothing changed.</summary>
+    public async Task<bool> SetTrackerBlockedAsync(long trackerId, bool blocked, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var changed = await connection.ExecuteAsync(Command(
+            "UPDATE sources SET blocked = @Blocked WHERE blocked <> @Blocked AND id = (SELECT source_id FROM trackers WHERE id = @Id)",
+            new { Blocked = blocked, Id = trackerId }, cancellationToken));
+        signal.Notify();
+        return changed > 0;
+    }
+
+    /// <summary>Marks a tracker corrupted (removed); the trigger records the lifecycle event. False if it already was.</summary>
+    public async Task<bool> SetTrackerCorruptedAsync(long trackerId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        var changed = await connection.ExecuteAsync(Command(
+            "UPDATE trackers SET corrupted = TRUE WHERE id = @Id AND NOT corrupted", new { Id = trackerId }, cancellationToken));
+        signal.Notify();
+        return changed > 0;
+    }
+}

@@ -1,0 +1,83 @@
+using Dapper;
+
+namespace TrackerEvents.Store;
+
+internal sealed partial class TrackerStore
+{
+    private const string SelectUser =
+        "SELECT id AS Id, login AS Login, password_hash AS PasswordHash, time_zone AS TimeZone, blocked AS Blocked FROM users";
+
+    public async Task<long> CreateUserAsync(string login, string? passwordHash, string timeZone, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await dialect.BeginWriteAsync(connection, cancellationToken);
+        var taken = await connection.ExecuteScalarAsync<long>(Command(
+            "SELECT COUNT(*) FROM users WHERE login = @Login", new { Login = login }, cancellationToken, transaction));
+        if (taken > 0)
+        {
+            throw new StoreConflictException(StoreConflict.LoginInUse, "Login already in use");
+        }
+
+        var id = await connection.ExecuteScalarAsync<long>(Command(
+            "INSERT INTO users (login, password_hash, time_zone, blocked, created_at) VALUES (@Login, @PasswordHash, @TimeZone, FALSE, @Now) RETURNING id",
+            new { Login = login, PasswordHash = passwordHash, TimeZone = timeZone, Now = NowMs }, cancellationToken, transaction));
+        await transaction.CommitAsync(cancellationToken);
+        return id;
+    }
+
+    public async Task<UserRow?> FindUserAsync(string login, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<UserRow>(Command(
+            SelectUser + " WHERE login = @Login", new { Login = login }, cancellationToken));
+    }
+
+    public async Task<UserRow?> FindUserAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        return await connection.QuerySingleOrDefaultAsync<UserRow>(Command(SelectUser + " WHERE id = @Id", new { Id = id }, cancellationToken));
+    }
+
+    /// <summary>
+    /// Blocks or unblocks a user. Blocking ends every session and API key of the user, so that their
+    /// connections get <c>logout</c>; unblocking does not bring them back.
+    /// </summary>
+    public async Task SetUserBlockedAsync(long userId, bool blocked, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await dialect.BeginWriteAsync(connection, cancellationToken);
+        await connection.ExecuteAsync(Command("UPDATE users SET blocked = @Blocked WHERE id = @Id",
+            new { Blocked = blocked, Id = userId }, cancellationToken, transaction));
+        if (blocked)
+        {
+            await connection.ExecuteAsync(Command(
+                "UPDATE sessions SET ended_at = @Now, end_reason = 'user_blocked' WHERE user_id = @Id AND ended_at IS NULL",
+                new { Now = NowMs, Id = userId }, cancellationToken, transaction));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        signal.Notify();
+    }
+
+    /// <summary>Sets a new password and ends the user's standard sessions (API keys survive, as in Navixy).</summary>
+    public async Task SetPasswordAsync(long userId, string passwordHash, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await dialect.BeginWriteAsync(connection, cancellationToken);
+        await connection.ExecuteAsync(Command("UPDATE users SET password_hash = @PasswordHash WHERE id = @Id",
+            new { PasswordHash = passwordHash, Id = userId }, cancellationToken, transaction));
+        await connection.ExecuteAsync(Command(
+            "UPDATE sessions SET ended_at = @Now, end_reason = 'password_changed' WHERE user_id = @Id AND kind = 'session' AND ended_at IS NULL",
+            new { Now = NowMs, Id = userId }, cancellationToken, transaction));
+        await transaction.CommitAsync(cancellationToken);
+        signal.Notify();
+    }
+
+    /// <summary>Re-hashes a password whose stored hash uses weaker parameters; sessions are untouched.</summary>
+    public async Task UpgradePasswordHashAsync(long userId, string passwordHash, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(Command("UPDATE users SET password_hash = @PasswordHash WHERE id = @Id",
+            new { PasswordHash = passwordHash, Id = userId }, cancellationToken));
+    }
+}

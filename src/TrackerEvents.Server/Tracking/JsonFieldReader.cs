@@ -1,0 +1,185 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.Json;
+
+namespace TrackerEvents.Tracking;
+
+/// <summary>Typed reads of JSON values that report what is wrong instead of throwing.</summary>
+internal sealed class JsonFieldReader(FieldErrors errors, bool strict)
+{
+    public static string Join(string path, string name) => path.Length == 0 ? name : path + "." + name;
+
+    public FieldErrors Errors => errors;
+
+    public void Unknown(string path)
+    {
+        if (strict)
+        {
+            errors.Add(path, "unknown field");
+        }
+    }
+
+    public bool Object(JsonElement value, string path)
+    {
+        if (value.ValueKind == JsonValueKind.Object)
+        {
+            return true;
+        }
+
+        errors.Add(path, "must be an object");
+        return false;
+    }
+
+    public string? Enum(JsonElement value, string path, ImmutableHashSet<string> allowed)
+    {
+        if (value.ValueKind == JsonValueKind.String && allowed.Contains(value.GetString()!))
+        {
+            return value.GetString();
+        }
+
+        errors.Add(path, "must be one of " + string.Join(", ", allowed.Order(StringComparer.Ordinal)));
+        return null;
+    }
+
+    public DateTimeOffset? Date(JsonElement value, string path, DateTimeOffset? fallback)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.String && DateStyle.TryParse(value.GetString(), out var parsed))
+        {
+            return parsed;
+        }
+
+        errors.Add(path, "must be an ISO 8601 date-time (e.g. 2025-10-08T18:31:28Z) or null");
+        return fallback;
+    }
+
+    public bool? NullableBool(JsonElement value, string path, bool? fallback)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.True: return true;
+            case JsonValueKind.False: return false;
+            case JsonValueKind.Null: return null;
+            default:
+                errors.Add(path, "must be a boolean or null");
+                return fallback;
+        }
+    }
+
+    public int? NullableInt(JsonElement value, string path, int min, int max, int? fallback)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        var number = Number(value, path, min, max);
+        return number is { } n ? (int)Math.Round(n, MidpointRounding.AwayFromZero) : fallback;
+    }
+
+    public double? Number(JsonElement value, string path, double min, double max)
+    {
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var n) && double.IsFinite(n))
+        {
+            if (n >= min && n <= max)
+            {
+                return n;
+            }
+
+            errors.Add(path, string.Create(CultureInfo.InvariantCulture, $"must be between {min} and {max}"));
+            return null;
+        }
+
+        errors.Add(path, "must be a number");
+        return null;
+    }
+
+    public string? NullableString(JsonElement value, string path, string? fallback)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.String: return value.GetString();
+            case JsonValueKind.Null: return null;
+            default:
+                errors.Add(path, "must be a string or null");
+                return fallback;
+        }
+    }
+
+    public string? ScalarText(JsonElement value, string path)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.String: return value.GetString();
+            case JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False: return value.GetRawText();
+            case JsonValueKind.Null: return null;
+            default:
+                errors.Add(path, "must be a string, number, boolean or null");
+                return null;
+        }
+    }
+
+    public GeoPoint? Location(JsonElement value, string path, GeoPoint? fallback)
+    {
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (!Object(value, path))
+        {
+            return fallback;
+        }
+
+        double? lat = null, lng = null;
+        foreach (var property in value.EnumerateObject())
+        {
+            var at = Join(path, property.Name);
+            switch (property.Name)
+            {
+                case "lat": lat = Number(property.Value, at, -90, 90); break;
+                case "lng": lng = Number(property.Value, at, -180, 180); break;
+                default: Unknown(at); break;
+            }
+        }
+
+        if (lat is { } la && lng is { } ln)
+        {
+            return new GeoPoint(la, ln);
+        }
+
+        if (!value.TryGetProperty("lat", out _) || !value.TryGetProperty("lng", out _))
+        {
+            errors.Add(path, "must have both lat and lng");
+        }
+
+        return fallback;
+    }
+
+    public ImmutableArray<bool> Bools(JsonElement value, string path, ImmutableArray<bool> fallback)
+    {
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            errors.Add(path, "must be an array of booleans");
+            return fallback;
+        }
+
+        var builder = ImmutableArray.CreateBuilder<bool>(value.GetArrayLength());
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+            {
+                errors.Add(path, "must be an array of booleans");
+                return fallback;
+            }
+
+            builder.Add(item.GetBoolean());
+        }
+
+        return builder.MoveToImmutable();
+    }
+}

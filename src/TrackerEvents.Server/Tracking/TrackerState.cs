@@ -1,0 +1,64 @@
+using System.Collections.Immutable;
+
+namespace TrackerEvents.Tracking;
+
+/// <summary>
+/// The current state of a tracker's data source, as the Navixy API describes it (reference §5.1).
+/// Immutable: one instance is shared by every reader and every connection that delivers it.
+/// </summary>
+internal sealed record TrackerState
+{
+    public static readonly TrackerState Initial = new();
+
+    public GpsState Gps { get; init; } = GpsState.Empty;
+    public string ConnectionStatus { get; init; } = "just_registered";
+    public string MovementStatus { get; init; } = "parked";
+    public DateTimeOffset? MovementStatusUpdate { get; init; }
+    public bool? Ignition { get; init; }
+    public DateTimeOffset? IgnitionUpdate { get; init; }
+    public GsmState? Gsm { get; init; }
+    public DateTimeOffset? LastUpdate { get; init; }
+    public int? BatteryLevel { get; init; }
+    public DateTimeOffset? BatteryUpdate { get; init; }
+    public ImmutableArray<bool> Inputs { get; init; } = [];
+    public DateTimeOffset? InputsUpdate { get; init; }
+    public ImmutableArray<bool> Outputs { get; init; } = [];
+    public DateTimeOffset? OutputsUpdate { get; init; }
+    public ImmutableSortedDictionary<string, AdditionalValue> Additional { get; init; } =
+        ImmutableSortedDictionary.Create<string, AdditionalValue>(StringComparer.Ordinal);
+    public DateTimeOffset? ActualTrackUpdate { get; init; }
+
+    public static readonly ImmutableHashSet<string> ConnectionStatuses =
+        ["signal_lost", "just_registered", "just_replaced", "offline", "idle", "active"];
+
+    public static readonly ImmutableHashSet<string> MovementStatuses = ["moving", "stopped", "parked"];
+}
+
+internal sealed record GpsState(
+    DateTimeOffset? Updated,
+    int? SignalLevel,
+    GeoPoint? Location,
+    int Heading,
+    int Speed,
+    int Alt,
+    int? Precision,
+    bool? GsmLbs)
+{
+    public static readonly GpsState Empty = new(null, null, null, 0, 0, 0, null, null);
+}
+
+internal readonly record struct GeoPoint(double Lat, double Lng);
+
+internal sealed record GsmState(DateTimeOffset? Updated, int? SignalLevel, string? NetworkName, bool? Roaming)
+{
+    public static readonly GsmState Empty = new(null, null, null, null);
+}
+
+internal sealed record AdditionalValue(string? Value, DateTimeOffset? Updated);
+
+/// <summary>Which field set a state is rendered with (reference §5.1 full, §5.2 compact).</summary>
+internal enum StateFormat
+{
+    Full,
+    Compact,
+}
