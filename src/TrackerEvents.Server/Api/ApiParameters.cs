@@ -178,7 +178,7 @@ internal sealed class ApiParameters
         var values = new List<long>(array.GetArrayLength());
         foreach (var item in array.EnumerateArray())
         {
-            if (!item.TryGetInt64(out var value) || value < 1)
+            if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt64(out var value) || value < 1)
             {
                 _errors.Add(name, "must be an array of positive integers");
                 return null;

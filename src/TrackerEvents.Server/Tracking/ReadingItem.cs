@@ -38,7 +38,7 @@ internal sealed record ReadingItem(ReadingKind Kind, string Key, JsonElement Fie
             var builder = ImmutableArray.CreateBuilder<long>();
             foreach (var id in ids.EnumerateArray())
             {
-                if (id.TryGetInt64(out var value))
+                if (id.ValueKind == JsonValueKind.Number && id.TryGetInt64(out var value))
                 {
                     builder.Add(value);
                 }

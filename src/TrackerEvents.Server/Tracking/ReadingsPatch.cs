@@ -116,7 +116,7 @@ internal static class ReadingsPatch
                     reader.NullableString(v, at, null);
                     break;
                 case (ReadingKind.Input, "composite_sensor_ids"):
-                    if (v.ValueKind != JsonValueKind.Array || v.EnumerateArray().Any(x => !x.TryGetInt64(out _)))
+                    if (v.ValueKind != JsonValueKind.Array || v.EnumerateArray().Any(x => x.ValueKind != JsonValueKind.Number || !x.TryGetInt64(out _)))
                     {
                         reader.Errors.Add(at, "must be an array of integers");
                     }

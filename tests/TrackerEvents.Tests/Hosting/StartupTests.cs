@@ -1,0 +1,111 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using TrackerEvents.Hosting;
+using TrackerEvents.Tests.Infrastructure;
+
+namespace TrackerEvents.Tests.Hosting;
+
+public sealed class StartupTests
+{
+    [Theory]
+    [InlineData("Sessions:Lifetime=-00:00:01", "Lifetime")]
+    [InlineData("Store:Provider=Oracle", "Store:Provider")]
+    [InlineData("Api:RateLimit=0", "RateLimit")]
+    [InlineData("Admin:ApiKey=short", "Admin:ApiKey")]
+    [InlineData("Demo:TimeZone=Nowhere/Land", "Demo:TimeZone")]
+    [InlineData("Api:BasePath=v2 with spaces", "Api:BasePath")]
+    public async Task ABadSetting_StopsStartUp_WithAMessageNamingIt(string setting, string named)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "trackerevents-tests", Guid.NewGuid().ToString("N"));
+
+        var start = async () =>
+        {
+            await using var app = RunningServer.Build(directory, null, setting);
+            await TrackerEventsApp.StartAsync(app, CancellationToken.None);
+        };
+
+        (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Message.Should().Contain(named);
+    }
+
+    [Fact]
+    public async Task EmptyStore_IsSeededWithTheDemo_WhoseTrackersAllMoveWithinFiveSeconds()
+    {
+        await using var server = await RunningServer.StartAsync("Demo:Enabled=true", "Demo:Simulator=true");
+        var hash = await server.LoginAsync("demo", "demo");
+        var trackers = (await server.CallAsync("tracker/list", new { hash })).ShouldSucceed()["list"]
+            .EnumerateArray().Select(t => t.GetProperty("id").GetInt64()).ToHashSet();
+        trackers.Should().HaveCount(20);
+        var after = await server.CurrentVersionAsync();
+
+        var moved = new HashSet<long>();
+        await Eventually.Until(async () =>
+        {
+            foreach (var change in await server.ChangesAfterAsync(after))
+            {
+                if (change.GetProperty("type").GetString() == "state")
+                {
+                    moved.Add(change.GetProperty("tracker_id").GetInt64());
+                }
+            }
+
+            return moved.SetEquals(trackers);
+        }, TimeSpan.FromSeconds(5.5), "every demo tracker's state to change");
+
+        var state = (await server.CallAsync("tracker/get_state", new { hash, tracker_id = trackers.First(), iso_datetime = true })).ShouldSucceed()["state"];
+        state.GetProperty("gps").GetProperty("location").GetProperty("lat").GetDouble().Should().BeInRange(52.2, 52.5, "the demo drives around Amsterdam");
+        state.GetProperty("last_update").GetString().Should().MatchRegex(@"\+0[12]:00$", "the demo user lives in Europe/Amsterdam");
+    }
+
+    [Fact]
+    public async Task WithoutAConfiguredKey_TheEmbeddedStoreGeneratesOne_AndKeepsItAcrossRestarts()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "trackerevents-tests", Guid.NewGuid().ToString("N"));
+        string first;
+        await using (var app = RunningServer.Build(directory, null, "Admin:ApiKey="))
+        {
+            await TrackerEventsApp.StartAsync(app, CancellationToken.None);
+            first = app.Services.GetService(typeof(TrackerEvents.Admin.AdminKey)) is TrackerEvents.Admin.AdminKey key ? key.Value : "";
+            await app.StopAsync();
+        }
+
+        await using (var again = RunningServer.Build(directory, null, "Admin:ApiKey="))
+        {
+            await TrackerEventsApp.StartAsync(again, CancellationToken.None);
+            var key = (TrackerEvents.Admin.AdminKey)again.Services.GetService(typeof(TrackerEvents.Admin.AdminKey))!;
+            key.Value.Should().MatchRegex("^[0-9a-f]{32}$").And.Be(first);
+            key.Generated.Should().BeTrue();
+            await again.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task HealthEndpoints_AnswerLiveAndReady()
+    {
+        await using var server = await RunningServer.StartAsync();
+
+        (await server.Http.GetAsync("/health/live")).StatusCode.Should().Be(HttpStatusCode.OK);
+        var ready = await server.Http.GetAsync("/health/ready");
+        ready.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await ready.Content.ReadAsStringAsync()).Should().Be("Healthy");
+    }
+
+    [Fact]
+    public async Task Migrations_AreAppliedOnce_AndRecorded()
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "trackerevents-tests", Guid.NewGuid().ToString("N"));
+        for (var run = 0; run < 2; run++)
+        {
+            await using var app = RunningServer.Build(directory, null);
+            await TrackerEventsApp.StartAsync(app, CancellationToken.None);
+            await app.StopAsync();
+        }
+
+        await using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(directory, "trackerevents.db")}");
+        var rows = (await Dapper.SqlMapper.QueryAsync<(long Id, string Name)>(db, "SELECT id, name FROM schema_migrations ORDER BY id")).ToList();
+        rows.Should().NotBeEmpty();
+        rows[0].Should().Be((1L, "initial"));
+        rows.Select(r => r.Id).Should().OnlyHaveUniqueItems();
+        JsonSerializer.Serialize(rows.Count).Should().Be(TrackerEvents.Store.Migrator.LoadScripts("sqlite").Count.ToString());
+    }
+}
