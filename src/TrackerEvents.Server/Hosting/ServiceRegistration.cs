@@ -4,8 +4,11 @@ using Microsoft.Extensions.Options;
 using TrackerEvents.Admin;
 using TrackerEvents.Api;
 using TrackerEvents.Auth;
+using TrackerEvents.Connections;
 using TrackerEvents.Demo;
+using TrackerEvents.Dispatch;
 using TrackerEvents.Store;
+using TrackerEvents.Subscriptions;
 
 namespace TrackerEvents.Hosting;
 
@@ -21,6 +24,7 @@ internal static class ServiceRegistration
         services.AddOptions<ApiOptions>().BindConfiguration("Api").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AdminOptions>().BindConfiguration("Admin").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DemoOptions>().BindConfiguration("Demo").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AtmosphereOptions>().BindConfiguration("Atmosphere").ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidation>();
         services.AddSingleton<IValidateOptions<DemoOptions>, DemoOptionsValidation>();
 
@@ -36,6 +40,14 @@ internal static class ServiceRegistration
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<ApiRateLimiter>();
 
+        services.AddSingleton<SubscriptionIndex>();
+        services.AddSingleton<ClientRegistry>();
+        services.AddSingleton<ActionHandler>();
+        services.AddSingleton<TimerWheel>();
+        services.AddHostedService(sp => sp.GetRequiredService<TimerWheel>());
+        services.AddSingleton<ChangeDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<ChangeDispatcher>());
+
         services.AddHostedService<StartupBanner>();
         services.AddHostedService<SessionSweeper>();
         services.AddHostedService<Simulator>();
@@ -46,6 +58,21 @@ internal static class ServiceRegistration
     public static WebApplication MapTrackerEvents(this WebApplication app)
     {
         var basePath = app.Services.GetRequiredService<IOptions<ApiOptions>>().Value.BasePath;
+        var atmosphere = app.Services.GetRequiredService<IOptions<AtmosphereOptions>>().Value;
+        var webSockets = new WebSocketOptions
+        {
+            // Keep-alive pings: a peer that answers no ping for the rest of the dead-peer window is aborted.
+            KeepAliveInterval = atmosphere.ClientHeartbeat,
+            KeepAliveTimeout = atmosphere.ClientHeartbeat * (atmosphere.DeadPeerIntervals - 1),
+        };
+        foreach (var origin in atmosphere.AllowedOrigins)
+        {
+            webSockets.AllowedOrigins.Add(origin);
+        }
+
+        app.UseWebSockets(webSockets);
+        app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<ClientRegistry>().CloseAll("server shutting down"));
+        app.MapAtmosphere(basePath);
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         app.MapAuth(basePath);

@@ -9,7 +9,13 @@ internal static class TrackerEventsApp
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddTrackerEventsLogging();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            kestrel.AddServerHeader = false;
+            // Past the file-descriptor limit a .NET server was seen to die; refuse upgrades well before it.
+            var max = context.Configuration.GetValue("Atmosphere:MaxConnections", new Connections.AtmosphereOptions().MaxConnections);
+            kestrel.Limits.MaxConcurrentUpgradedConnections = max + 100;
+        });
         builder.Services.AddTrackerEvents(builder.Configuration, builder.Environment);
         configureServices?.Invoke(builder.Services);
         var app = builder.Build();
@@ -21,6 +27,7 @@ internal static class TrackerEventsApp
     public static async Task StartAsync(WebApplication app, CancellationToken cancellationToken)
     {
         await app.Services.GetRequiredService<StoreInitializer>().InitializeAsync(cancellationToken);
+        await app.Services.GetRequiredService<Dispatch.ChangeDispatcher>().InitializeAsync(cancellationToken);
         await app.StartAsync(cancellationToken);
     }
 }

@@ -31,6 +31,37 @@ internal sealed partial class TrackerStore
     }
 
     /// <summary>
+    /// The current states of the given (existing) trackers with their versions, owner and blocked flag:
+    /// what a subscribe's snapshot sends, in the same shape as the change feed.
+    /// </summary>
+    public async Task<IReadOnlyList<StateChange>> GetSnapshotAsync(IReadOnlyCollection<long> trackerIds, CancellationToken cancellationToken)
+    {
+        if (trackerIds.Count == 0)
+        {
+            return [];
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        var rows = await connection.QueryAsync<SnapshotRow>(Command("""
+            SELECT st.tracker_id AS TrackerId, t.user_id AS UserId, t.source_id AS SourceId, src.blocked AS Blocked,
+                   st.state AS State, st.version AS Version
+              FROM tracker_states st JOIN trackers t ON t.id = st.tracker_id JOIN sources src ON src.id = t.source_id
+             WHERE st.tracker_id IN @TrackerIds AND NOT t.corrupted
+            """, new { TrackerIds = trackerIds.Distinct() }, cancellationToken));
+        return rows.Select(r => new StateChange(r.Version, r.TrackerId, r.UserId, r.SourceId, r.Blocked, ParseStoredState(r.State))).ToList();
+    }
+
+    private sealed class SnapshotRow
+    {
+        public long TrackerId { get; set; }
+        public long UserId { get; set; }
+        public long SourceId { get; set; }
+        public bool Blocked { get; set; }
+        public string State { get; set; } = "";
+        public long Version { get; set; }
+    }
+
+    /// <summary>
     /// Merges a batch of state updates into the trackers' current states, all or nothing. Updates
     /// are applied in order (two updates of one tracker both count). Throws
     /// <see cref="StoreConflictException"/> naming the first item whose tracker does not exist.

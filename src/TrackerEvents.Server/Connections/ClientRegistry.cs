@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using TrackerEvents.Subscriptions;
+
+namespace TrackerEvents.Connections;
+
+/// <summary>
+/// All clients of this process by tracking id, and the shared pieces they use (the timer wheel, the
+/// subscription index, the limits). Counts live connections against <see cref="AtmosphereOptions.MaxConnections"/>.
+/// </summary>
+internal sealed partial class ClientRegistry(
+    TimerWheel wheel, TimeProvider time, IOptions<AtmosphereOptions> options, SubscriptionIndex index, ILogger<ClientRegistry> logger)
+{
+    private readonly ConcurrentDictionary<string, AtmosphereClient> _clients = new(StringComparer.Ordinal);
+    private long _numbers;
+    private int _connections;
+
+    public TimerWheel Wheel => wheel;
+
+    public TimeProvider Time => time;
+
+    public AtmosphereOptions Options => options.Value;
+
+    public SubscriptionIndex Index => index;
+
+    /// <summary>Live transports (WebSockets and held HTTP requests).</summary>
+    public int Connections => Volatile.Read(ref _connections);
+
+    /// <summary>Clients known to this process, retained ones included.</summary>
+    public int Clients => _clients.Count;
+
+    /// <summary>Takes a connection slot; false when the process is at its limit.</summary>
+    public bool TryOpenConnection()
+    {
+        if (Interlocked.Increment(ref _connections) <= Options.MaxConnections)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _connections);
+        return false;
+    }
+
+    public void CloseConnection() => Interlocked.Decrement(ref _connections);
+
+    /// <summary>
+    /// The client for a connection: the retained one for a known tracking id, otherwise a new one
+    /// (adopting the given id, as Atmosphere does after a server restart, or a fresh UUID).
+    /// </summary>
+    public (AtmosphereClient Client, bool Resumed) Connect(string? trackingId)
+    {
+        if (trackingId is not null && _clients.TryGetValue(trackingId, out var existing) && !existing.IsReleased)
+        {
+            return (existing, true);
+        }
+
+        var id = trackingId ?? Guid.NewGuid().ToString();
+        var client = new AtmosphereClient(id, Interlocked.Increment(ref _numbers), this);
+        _clients[id] = client;
+        return (client, false);
+    }
+
+    /// <summary>The close request: releases the client with that tracking id, if this process has it.</summary>
+    public bool Close(string? trackingId)
+    {
+        if (trackingId is null || !_clients.TryGetValue(trackingId, out var client))
+        {
+            return false;
+        }
+
+        Release(client, "close request");
+        return true;
+    }
+
+    /// <summary>Drops a client for good: its subscriptions, retention and connection.</summary>
+    public void Release(AtmosphereClient client, string reason)
+    {
+        _clients.TryRemove(new KeyValuePair<string, AtmosphereClient>(client.TrackingId, client));
+        if (client.ReleaseCore() is { } transport)
+        {
+            transport.Abort(reason);
+        }
+
+        LogReleased(logger, client.Number, client.TrackingId, reason);
+    }
+
+    /// <summary>Releases a client from a context that holds its lock.</summary>
+    public void ReleaseLater(AtmosphereClient client, string reason) =>
+        ThreadPool.QueueUserWorkItem(static state => state.Registry.Release(state.Client, state.Reason), (Registry: this, Client: client, Reason: reason),
+            preferLocal: false);
+
+    /// <summary>Closes every connection (graceful shutdown); clients reconnect elsewhere.</summary>
+    public void CloseAll(string reason)
+    {
+        foreach (var client in _clients.Values)
+        {
+            client.CloseTransport(reason);
+        }
+    }
+
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Client {ClientNumber} ({TrackingId}) released: {Reason}")]
+    private static partial void LogReleased(ILogger logger, long clientNumber, string trackingId, string reason);
+}

@@ -1,0 +1,53 @@
+using System.Text;
+using TrackerEvents.Protocol;
+
+namespace TrackerEvents.Connections;
+
+/// <summary>
+/// One serialised message, shared by every connection that sends it. The length-prefixed form is
+/// built once, on first use, for all connections that track message size.
+/// </summary>
+internal sealed class Payload
+{
+    private byte[]? _tracked;
+
+    public Payload(byte[] utf8, PayloadKind kind = PayloadKind.Message)
+    {
+        Utf8 = utf8;
+        Kind = kind;
+        Utf16Length = Encoding.UTF8.GetCharCount(utf8);
+    }
+
+    public byte[] Utf8 { get; }
+
+    public int Utf16Length { get; }
+
+    public PayloadKind Kind { get; }
+
+    /// <summary>The bytes to write on a connection with or without message length tracking.</summary>
+    public ReadOnlyMemory<byte> For(bool trackMessageSize)
+    {
+        if (!trackMessageSize || Kind == PayloadKind.Padding)
+        {
+            return Utf8; // the reopen padding is never prefixed: atmosphere.js would deliver it as a message
+        }
+
+        return _tracked ??= AtmosphereFraming.Frame(Utf8, Utf16Length, trackMessageSize: true);
+    }
+
+    public override string ToString() => Encoding.UTF8.GetString(Utf8);
+}
+
+internal enum PayloadKind
+{
+    Message,
+
+    /// <summary>A batch frame of one stream: at most one waits in an outbox at a time.</summary>
+    Batch,
+
+    /// <summary>The server heartbeat <c>X</c>.</summary>
+    Heartbeat,
+
+    /// <summary>Whitespace that makes atmosphere.js fire <c>onReopen</c>.</summary>
+    Padding,
+}

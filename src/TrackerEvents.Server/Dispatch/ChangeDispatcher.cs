@@ -1,0 +1,141 @@
+using Microsoft.Extensions.Options;
+using TrackerEvents.Connections;
+using TrackerEvents.Hosting;
+using TrackerEvents.Store;
+using TrackerEvents.Subscriptions;
+
+namespace TrackerEvents.Dispatch;
+
+/// <summary>
+/// Reads the change feed after its watermark whenever the store signals a change, and at least every
+/// <see cref="StoreOptions.SafetyPollInterval"/>, and routes each change to the clients watching it.
+/// Because it reads by version rather than trusting the signal, a missed wake-up or a failed read
+/// only delays delivery: nothing committed is skipped.
+/// </summary>
+internal sealed partial class ChangeDispatcher(
+    TrackerStore store, ChangeSignal signal, SubscriptionIndex index, IOptions<StoreOptions> options, TimeProvider time,
+    ILogger<ChangeDispatcher> logger) : BackgroundService
+{
+    private const int BatchSize = 2000;
+    private readonly Payload _logout = EventFrames.Logout();
+    private long _watermark = -1;
+    private int _failures;
+
+    /// <summary>The highest version dispatched so far.</summary>
+    public long Watermark => Interlocked.Read(ref _watermark);
+
+    /// <summary>Starts from the store's current version, so that nothing committed after start-up is missed.</summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken) =>
+        Interlocked.Exchange(ref _watermark, await store.GetCurrentVersionAsync(cancellationToken));
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var wake = signal.Next;
+            try
+            {
+                if (Watermark < 0)
+                {
+                    await InitializeAsync(stoppingToken);
+                }
+
+                var batch = await store.ReadChangesAsync(Watermark, BatchSize, stoppingToken);
+                await DispatchAsync(batch.Changes, stoppingToken);
+                Interlocked.Exchange(ref _watermark, batch.Watermark);
+                if (_failures > 0)
+                {
+                    LogRecovered(logger, _failures, Watermark);
+                    _failures = 0;
+                }
+
+                if (batch.More)
+                {
+                    continue;
+                }
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                if (_failures++ == 0)
+                {
+                    LogReadFailed(logger, e.Message);
+                }
+            }
+
+            await Task.WhenAny(wake, Task.Delay(options.Value.SafetyPollInterval, time, stoppingToken));
+        }
+    }
+
+    private async Task DispatchAsync(IReadOnlyList<Change> changes, CancellationToken cancellationToken)
+    {
+        var touched = new HashSet<AtmosphereClient>();
+        var needState = new HashSet<long>();
+        var now = time.GetUtcNow();
+        foreach (var change in changes)
+        {
+            switch (change)
+            {
+                case StateChange state:
+                    Deliver(StateRendering.Of(state, now), state.Blocked, touched);
+                    break;
+                case ReadingChange reading:
+                    foreach (var client in index.WatchingTracker(reading.TrackerId))
+                    {
+                        client.DeliverReading(reading, now);
+                    }
+
+                    break;
+                case LifecycleChange lifecycle:
+                    var rendering = new LifecycleRendering(lifecycle);
+                    foreach (var client in index.WatchingTracker(lifecycle.TrackerId))
+                    {
+                        if (client.DeliverLifecycle(rendering))
+                        {
+                            needState.Add(lifecycle.TrackerId);
+                        }
+
+                        touched.Add(client);
+                    }
+
+                    break;
+                case SessionEndedChange ended:
+                    foreach (var client in index.UsingSession(ended.SessionId))
+                    {
+                        client.EndSession(ended.SessionId, _logout);
+                        touched.Add(client);
+                    }
+
+                    break;
+            }
+        }
+
+        if (needState.Count > 0)
+        {
+            // After unblock the current state goes out, changed or not.
+            foreach (var state in await store.GetSnapshotAsync(needState, cancellationToken))
+            {
+                Deliver(StateRendering.Of(state, now), state.Blocked, touched);
+            }
+        }
+
+        foreach (var client in touched)
+        {
+            client.NotifyTransport();
+        }
+    }
+
+    private void Deliver(StateRendering state, bool blocked, HashSet<AtmosphereClient> touched)
+    {
+        foreach (var client in index.WatchingTracker(state.TrackerId))
+        {
+            client.DeliverState(state, blocked);
+            touched.Add(client);
+        }
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Reading the change feed failed, retrying: {Reason}")]
+    private static partial void LogReadFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Change feed readable again after {Failures} failed reads; dispatched up to version {Watermark}")]
+    private static partial void LogRecovered(ILogger logger, int failures, long watermark);
+}

@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text;
+
+namespace TrackerEvents.Protocol;
+
+/// <summary>What an inbound text message turned out to be.</summary>
+internal enum InboundKind
+{
+    /// <summary>The heartbeat padding (<c>X</c>): proof of life, nothing to do.</summary>
+    Heartbeat,
+
+    /// <summary>A plain <c>ping</c> or a whitespace-only message: tolerated and ignored.</summary>
+    Ignored,
+
+    /// <summary>An application message (the <c>@@path@@</c> prefix, if any, removed).</summary>
+    Message,
+}
+
+/// <summary>
+/// The Atmosphere wire format, as the atmosphere.js client parses it: the handshake, message length
+/// tracking (<c>&lt;UTF-16 length&gt;|&lt;payload&gt;</c>), heartbeats and the reopen padding. Pure functions.
+/// </summary>
+internal static class AtmosphereFraming
+{
+    public const string Padding = "X";
+    public const char Delimiter = '|';
+    public const string PathDelimiter = "@@";
+
+    /// <summary>
+    /// One whitespace-only frame: sent on a reconnect so that atmosphere.js fires <c>onReopen</c>.
+    /// The client trims messages and drops empty ones, so it never reaches the application.
+    /// </summary>
+    public static readonly byte[] ReopenPadding = "  \n"u8.ToArray();
+
+    /// <summary><c>&lt;uuid&gt;|&lt;client heartbeat ms&gt;|X|</c>, length-prefixed when the connection tracks message size.</summary>
+    public static byte[] Handshake(string trackingId, int clientHeartbeatMs, bool trackMessageSize)
+    {
+        var handshake = string.Create(CultureInfo.InvariantCulture, $"{trackingId}{Delimiter}{clientHeartbeatMs}{Delimiter}{Padding}{Delimiter}");
+        return Encoding.UTF8.GetBytes(trackMessageSize ? Prefix(handshake.Length) + handshake : handshake);
+    }
+
+    /// <summary>The server heartbeat: <c>X</c>, or <c>1|X</c> with message length tracking.</summary>
+    public static byte[] Heartbeat(bool trackMessageSize) => trackMessageSize ? "1|X"u8.ToArray() : "X"u8.ToArray();
+
+    /// <summary>The length prefix of a message of <paramref name="utf16Length"/> UTF-16 code units (what JavaScript's <c>length</c> counts).</summary>
+    public static string Prefix(int utf16Length) => utf16Length.ToString(CultureInfo.InvariantCulture) + Delimiter;
+
+    /// <summary><paramref name="utf8"/> framed for the wire: prefixed with its UTF-16 length when asked.</summary>
+    public static byte[] Frame(ReadOnlySpan<byte> utf8, int utf16Length, bool trackMessageSize)
+    {
+        if (!trackMessageSize)
+        {
+            return utf8.ToArray();
+        }
+
+        var prefix = Encoding.ASCII.GetBytes(Prefix(utf16Length));
+        var framed = new byte[prefix.Length + utf8.Length];
+        prefix.CopyTo(framed, 0);
+        utf8.CopyTo(framed.AsSpan(prefix.Length));
+        return framed;
+    }
+
+    /// <summary>Classifies an inbound text message and strips an <c>@@path@@</c> prefix.</summary>
+    public static InboundKind Classify(string text, out string message)
+    {
+        message = text;
+        if (text.StartsWith(PathDelimiter, StringComparison.Ordinal))
+        {
+            var end = text.IndexOf(PathDelimiter, PathDelimiter.Length, StringComparison.Ordinal);
+            if (end >= 0)
+            {
+                message = text[(end + PathDelimiter.Length)..];
+            }
+        }
+
+        var trimmed = message.AsSpan().Trim();
+        if (trimmed.SequenceEqual(Padding))
+        {
+            return InboundKind.Heartbeat;
+        }
+
+        return trimmed.IsEmpty || trimmed.SequenceEqual("ping") ? InboundKind.Ignored : InboundKind.Message;
+    }
+}

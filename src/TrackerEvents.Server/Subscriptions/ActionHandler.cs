@@ -1,0 +1,197 @@
+using System.Data.Common;
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using TrackerEvents.Api;
+using TrackerEvents.Auth;
+using TrackerEvents.Connections;
+using TrackerEvents.Dispatch;
+using TrackerEvents.Store;
+using TrackerEvents.Tracking;
+
+namespace TrackerEvents.Subscriptions;
+
+/// <summary>
+/// Carries out client actions: checks the hash of every action, resolves the trackers (another user's
+/// tracker is <c>unknown</c>), registers the watches, answers, then sends the snapshot. A bad action
+/// gets an <c>error</c> message; the connection and its other subscriptions carry on.
+/// </summary>
+internal sealed partial class ActionHandler(
+    SessionService sessions, TrackerStore store, IStoreDialect dialect, IOptions<AtmosphereOptions> options, TimeProvider time,
+    ILogger<ActionHandler> logger)
+{
+    public async Task HandleAsync(AtmosphereClient client, string text, CancellationToken cancellationToken)
+    {
+        var action = "null";
+        try
+        {
+            var parsed = ClientActionParser.Parse(text, options.Value.MaxTrackersPerConnection);
+            action = parsed.ActionName;
+            if (!client.TryTakeActionToken())
+            {
+                throw new ActionException(action, ApiError.TooManyRequests,
+                    reason: string.Create(CultureInfo.InvariantCulture, $"more than {options.Value.MaxActionsPerSecond} actions per second"));
+            }
+
+            var session = await sessions.RequireAsync(parsed.Hash, cancellationToken);
+            if (!client.UseSession(session.SessionId, session.UserId))
+            {
+                throw new ActionException(action, ApiError.TooManyRequests,
+                    reason: string.Create(CultureInfo.InvariantCulture, $"this user already has {options.Value.MaxConnectionsPerUser} connections"));
+            }
+
+            if (parsed.Subscribe)
+            {
+                await SubscribeAsync(client, parsed, session, cancellationToken);
+            }
+            else
+            {
+                await UnsubscribeAsync(client, parsed, session, cancellationToken);
+            }
+        }
+        catch (ActionException e)
+        {
+            client.Send(EventFrames.Error(e.Action, e.Error, w => WriteDetails(w, e.Errors, e.Reason)));
+        }
+        catch (ApiException e)
+        {
+            client.Send(EventFrames.Error(action, e.Error));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e) when (dialect.IsUnavailable(e))
+        {
+            client.Send(EventFrames.Error(action, ApiError.DatabaseUnavailable));
+        }
+        catch (DbException e)
+        {
+            LogFailed(logger, client.TrackingId, e);
+            client.Send(EventFrames.Error(action, ApiError.DatabaseError));
+        }
+        catch (Exception e)
+        {
+            LogFailed(logger, client.TrackingId, e);
+            client.Send(EventFrames.Error(action, ApiError.Unexpected));
+        }
+    }
+
+    private async Task SubscribeAsync(AtmosphereClient client, ClientAction action, AuthenticatedSession session, CancellationToken cancellationToken)
+    {
+        var plans = new List<(RequestSpec Request, List<ResolvedTracker> Trackers)>();
+        foreach (var request in action.Requests)
+        {
+            var trackers = await ResolveAsync(session.UserId, request, cancellationToken);
+            var known = trackers.Where(t => t.Status != TrackerStatus.Unknown).Select(t => t.Id).ToList();
+            if (client.RoomFor(request.Kind, known) < known.Count)
+            {
+                throw new ActionException(action.ActionName, ApiError.InvalidParameters, reason: string.Create(CultureInfo.InvariantCulture,
+                    $"more trackers than allowed on one connection ({options.Value.MaxTrackersPerConnection})"));
+            }
+
+            plans.Add((request, trackers));
+        }
+
+        var dates = DateStyle.For(session.TimeZone, action.IsoDatetime);
+        foreach (var (request, trackers) in plans)
+        {
+            client.Watch(request.Kind, trackers, session.SessionId, request.Format, dates, request.RateLimit, request.Filter);
+        }
+
+        client.Send(EventFrames.Response(action.ActionName, Statuses(plans), action.Legacy, legacyUnsubscribe: false));
+
+        // Snapshots are read after the watches are in place: a change committed after this read reaches
+        // the client through the dispatcher, one committed before it is in the snapshot.
+        var now = time.GetUtcNow();
+        var stateIds = Normal(plans, SubscriptionKind.State, SubscriptionKind.StateBatch);
+        if (stateIds.Count > 0 || plans.Any(p => p.Request.Kind == SubscriptionKind.StateBatch))
+        {
+            var states = (await store.GetSnapshotAsync(stateIds, cancellationToken)).Select(s => StateRendering.Of(s, now)).ToList();
+            if (plans.Any(p => p.Request.Kind == SubscriptionKind.State))
+            {
+                var watched = Normal(plans, SubscriptionKind.State).ToHashSet();
+                client.SendStateSnapshot(states.Where(s => watched.Contains(s.TrackerId)));
+            }
+
+            if (plans.Any(p => p.Request.Kind == SubscriptionKind.StateBatch))
+            {
+                var watched = Normal(plans, SubscriptionKind.StateBatch).ToHashSet();
+                client.SendStateBatchSnapshot(states.Where(s => watched.Contains(s.TrackerId)), now);
+            }
+        }
+
+        if (plans.Any(p => p.Request.Kind == SubscriptionKind.ReadingsBatch))
+        {
+            client.SendReadingsSnapshot(await store.GetReadingsAsync(Normal(plans, SubscriptionKind.ReadingsBatch), cancellationToken), now);
+        }
+
+        client.NotifyTransport();
+    }
+
+    private async Task UnsubscribeAsync(AtmosphereClient client, ClientAction action, AuthenticatedSession session, CancellationToken cancellationToken)
+    {
+        var plans = new List<(RequestSpec Request, List<ResolvedTracker> Trackers)>();
+        foreach (var request in action.Requests)
+        {
+            var trackers = await ResolveAsync(session.UserId, request, cancellationToken);
+            client.Unwatch(request.Kind, trackers.Where(t => t.Status != TrackerStatus.Unknown).Select(t => t.Id));
+            plans.Add((request, trackers));
+        }
+
+        client.Send(EventFrames.Response(action.ActionName, Statuses(plans), action.Legacy, legacyUnsubscribe: action.Legacy));
+    }
+
+    /// <summary>The request's trackers with their status for this user: a tracker that is not theirs, or was removed, is unknown.</summary>
+    private async Task<List<ResolvedTracker>> ResolveAsync(long userId, RequestSpec request, CancellationToken cancellationToken)
+    {
+        if (request.All)
+        {
+            return (await store.ListTrackersAsync(userId, cancellationToken))
+                .Select(t => new ResolvedTracker(t.Id, t.SourceId, t.Blocked ? TrackerStatus.Blocked : TrackerStatus.Normal)).ToList();
+        }
+
+        var found = await store.GetTrackersAsync(userId, request.TrackerIds, cancellationToken);
+        return request.TrackerIds.Select(id => found.TryGetValue(id, out var t) && !t.Corrupted
+            ? new ResolvedTracker(id, t.SourceId, t.Blocked ? TrackerStatus.Blocked : TrackerStatus.Normal)
+            : new ResolvedTracker(id, 0, TrackerStatus.Unknown)).ToList();
+    }
+
+    private static List<(string Type, IReadOnlyList<(long Id, string Status)> Statuses)> Statuses(
+        List<(RequestSpec Request, List<ResolvedTracker> Trackers)> plans) =>
+        plans.GroupBy(p => p.Request.Type).Select(g => (g.Key, (IReadOnlyList<(long, string)>)g.SelectMany(p => p.Trackers)
+            .DistinctBy(t => t.Id).Select(t => (t.Id, t.Status switch
+            {
+                TrackerStatus.Normal => "normal",
+                TrackerStatus.Blocked => "blocked",
+                _ => "unknown",
+            })).ToList())).ToList();
+
+    private static List<long> Normal(List<(RequestSpec Request, List<ResolvedTracker> Trackers)> plans, params SubscriptionKind[] kinds) =>
+        plans.Where(p => kinds.Contains(p.Request.Kind)).SelectMany(p => p.Trackers).Where(t => t.Status == TrackerStatus.Normal)
+            .Select(t => t.Id).Distinct().ToList();
+
+    private static void WriteDetails(System.Text.Json.Utf8JsonWriter writer, IReadOnlyList<FieldError>? errors, string? reason)
+    {
+        if (reason is not null)
+        {
+            writer.WriteString("reason", reason);
+        }
+
+        if (errors is { Count: > 0 })
+        {
+            writer.WriteStartArray("errors");
+            foreach (var error in errors)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("parameter", error.Parameter);
+                writer.WriteString("error", error.Error);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+    }
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Error, Message = "Action of client {TrackingId} failed")]
+    private static partial void LogFailed(ILogger logger, string trackingId, Exception exception);
+}
