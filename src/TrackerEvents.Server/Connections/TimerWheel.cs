@@ -45,14 +45,17 @@ internal sealed partial class TimerWheel(TimeProvider time, ILogger<TimerWheel> 
             var now = CurrentTick();
             lock (_lock)
             {
-                for (var tick = _processed + 1; tick <= now; tick++)
+                // Visit each slot passed since the last turn (all of them at most, after a long pause or a
+                // clock jump) and take every entry that is due by now.
+                var passed = Math.Min(now - _processed, Slots);
+                for (var step = 1; step <= passed; step++)
                 {
                     // Take what is due, keep entries for later turns (compacting in place: O(slot size)).
-                    var slot = _slots[tick % Slots];
+                    var slot = _slots[(_processed + step) % Slots];
                     var kept = 0;
                     foreach (var entry in slot)
                     {
-                        if (entry.Due <= tick)
+                        if (entry.Due <= now)
                         {
                             due.Add((entry.Target, entry.Token));
                         }
