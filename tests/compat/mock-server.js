@@ -225,6 +225,31 @@ function createMockServer(options = {}) {
     options: opts,
     send,
     connections: conns,
+    /** Writes exactly `wire` (no length prefix) to the uuid's websocket or stream. */
+    sendRaw(uuid, wire) {
+      const c = conns.get(uuid);
+      record({ kind: 'send', uuid, transport: c.transport, wire, raw: true });
+      if (c.ws) c.ws.send(wire);
+      else c.stream.write(wire);
+    },
+    /** Resolves with the first recorded entry matching pred (already recorded or future). */
+    waitFor(pred, timeoutMs = 10000) {
+      return new Promise((resolve, reject) => {
+        const hit = log.find(pred);
+        if (hit) return resolve(hit);
+        const on = (e) => {
+          if (!pred(e)) return;
+          clearTimeout(timer);
+          events.off('record', on);
+          resolve(e);
+        };
+        const timer = setTimeout(() => {
+          events.off('record', on);
+          reject(new Error(`mock: timed out after ${timeoutMs} ms waiting for ${pred}`));
+        }, timeoutMs);
+        events.on('record', on);
+      });
+    },
     /** Drops the uuid's socket or HTTP response without a close handshake. */
     terminate(uuid) {
       const c = conns.get(uuid);
