@@ -171,7 +171,7 @@ describe('atmosphere.js in headless Chromium', { concurrency: 2, skip: !HAVE_CHR
     });
   }
 
-  test('3.1.3 streaming and reconnect-free echo', async (t) => {
+  test('3.1.3 streaming: open and echo', async (t) => {
     const { d } = await start(t, '3.1.3', ['--transport', 'streaming'], {}, 'chromium');
     assert.equal((await d.waitFor('open', 20000)).transport, 'streaming');
     await echo(d, UNICODE);
