@@ -20,7 +20,9 @@ internal sealed partial class DemoSeeder(
     public async Task<bool> SeedAsync(CancellationToken cancellationToken)
     {
         var demo = options.Value;
-        if (!demo.Enabled || await store.FindUserAsync(demo.Login, cancellationToken) is not null)
+        // The demo belongs to the embedded store: on a shared PostgreSQL database every node would race to
+        // seed it, and a real user who happens to be called "demo" would get vehicles.
+        if (!demo.Enabled || store.Dialect is not SqliteDialect || await store.FindUserAsync(demo.Login, cancellationToken) is not null)
         {
             return false;
         }

@@ -26,7 +26,8 @@ internal sealed partial class Simulator(TrackerStore store, IOptions<DemoOptions
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var demo = options.Value;
-        if (!demo.Simulator || await store.FindUserAsync(demo.Login, stoppingToken) is not { } user)
+        // Embedded store only, like the seed: on a shared database every node would move the same vehicles.
+        if (!demo.Simulator || store.Dialect is not SqliteDialect || await store.FindUserAsync(demo.Login, stoppingToken) is not { } user)
         {
             return;
         }

@@ -51,6 +51,12 @@ internal static class ServiceRegistration
         services.AddHostedService<StartupBanner>();
         services.AddHostedService<SessionSweeper>();
         services.AddHostedService<Simulator>();
+        if (IsPostgres(configuration))
+        {
+            services.AddSingleton(sp => (PostgresDialect)sp.GetRequiredService<IStoreDialect>());
+            services.AddHostedService<PostgresChangeListener>();
+        }
+
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
         return services;
     }
@@ -84,7 +90,12 @@ internal static class ServiceRegistration
         return app;
     }
 
-    private static SqliteDialect CreateDialect(StoreOptions options, IConfiguration configuration, IHostEnvironment environment)
+    // Read before the options are validated (services are being registered); an invalid provider fails
+    // validation at start anyway.
+    private static bool IsPostgres(IConfiguration configuration) =>
+        string.Equals(configuration["Store:Provider"], "Postgres", StringComparison.Ordinal);
+
+    private static IStoreDialect CreateDialect(StoreOptions options, IConfiguration configuration, IHostEnvironment environment)
     {
         var connectionString = configuration.GetConnectionString("Tracker");
         if (string.IsNullOrWhiteSpace(connectionString))
@@ -96,6 +107,7 @@ internal static class ServiceRegistration
         return options.Provider switch
         {
             "Sqlite" => new SqliteDialect(connectionString, environment.ContentRootPath),
+            "Postgres" => new PostgresDialect(connectionString),
             _ => throw new OptionsValidationException("Store:Provider", typeof(StoreOptions), [$"Store:Provider '{options.Provider}' is not supported."]),
         };
     }

@@ -2,13 +2,14 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using TrackerEvents.Admin;
+using TrackerEvents.Store;
 
 namespace TrackerEvents.Hosting;
 
 /// <summary>Says where the server listens and, for the embedded demo, how to log in and the admin key.</summary>
 internal sealed partial class StartupBanner(
     IServer server, IHostApplicationLifetime lifetime, IOptions<DemoOptions> demo, IOptions<ApiOptions> api, AdminKey adminKey,
-    ILogger<StartupBanner> logger) : IHostedService
+    IStoreDialect dialect, ILogger<StartupBanner> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -20,7 +21,7 @@ internal sealed partial class StartupBanner(
                 LogListening(logger, address, api.Value.BasePath);
             }
 
-            if (demo.Value.Enabled)
+            if (demo.Value.Enabled && dialect is SqliteDialect) // the demo is seeded into the embedded store only
             {
                 LogDemo(logger, demo.Value.Login, demo.Value.Password);
             }

@@ -21,14 +21,40 @@ internal interface IStoreDialect : IAsyncDisposable
     /// </summary>
     ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
 
+    // Statements that take a list of ids (@TrackerIds, an array) differ: Dapper expands "IN @TrackerIds"
+    // into one parameter per id on SQLite, but passes the array as one parameter to Npgsql, where the
+    // statement must say "= ANY(@TrackerIds)".
+
+    /// <summary>The highest committed version: where a feed reader that needs no history starts.</summary>
+    string SelectCurrentVersion { get; }
+
+    /// <summary>The stored state rows of the given trackers (<c>@TrackerIds</c>).</summary>
+    string SelectStates { get; }
+
+    /// <summary>The stored readings rows of the given trackers, ordered by tracker, kind and key.</summary>
+    string SelectReadings { get; }
+
+    /// <summary>
+    /// Inside a write transaction: the ids among <c>@TrackerIds</c> of trackers that exist and are not
+    /// corrupted, kept from concurrent ingest writers until commit (so that rows not created yet, which
+    /// cannot be locked, are covered too).
+    /// </summary>
+    string SelectLiveTrackersForWrite { get; }
+
+    /// <summary>The trackers among <c>@TrackerIds</c> that belong to <c>@UserId</c>, as <see cref="TrackerRow"/>.</summary>
+    string SelectUserTrackers { get; }
+
     /// <summary>Reads the stored state rows of the given trackers so that they can be merged and written back.</summary>
     string SelectStatesForUpdate { get; }
 
     /// <summary>Reads the stored readings rows of the given trackers so that they can be merged and written back.</summary>
     string SelectReadingsForUpdate { get; }
 
-    /// <summary>Serialises concurrent migrators (several nodes starting at once).</summary>
-    Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken);
+    /// <summary>
+    /// Serialises concurrent migrators (several nodes starting at once) for the whole migration run,
+    /// the creation of the migrations table included. Dispose the result to release it.
+    /// </summary>
+    ValueTask<IAsyncDisposable> LockForMigrationAsync(DbConnection connection, CancellationToken cancellationToken);
 
     /// <summary>True when the exception means the database cannot be reached at all (as opposed to a failed statement).</summary>
     bool IsUnavailable(Exception exception);

@@ -27,13 +27,15 @@ internal sealed partial class Migrator(IStoreDialect dialect, ILogger<Migrator> 
         }
 
         await using var connection = await dialect.OpenAsync(cancellationToken);
+        // Held across the whole run: two nodes starting at once would otherwise race even on CREATE TABLE
+        // IF NOT EXISTS, which PostgreSQL does not make safe against a concurrent creator.
+        await using var migrationLock = await dialect.LockForMigrationAsync(connection, cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(CreateTable, cancellationToken: cancellationToken));
 
         var applied = 0;
         foreach (var script in scripts)
         {
             await using var transaction = await dialect.BeginWriteAsync(connection, cancellationToken);
-            await dialect.LockForMigrationAsync(connection, transaction, cancellationToken);
             var done = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 "SELECT COUNT(*) FROM schema_migrations WHERE id = @Id", new { script.Id }, transaction, cancellationToken: cancellationToken));
             if (done > 0)

@@ -49,14 +49,30 @@ internal sealed class SqliteDialect : IStoreDialect
         // async methods run synchronously anyway; there is no async overload of this one.)
         ValueTask.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
 
-    public string SelectStatesForUpdate =>
+    public string SelectCurrentVersion => "SELECT value FROM change_counter WHERE id = 1";
+
+    public string SelectStates =>
         "SELECT tracker_id AS TrackerId, state AS State FROM tracker_states WHERE tracker_id IN @TrackerIds";
+
+    public string SelectReadings => """
+        SELECT tracker_id AS TrackerId, kind AS Kind, item_key AS ItemKey, item AS Item
+          FROM tracker_readings WHERE tracker_id IN @TrackerIds ORDER BY tracker_id, kind, item_key
+        """;
+
+    // The write transaction is BEGIN IMMEDIATE: no other writer runs until it commits, nothing to lock.
+    public string SelectLiveTrackersForWrite => "SELECT id FROM trackers WHERE id IN @TrackerIds AND NOT corrupted";
+
+    public string SelectUserTrackers => TrackerStore.SelectTracker + " WHERE t.user_id = @UserId AND t.id IN @TrackerIds";
+
+    public string SelectStatesForUpdate => SelectStates;
 
     public string SelectReadingsForUpdate =>
         "SELECT tracker_id AS TrackerId, kind AS Kind, item_key AS ItemKey, item AS Item FROM tracker_readings WHERE tracker_id IN @TrackerIds";
 
-    public Task LockForMigrationAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
-        Task.CompletedTask; // the migration transaction is BEGIN IMMEDIATE: already exclusive for writers
+    // CREATE TABLE IF NOT EXISTS is atomic here, and each migration runs in a BEGIN IMMEDIATE
+    // transaction, which already excludes every other writer (another process on the same file included).
+    public ValueTask<IAsyncDisposable> LockForMigrationAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IAsyncDisposable>(NoLock.Instance);
 
     public bool IsUnavailable(Exception exception) =>
         exception is SqliteException { SqliteErrorCode: 14 /* SQLITE_CANTOPEN */ or 10 /* SQLITE_IOERR */ };
@@ -66,5 +82,12 @@ internal sealed class SqliteDialect : IStoreDialect
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
         return ValueTask.CompletedTask;
+    }
+
+    private sealed class NoLock : IAsyncDisposable
+    {
+        public static readonly NoLock Instance = new();
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }

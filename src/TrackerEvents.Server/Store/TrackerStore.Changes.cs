@@ -35,7 +35,7 @@ internal sealed partial class TrackerStore
     public async Task<long> GetCurrentVersionAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(Command("SELECT value FROM change_counter WHERE id = 1", null, cancellationToken));
+        return await connection.ExecuteScalarAsync<long>(Command(dialect.SelectCurrentVersion, null, cancellationToken));
     }
 
     /// <summary>

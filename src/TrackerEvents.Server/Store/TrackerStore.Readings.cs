@@ -18,10 +18,8 @@ internal sealed partial class TrackerStore
         }
 
         await using var connection = await OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<ReadingRow>(Command("""
-            SELECT tracker_id AS TrackerId, kind AS Kind, item_key AS ItemKey, item AS Item
-              FROM tracker_readings WHERE tracker_id IN @TrackerIds ORDER BY tracker_id, kind, item_key
-            """, new { TrackerIds = result.Keys }, cancellationToken));
+        var rows = await connection.QueryAsync<ReadingRow>(Command(
+            dialect.SelectReadings, new { TrackerIds = result.Keys.ToArray() }, cancellationToken));
         foreach (var row in rows)
         {
             if (ToItem(row) is { } item)
@@ -40,7 +38,7 @@ internal sealed partial class TrackerStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await dialect.BeginWriteAsync(connection, cancellationToken);
         var live = (await connection.QueryAsync<long>(Command(
-            "SELECT id FROM trackers WHERE id IN @TrackerIds AND NOT corrupted", new { TrackerIds = ids }, cancellationToken, transaction))).ToHashSet();
+            dialect.SelectLiveTrackersForWrite, new { TrackerIds = ids }, cancellationToken, transaction))).ToHashSet();
         for (var i = 0; i < updates.Count; i++)
         {
             if (!live.Contains(updates[i].TrackerId))

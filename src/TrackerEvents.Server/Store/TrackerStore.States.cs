@@ -20,8 +20,7 @@ internal sealed partial class TrackerStore
 
         await using var connection = await OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<StateRow>(Command(
-            "SELECT tracker_id AS TrackerId, state AS State FROM tracker_states WHERE tracker_id IN @TrackerIds",
-            new { TrackerIds = trackerIds.Distinct() }, cancellationToken));
+            dialect.SelectStates, new { TrackerIds = trackerIds.Distinct().ToArray() }, cancellationToken));
         foreach (var row in rows)
         {
             states[row.TrackerId] = ParseStoredState(row.State);
@@ -72,7 +71,7 @@ internal sealed partial class TrackerStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await dialect.BeginWriteAsync(connection, cancellationToken);
         var live = (await connection.QueryAsync<long>(Command(
-            "SELECT id FROM trackers WHERE id IN @TrackerIds AND NOT corrupted", new { TrackerIds = ids }, cancellationToken, transaction))).ToHashSet();
+            dialect.SelectLiveTrackersForWrite, new { TrackerIds = ids }, cancellationToken, transaction))).ToHashSet();
         for (var i = 0; i < updates.Count; i++)
         {
             if (!live.Contains(updates[i].TrackerId))

@@ -6,7 +6,7 @@ namespace TrackerEvents.Store;
 
 internal sealed partial class TrackerStore
 {
-    private const string SelectTracker = """
+    internal const string SelectTracker = """
         SELECT t.id AS Id, t.user_id AS UserId, t.label AS Label, t.clone AS Clone, t.group_id AS GroupId,
                t.avatar_file_name AS AvatarFileName, t.corrupted AS Corrupted, s.id AS SourceId, s.device_id AS DeviceId,
                s.model AS Model, s.blocked AS Blocked, s.tariff_id AS TariffId, s.status_listing_id AS StatusListingId,
@@ -19,17 +19,12 @@ internal sealed partial class TrackerStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await dialect.BeginWriteAsync(connection, cancellationToken);
-        var taken = await connection.ExecuteScalarAsync<long>(Command(
-            "SELECT COUNT(*) FROM sources WHERE device_id = @DeviceId", new { tracker.DeviceId }, cancellationToken, transaction));
-        if (taken > 0)
-        {
-            throw new StoreConflictException(StoreConflict.DeviceIdInUse, "Device ID already in use");
-        }
-
+        // ON CONFLICT rather than a check first, for concurrent creators on PostgreSQL (see CreateUserAsync).
         var now = time.GetUtcNow();
-        var sourceId = await connection.ExecuteScalarAsync<long>(Command("""
+        var insertedSource = await connection.ExecuteScalarAsync<long?>(Command("""
             INSERT INTO sources (device_id, model, phone, blocked, tariff_id, creation_date, tariff_end_date)
-            VALUES (@DeviceId, @Model, @Phone, FALSE, 1, @CreationDate, @TariffEndDate) RETURNING id
+            VALUES (@DeviceId, @Model, @Phone, FALSE, 1, @CreationDate, @TariffEndDate)
+            ON CONFLICT (device_id) DO NOTHING RETURNING id
             """, new
         {
             tracker.DeviceId,
@@ -38,6 +33,11 @@ internal sealed partial class TrackerStore
             CreationDate = now.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             tracker.TariffEndDate,
         }, cancellationToken, transaction));
+        if (insertedSource is not { } sourceId)
+        {
+            throw new StoreConflictException(StoreConflict.DeviceIdInUse, "Device ID already in use");
+        }
+
         var trackerId = await connection.ExecuteScalarAsync<long>(Command("""
             INSERT INTO trackers (user_id, source_id, label, group_id, clone, corrupted, created_at)
             VALUES (@UserId, @SourceId, @Label, @GroupId, FALSE, FALSE, @Now) RETURNING id
@@ -73,8 +73,7 @@ internal sealed partial class TrackerStore
 
         await using var connection = await OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<TrackerRow>(Command(
-            SelectTracker + " WHERE t.user_id = @UserId AND t.id IN @TrackerIds", new { UserId = userId, TrackerIds = trackerIds.Distinct() },
-            cancellationToken));
+            dialect.SelectUserTrackers, new { UserId = userId, TrackerIds = trackerIds.Distinct().ToArray() }, cancellationToken));
         return rows.ToDictionary(r => r.Id);
     }
 

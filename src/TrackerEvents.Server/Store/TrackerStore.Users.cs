@@ -11,18 +11,19 @@ internal sealed partial class TrackerStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await dialect.BeginWriteAsync(connection, cancellationToken);
-        var taken = await connection.ExecuteScalarAsync<long>(Command(
-            "SELECT COUNT(*) FROM users WHERE login = @Login", new { Login = login }, cancellationToken, transaction));
-        if (taken > 0)
+        // ON CONFLICT rather than a check first: on PostgreSQL two concurrent creators would both pass the
+        // check and one would fail on the unique index instead of reporting the taken login.
+        var id = await connection.ExecuteScalarAsync<long?>(Command("""
+            INSERT INTO users (login, password_hash, time_zone, blocked, created_at) VALUES (@Login, @PasswordHash, @TimeZone, FALSE, @Now)
+            ON CONFLICT (login) DO NOTHING RETURNING id
+            """, new { Login = login, PasswordHash = passwordHash, TimeZone = timeZone, Now = NowMs }, cancellationToken, transaction));
+        if (id is null)
         {
             throw new StoreConflictException(StoreConflict.LoginInUse, "Login already in use");
         }
 
-        var id = await connection.ExecuteScalarAsync<long>(Command(
-            "INSERT INTO users (login, password_hash, time_zone, blocked, created_at) VALUES (@Login, @PasswordHash, @TimeZone, FALSE, @Now) RETURNING id",
-            new { Login = login, PasswordHash = passwordHash, TimeZone = timeZone, Now = NowMs }, cancellationToken, transaction));
         await transaction.CommitAsync(cancellationToken);
-        return id;
+        return id.Value;
     }
 
     public async Task<UserRow?> FindUserAsync(string login, CancellationToken cancellationToken)

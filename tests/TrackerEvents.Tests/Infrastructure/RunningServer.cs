@@ -40,6 +40,36 @@ internal sealed class RunningServer : IAsyncDisposable
 
     public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
 
+    /// <summary>The store, when the server was started on one by engine (null: the default SQLite file in <see cref="Directory"/>).</summary>
+    public TestDatabase? Database { get; private set; }
+
+    private bool OwnsDatabase { get; set; }
+
+    /// <summary>Starts a server on a fresh store of the given engine, dropped when the server is disposed.</summary>
+    public static async Task<RunningServer> StartAsync(Engine engine, params string[] settings)
+    {
+        var database = await TestDatabase.CreateAsync(engine);
+        try
+        {
+            var server = await StartOnAsync(database, settings);
+            server.OwnsDatabase = true;
+            return server;
+        }
+        catch
+        {
+            await database.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Starts a server on an existing store, which may be shared with other servers; the caller disposes it.</summary>
+    public static async Task<RunningServer> StartOnAsync(TestDatabase database, params string[] settings)
+    {
+        var server = await StartAsync((ManualClock?)null, [.. database.Settings, .. settings]);
+        server.Database = database;
+        return server;
+    }
+
     public static Task<RunningServer> StartAsync(params string[] settings) => StartAsync(null, settings);
 
     public static async Task<RunningServer> StartAsync(ManualClock? clock, params string[] settings)
@@ -137,6 +167,11 @@ internal sealed class RunningServer : IAsyncDisposable
         Http.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
+        if (OwnsDatabase)
+        {
+            await Database!.DisposeAsync();
+        }
+
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);

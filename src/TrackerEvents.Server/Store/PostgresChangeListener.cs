@@ -1,0 +1,96 @@
+using Npgsql;
+
+namespace TrackerEvents.Store;
+
+/// <summary>
+/// Turns the triggers' <c>NOTIFY trackerevents_changes</c> into <see cref="ChangeSignal.Notify"/>, so that
+/// a change committed through any node (or by any other program) wakes the feed readers of this one.
+/// Notifications are only wake-ups: readers read the feed by version, so a notification lost while the
+/// connection was down costs latency, and the <see cref="ChangeSignal.Notify"/> after each reconnect
+/// (and the readers' safety poll) covers it.
+/// </summary>
+internal sealed partial class PostgresChangeListener(
+    PostgresDialect dialect, ChangeSignal signal, TimeProvider time, ILogger<PostgresChangeListener> logger) : BackgroundService
+{
+    internal static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(500);
+    internal static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(5);
+
+    // WaitAsync returns when a notification arrives; after this long without one the connection is
+    // probed, so that a server that vanished without closing the socket is noticed.
+    private static readonly TimeSpan ProbeAfter = TimeSpan.FromSeconds(10);
+
+    private const string Listen = "LISTEN " + PostgresDialect.ChangesChannel;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var retry = FirstRetry;
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await dialect.OpenListenerAsync(stoppingToken);
+                connection.Notification += OnNotification;
+                await using (var listen = new NpgsqlCommand(Listen, connection))
+                {
+                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                }
+
+                if (failures > 0)
+                {
+                    LogReconnected(logger, failures);
+                }
+
+                // Anything committed while this node was not listening (or before it first listened)
+                // was not announced to it: look now.
+                signal.Notify();
+                retry = FirstRetry;
+                failures = 0;
+                await ListenAsync(connection, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                // Never let the process die for this: log, wait, reconnect. (The database being down is
+                // also reported by the health check and by every API call that needs it.)
+                failures++;
+                LogLost(logger, e.GetType().Name, e.Message, retry.TotalMilliseconds, failures);
+            }
+
+            try
+            {
+                await Task.Delay(retry, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, LastRetry.Ticks));
+        }
+    }
+
+    private static async Task ListenAsync(NpgsqlConnection connection, CancellationToken stoppingToken)
+    {
+        await using var probe = new NpgsqlCommand("SELECT 1", connection);
+        while (true)
+        {
+            if (!await connection.WaitAsync(ProbeAfter, stoppingToken))
+            {
+                await probe.ExecuteScalarAsync(stoppingToken); // throws if the connection is dead
+            }
+        }
+    }
+
+    private void OnNotification(object sender, NpgsqlNotificationEventArgs e) => signal.Notify();
+
+    [LoggerMessage(EventId = 1401, Level = LogLevel.Warning,
+        Message = "Change listener has no database connection ({ErrorType}: {Reason}); reconnecting in {RetryMs} ms (attempt {Attempt})")]
+    private static partial void LogLost(ILogger logger, string errorType, string reason, double retryMs, int attempt);
+
+    [LoggerMessage(EventId = 1402, Level = LogLevel.Information, Message = "Change listener reconnected after {Failures} failed attempts")]
+    private static partial void LogReconnected(ILogger logger, int failures);
+}

@@ -1,0 +1,179 @@
+using System.Collections.Immutable;
+using System.Data.Common;
+using System.Net.Sockets;
+using Dapper;
+using Npgsql;
+
+namespace TrackerEvents.Store;
+
+/// <summary>
+/// The production engine: PostgreSQL, shared by several server processes. Versions come from the
+/// triggers in <c>sql/postgres</c>; writers lock the rows they merge, in id order.
+/// </summary>
+internal sealed class PostgresDialect : IStoreDialect
+{
+    /// <summary>The channel the triggers NOTIFY after every statement that may have created versions.</summary>
+    public const string ChangesChannel = "trackerevents_changes";
+
+    // 'TrkEvMig' as a number; the version lock in sql/postgres/0001_initial.sql is 'TrkEvVer'.
+    private const long MigrationLockKey = 6085043992612661607;
+
+    // Filled in only where the connection string does not say otherwise. A node must notice quickly that
+    // the database is gone (health turns unready, API calls answer "database unavailable") rather than
+    // hang for Npgsql's defaults (15 s to connect, 30 s per command, no keepalive).
+    private static readonly ImmutableArray<(string Key, object Value)> Defaults =
+    [
+        ("Timeout", 3),
+        ("Command Timeout", 10),
+        ("Tcp Keepalive", true),
+        ("Tcp Keepalive Time", 10),
+        ("Tcp Keepalive Interval", 5),
+        ("Application Name", "TrackerEvents"),
+    ];
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly NpgsqlDataSource _listenerSource;
+
+    public PostgresDialect(string connectionString)
+    {
+        ConnectionString = WithDefaults(connectionString);
+        _dataSource = NpgsqlDataSource.Create(ConnectionString);
+        // The listener holds one connection for as long as it listens; it is never shared, and a broken
+        // one is thrown away rather than returned to a pool.
+        var listener = new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false };
+        if (!Explicit(connectionString).Contains("Application Name"))
+        {
+            listener.ApplicationName = "TrackerEvents listener";
+        }
+
+        _listenerSource = NpgsqlDataSource.Create(listener);
+    }
+
+    public string Name => "postgres";
+
+    /// <summary>The connection string in use: the configured one with the fail-fast defaults filled in.</summary>
+    public string ConnectionString { get; }
+
+    public async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken);
+
+    /// <summary>Opens the listener's own connection (not pooled).</summary>
+    public ValueTask<NpgsqlConnection> OpenListenerAsync(CancellationToken cancellationToken) =>
+        _listenerSource.OpenConnectionAsync(cancellationToken);
+
+    // A plain READ COMMITTED transaction: the rows to merge are locked by the ...ForWrite/...ForUpdate
+    // statements, and the version lock is taken by the triggers at the first versioned row.
+    public ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        connection.BeginTransactionAsync(cancellationToken);
+
+    public string SelectCurrentVersion => "SELECT current_change_version()";
+
+    public string SelectStates =>
+        "SELECT tracker_id AS TrackerId, state AS State FROM tracker_states WHERE tracker_id = ANY(@TrackerIds)";
+
+    public string SelectReadings => """
+        SELECT tracker_id AS TrackerId, kind AS Kind, item_key AS ItemKey, item AS Item
+          FROM tracker_readings WHERE tracker_id = ANY(@TrackerIds) ORDER BY tracker_id, kind, item_key
+        """;
+
+    // Locks the trackers themselves, in id order: a tracker's state or readings row that does not exist
+    // yet cannot be locked, and two batches creating the same new readings item would otherwise both
+    // merge onto "nothing" and the later would overwrite the earlier. NO KEY UPDATE does not conflict
+    // with the KEY SHARE locks that foreign-key checks take (lifecycle events of the same trackers).
+    public string SelectLiveTrackersForWrite =>
+        "SELECT id FROM trackers WHERE id = ANY(@TrackerIds) AND NOT corrupted ORDER BY id FOR NO KEY UPDATE";
+
+    public string SelectUserTrackers => TrackerStore.SelectTracker + " WHERE t.user_id = @UserId AND t.id = ANY(@TrackerIds)";
+
+    // Ordered, so that two batches over overlapping trackers lock in the same order and cannot deadlock;
+    // FOR UPDATE also keeps out writers that update tracker_states directly, without the trackers lock.
+    public string SelectStatesForUpdate =>
+        "SELECT tracker_id AS TrackerId, state AS State FROM tracker_states WHERE tracker_id = ANY(@TrackerIds) ORDER BY tracker_id FOR UPDATE";
+
+    public string SelectReadingsForUpdate => """
+        SELECT tracker_id AS TrackerId, kind AS Kind, item_key AS ItemKey, item AS Item
+          FROM tracker_readings WHERE tracker_id = ANY(@TrackerIds) ORDER BY tracker_id, kind, item_key FOR UPDATE
+        """;
+
+    public async ValueTask<IAsyncDisposable> LockForMigrationAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        // A session lock, held across the migration transactions and released explicitly (or by the
+        // server when the connection dies). Waiting for another node's migration may take longer than
+        // the usual command timeout.
+        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@Key)", new { Key = MigrationLockKey },
+            commandTimeout: 300, cancellationToken: cancellationToken));
+        return new MigrationLock(connection);
+    }
+
+    public bool IsUnavailable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            switch (e)
+            {
+                case PostgresException pg:
+                    return IsUnavailableState(pg.SqlState)
+                        || pg.MessageText.Contains("the database system is starting up", StringComparison.OrdinalIgnoreCase)
+                        || pg.MessageText.Contains("the database system is shutting down", StringComparison.OrdinalIgnoreCase);
+                // Npgsql wraps what went wrong on the wire: refused or reset connections (SocketException),
+                // a stream that broke mid-message (IOException), connect, pool or read timeouts.
+                case NpgsqlException { InnerException: SocketException or IOException or TimeoutException }:
+                case SocketException or TimeoutException:
+                    return true;
+            }
+        }
+
+        return false;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _listenerSource.DisposeAsync();
+        await _dataSource.DisposeAsync();
+    }
+
+    /// <summary>The configured connection string with <see cref="Defaults"/> filled in where it sets nothing.</summary>
+    internal static string WithDefaults(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        var given = Explicit(connectionString);
+        foreach (var (key, value) in Defaults)
+        {
+            if (!given.Contains(key))
+            {
+                builder[key] = value;
+            }
+        }
+
+        return builder.ConnectionString;
+    }
+
+    // Npgsql's builder answers every known keyword, set or not; its ConnectionString holds only the
+    // keywords that were given, under their canonical names (synonyms such as CommandTimeout resolved).
+    private static HashSet<string> Explicit(string connectionString)
+    {
+        var canonical = new DbConnectionStringBuilder { ConnectionString = new NpgsqlConnectionStringBuilder(connectionString).ConnectionString };
+        return canonical.Keys.Cast<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
+    }
+
+    // Class 08: connection exceptions. 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03
+    // cannot_connect_now (starting up, shutting down, in recovery). 53300 too_many_connections: the
+    // server is up but takes no more connections, which to a caller is the same as down.
+    private static bool IsUnavailableState(string sqlState) =>
+        sqlState.StartsWith("08", StringComparison.Ordinal) || sqlState is "57P01" or "57P02" or "57P03" or "53300";
+
+    private sealed class MigrationLock(DbConnection connection) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(@Key)", new { Key = MigrationLockKey }));
+            }
+            catch (NpgsqlException)
+            {
+                // The connection is broken, so its session, and the lock with it, is gone already.
+            }
+        }
+    }
+}

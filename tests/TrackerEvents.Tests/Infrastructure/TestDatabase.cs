@@ -1,0 +1,94 @@
+using System.Data.Common;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace TrackerEvents.Tests.Infrastructure;
+
+/// <summary>
+/// An empty store of one engine for one test: a temporary SQLite file, or a fresh, uniquely named
+/// PostgreSQL database on the server of <see cref="Engines.PostgresVariable"/>. Several servers may
+/// share it (<see cref="RunningServer.StartOnAsync"/>); the test may also write to it
+/// with plain SQL through <see cref="OpenAsync"/>, as another program would.
+/// </summary>
+internal sealed class TestDatabase : IAsyncDisposable
+{
+    private readonly string? _directory;
+    private readonly string? _adminConnectionString;
+    private readonly string? _databaseName;
+
+    private TestDatabase(Engine engine, string connectionString, string? directory, string? adminConnectionString, string? databaseName)
+    {
+        Engine = engine;
+        ConnectionString = connectionString;
+        _directory = directory;
+        _adminConnectionString = adminConnectionString;
+        _databaseName = databaseName;
+    }
+
+    public Engine Engine { get; }
+
+    public string ConnectionString { get; }
+
+    /// <summary>The settings that point a server at this store.</summary>
+    public string[] Settings =>
+    [
+        $"Store:Provider={Engine}",
+        $"ConnectionStrings:Tracker={ConnectionString}",
+    ];
+
+    public static async Task<TestDatabase> CreateAsync(Engine engine)
+    {
+        if (engine == Engine.Sqlite)
+        {
+            var directory = Path.Combine(Path.GetTempPath(), "trackerevents-tests", Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(directory);
+            return new TestDatabase(engine, $"Data Source={Path.Combine(directory, "trackerevents.db")}", directory, null, null);
+        }
+
+        // Pooling off: the admin connection must not linger after the DROP at the end.
+        var admin = new NpgsqlConnectionStringBuilder(Engines.RequirePostgres()) { Pooling = false };
+        var name = "te_test_" + Guid.NewGuid().ToString("N");
+        await using (var connection = new NpgsqlConnection(admin.ConnectionString))
+        {
+            await connection.OpenAsync();
+            // A database name cannot be a parameter; this one is made here from a GUID, never from input.
+            await connection.ExecuteAsync($"CREATE DATABASE {name}");
+        }
+
+        var database = new NpgsqlConnectionStringBuilder(admin.ConnectionString) { Database = name, Pooling = true };
+        return new TestDatabase(engine, database.ConnectionString, null, admin.ConnectionString, name);
+    }
+
+    /// <summary>A connection of the test's own, not the server's.</summary>
+    public async Task<DbConnection> OpenAsync()
+    {
+        DbConnection connection = Engine == Engine.Sqlite ? new SqliteConnection(ConnectionString) : new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_directory is not null)
+        {
+            SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(_directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // still open somewhere; the OS cleans its temp folder eventually
+            }
+
+            return;
+        }
+
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(_adminConnectionString);
+        await connection.OpenAsync();
+        // FORCE (PostgreSQL 13+) ends any session still connected, such as a server's listener.
+        await connection.ExecuteAsync($"DROP DATABASE IF EXISTS {_databaseName} WITH (FORCE)");
+    }
+}
