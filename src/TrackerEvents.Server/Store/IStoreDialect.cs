@@ -31,6 +31,12 @@ internal interface IStoreDialect : IAsyncDisposable
     /// <summary>The stored state rows of the given trackers (<c>@TrackerIds</c>).</summary>
     string SelectStates { get; }
 
+    /// <summary>
+    /// The states of the given trackers that exist, with version, owner, source and blocked flag
+    /// (a subscribe's snapshot).
+    /// </summary>
+    string SelectSnapshot { get; }
+
     /// <summary>The stored readings rows of the given trackers, ordered by tracker, kind and key.</summary>
     string SelectReadings { get; }
 

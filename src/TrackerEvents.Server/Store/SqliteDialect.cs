@@ -54,6 +54,13 @@ internal sealed class SqliteDialect : IStoreDialect
     public string SelectStates =>
         "SELECT tracker_id AS TrackerId, state AS State FROM tracker_states WHERE tracker_id IN @TrackerIds";
 
+    public string SelectSnapshot => """
+        SELECT st.tracker_id AS TrackerId, t.user_id AS UserId, t.source_id AS SourceId, src.blocked AS Blocked,
+               st.state AS State, st.version AS Version
+          FROM tracker_states st JOIN trackers t ON t.id = st.tracker_id JOIN sources src ON src.id = t.source_id
+         WHERE st.tracker_id IN @TrackerIds AND NOT t.corrupted
+        """;
+
     public string SelectReadings => """
         SELECT tracker_id AS TrackerId, kind AS Kind, item_key AS ItemKey, item AS Item
           FROM tracker_readings WHERE tracker_id IN @TrackerIds ORDER BY tracker_id, kind, item_key

@@ -41,12 +41,8 @@ internal sealed partial class TrackerStore
         }
 
         await using var connection = await OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<SnapshotRow>(Command("""
-            SELECT st.tracker_id AS TrackerId, t.user_id AS UserId, t.source_id AS SourceId, src.blocked AS Blocked,
-                   st.state AS State, st.version AS Version
-              FROM tracker_states st JOIN trackers t ON t.id = st.tracker_id JOIN sources src ON src.id = t.source_id
-             WHERE st.tracker_id IN @TrackerIds AND NOT t.corrupted
-            """, new { TrackerIds = trackerIds.Distinct() }, cancellationToken));
+        var rows = await connection.QueryAsync<SnapshotRow>(Command(dialect.SelectSnapshot,
+            new { TrackerIds = trackerIds.Distinct().ToArray() }, cancellationToken));
         return rows.Select(r => new StateChange(r.Version, r.TrackerId, r.UserId, r.SourceId, r.Blocked, ParseStoredState(r.State))).ToList();
     }
 
