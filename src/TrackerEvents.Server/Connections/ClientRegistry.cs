@@ -60,6 +60,10 @@ internal sealed partial class ClientRegistry(
         return (client, false);
     }
 
+    /// <summary>The live (not released) client with this tracking id, if this process has one.</summary>
+    public AtmosphereClient? Find(string trackingId) =>
+        _clients.TryGetValue(trackingId, out var client) && !client.IsReleased ? client : null;
+
     /// <summary>The close request: releases the client with that tracking id, if this process has it.</summary>
     public bool Close(string? trackingId)
     {

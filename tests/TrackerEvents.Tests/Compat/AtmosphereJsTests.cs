@@ -1,0 +1,145 @@
+using System.Text.Json;
+using TrackerEvents.Connections;
+using TrackerEvents.Tests.Infrastructure;
+
+namespace TrackerEvents.Tests.Compat;
+
+/// <summary>
+/// The real atmosphere.js clients from npm (2.3.6 in its Node build, and 3.1.3), driven as the Navixy
+/// sample uses them: subscribe from onOpen with a hash from user/auth, then read events.
+/// </summary>
+public sealed class AtmosphereJsTests
+{
+    public static readonly TheoryData<string> Versions = new() { "2.3.6", "3.1.3" };
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task NavixySample_GetsTheResponse_Snapshots_AndLiveStateAndStateBatchEvents(string version)
+    {
+        await using var fleet = await Fleet.StartAsync();
+        await using var client = await AtmosphereJsClient.StartAsync(version, fleet.Url);
+        (await client.NextAsync("open")).GetProperty("transport").GetString().Should().Be("websocket");
+
+        await client.PushJsonAsync(new
+        {
+            action = "subscribe",
+            hash = fleet.Hash,
+            requests = new object[]
+            {
+                new { type = "state", trackers = new[] { fleet.A } },
+                new { type = "state_batch", target = new { type = "all" }, rate_limit = "200ms" },
+            },
+        });
+
+        var response = await client.NextMessageAsync(m => m.GetProperty("type").GetString() == "response");
+        response.GetProperty("data").GetProperty("state").GetProperty("value").GetProperty(fleet.A.ToString()).GetString().Should().Be("normal");
+        (await client.NextEventMessageAsync("state")).GetProperty("data").GetProperty("gps").GetProperty("speed").GetInt32().Should().Be(10);
+        (await client.NextEventMessageAsync("state_batch")).GetProperty("data").GetArrayLength().Should().Be(2);
+
+        await fleet.Server.IngestStatesAsync(new { tracker_id = fleet.A, gps = new { speed = 42 } });
+
+        (await client.NextEventMessageAsync("state")).GetProperty("data").GetProperty("gps").GetProperty("speed").GetInt32().Should().Be(42);
+        var batch = await client.NextEventMessageAsync("state_batch");
+        batch.GetProperty("data").EnumerateArray().Should().ContainSingle()
+            .Which.GetProperty("state").GetProperty("gps").GetProperty("speed").GetInt32().Should().Be(42);
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task ServerHeartbeats_KeepAnIdleClientFromTimingOut_WithoutReachingOnMessage(string version)
+    {
+        // The window of silence is what is tested: with a 3 s client timeout and heartbeats every 1 s,
+        // the client must stay quiet for 5 s.
+        await using var fleet = await Fleet.StartAsync("Atmosphere:ServerHeartbeat=00:00:01");
+        await using var client = await AtmosphereJsClient.StartAsync(version, fleet.Url, "--timeout", "3000");
+        await client.NextAsync("open");
+
+        (await client.SeesWithinAsync("clientTimeout", TimeSpan.FromSeconds(5))).Should().BeFalse();
+        client.Seen.Should().NotContain(e => e.GetProperty("event").GetString() == "message", "heartbeats never reach onMessage");
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task WithoutServerHeartbeats_TheSameClientTimesOut(string version)
+    {
+        await using var fleet = await Fleet.StartAsync("Atmosphere:ServerHeartbeat=00:00:00");
+        await using var client = await AtmosphereJsClient.StartAsync(version, fleet.Url, "--timeout", "3000");
+        await client.NextAsync("open");
+
+        (await client.SeesWithinAsync("clientTimeout", TimeSpan.FromSeconds(6))).Should().BeTrue();
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task AfterTheServerDropsTheSocket_TheClientReopens_AndEventsResumeWithoutANewSubscribe(string version)
+    {
+        await using var fleet = await Fleet.StartAsync();
+        await using var client = await AtmosphereJsClient.StartAsync(version, fleet.Url, "--reconnectInterval", "200");
+        var uuid = (await client.NextAsync("open")).GetProperty("uuid").GetString()!;
+        await client.PushJsonAsync(new { action = "subscribe", hash = fleet.Hash, requests = new[] { new { type = "state", trackers = new[] { fleet.A } } } });
+        await client.NextEventMessageAsync("state");
+
+        fleet.Server.Service<ClientRegistry>().Find(uuid)!.CloseTransport("test: server drops the socket");
+        await client.NextAsync("reconnect");
+        (await client.NextAsync("reopen")).GetProperty("uuid").GetString().Should().Be(uuid);
+        await fleet.Server.IngestStatesAsync(new { tracker_id = fleet.A, gps = new { speed = 99 } });
+
+        (await client.NextEventMessageAsync("state")).GetProperty("data").GetProperty("gps").GetProperty("speed").GetInt32().Should().Be(99);
+        client.Seen.Count(e => e.GetProperty("event").GetString() == "open").Should().Be(1, "a reconnect is a reopen, not a new open");
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task Unsubscribe_SendsTheCloseRequest_AndTheServerForgetsTheClient(string version)
+    {
+        await using var fleet = await Fleet.StartAsync();
+        await using var client = await AtmosphereJsClient.StartAsync(version, fleet.Url);
+        var uuid = (await client.NextAsync("open")).GetProperty("uuid").GetString()!;
+        await client.PushJsonAsync(new { action = "subscribe", hash = fleet.Hash, requests = new[] { new { type = "state", trackers = new[] { fleet.A } } } });
+        await client.NextEventMessageAsync("state");
+        var registry = fleet.Server.Service<ClientRegistry>();
+        registry.Find(uuid).Should().NotBeNull();
+
+        await client.UnsubscribeAsync();
+
+        await Eventually.Until(() => Task.FromResult(registry.Find(uuid) is null), TimeSpan.FromSeconds(10), "the close request to release the client");
+    }
+
+    [Theory]
+    [MemberData(nameof(Versions))]
+    public async Task WithMessageLengthTracking_NonAsciiPayloadsArriveWhole(string version)
+    {
+        await using var fleet = await Fleet.StartAsync();
+        await using var client = await AtmosphereJsClient.StartAsync(version, fleet.Url, "--trackMessageLength", "true");
+        await client.NextAsync("open");
+        await client.PushJsonAsync(new { action = "subscribe", hash = fleet.Hash, requests = new[] { new { type = "state", trackers = new[] { fleet.A } } } });
+        await client.NextEventMessageAsync("state");
+
+        await fleet.Server.IngestStatesAsync(new { tracker_id = fleet.A, additional = new { driver = "Zürich ✓ 😀 Ålesund" } });
+
+        var state = await client.NextEventMessageAsync("state");
+        state.GetProperty("data").GetProperty("additional").GetProperty("driver").GetProperty("value").GetString().Should().Be("Zürich ✓ 😀 Ålesund");
+        client.Seen.Should().NotContain(e => e.GetProperty("event").GetString() == "uncaughtError");
+    }
+
+    /// <summary>A server with one user, two trackers that have a state, and a session hash.</summary>
+    private sealed class Fleet : IAsyncDisposable
+    {
+        public required RunningServer Server { get; init; }
+        public required string Hash { get; init; }
+        public required long A { get; init; }
+        public Uri Url => new(Server.BaseAddress, "/v2/event/subscription");
+
+        public static async Task<Fleet> StartAsync(params string[] settings)
+        {
+            var server = await RunningServer.StartAsync(settings);
+            await server.CreateUserAsync("fleet");
+            var (a, _) = await server.CreateTrackerAsync("fleet", "Van A");
+            var (b, _) = await server.CreateTrackerAsync("fleet", "Van B");
+            (await server.IngestStatesAsync(new { tracker_id = a, gps = new { speed = 10 } }, new { tracker_id = b, gps = new { speed = 20 } })).ShouldSucceed();
+            return new Fleet { Server = server, Hash = await server.LoginAsync("fleet"), A = a };
+        }
+
+        public ValueTask DisposeAsync() => Server.DisposeAsync();
+    }
+}
