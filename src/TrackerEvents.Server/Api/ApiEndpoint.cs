@@ -84,10 +84,16 @@ internal static partial class ApiEndpoint
         }
         catch (ApiException e)
         {
+            if (e.Error == ApiError.TooLarge)
+            {
+                CloseAfterResponse(http);
+            }
+
             await ApiResponse.WriteErrorAsync(http.Response, e, cancellationToken);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
+            CloseAfterResponse(http);
             await ApiResponse.WriteErrorAsync(http.Response, new ApiException(ApiError.TooLarge), cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -108,6 +114,18 @@ internal static partial class ApiEndpoint
         {
             LogUnexpected(Logger(services), http.Request.Path, e);
             await ApiResponse.WriteErrorAsync(http.Response, new ApiException(ApiError.Unexpected), cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The rest of a refused oversized body is never read, so the connection cannot carry another
+    /// request: say so, or a keep-alive client may send its next request into a closing connection.
+    /// </summary>
+    private static void CloseAfterResponse(HttpContext http)
+    {
+        if (!http.Response.HasStarted)
+        {
+            http.Response.Headers.Connection = "close";
         }
     }
 

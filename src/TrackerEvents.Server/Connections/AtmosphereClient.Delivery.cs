@@ -152,6 +152,40 @@ internal sealed partial class AtmosphereClient
         }
     }
 
+    /// <summary>Trackers whose state (event or batch item) was queued for this client at a version above <paramref name="version"/>.</summary>
+    public IReadOnlyList<long> TrackersSentAfter(long version)
+    {
+        lock (_gate)
+        {
+            return _state.Where(w => w.Value.LastVersion > version).Select(w => w.Key)
+                .Concat(_stateBatch?.Trackers.Where(w => w.Value.LastVersion > version).Select(w => w.Key) ?? [])
+                .Distinct().ToList();
+        }
+    }
+
+    /// <summary>Queues these states again, whatever was sent before (after a reconnect).</summary>
+    public void Redeliver(IEnumerable<StateRendering> states)
+    {
+        lock (_gate)
+        {
+            foreach (var state in states)
+            {
+                if (_state.TryGetValue(state.TrackerId, out var watch) && !watch.Blocked)
+                {
+                    watch.LastVersion = Math.Max(watch.LastVersion, state.Version);
+                    _outbox.PutState(state.TrackerId, state.Event(watch.Format, watch.Dates));
+                }
+
+                if (_stateBatch is { } stream && stream.Trackers.TryGetValue(state.TrackerId, out var batched) && !batched.Blocked)
+                {
+                    batched.LastVersion = Math.Max(batched.LastVersion, state.Version);
+                    stream.Pending.Put(state.TrackerId, new PendingState(state.BatchItem(batched.Format, batched.Dates), batched.LastVersion));
+                    ScheduleFlushLocked(stream.LastFlush, stream.RateLimit);
+                }
+            }
+        }
+    }
+
     /// <summary>The snapshot of a <c>state</c> subscribe: one event per tracker, unless a newer one was already queued.</summary>
     public void SendStateSnapshot(IEnumerable<StateRendering> states)
     {

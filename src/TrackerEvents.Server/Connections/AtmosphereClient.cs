@@ -52,16 +52,33 @@ internal sealed partial class AtmosphereClient : ITimerTarget
         }
     }
 
+    /// <summary>Whether a transport is attached (false while the client is retained after a drop).</summary>
+    public bool IsConnected
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _transport is not null;
+            }
+        }
+    }
+
     private TimeProvider Time => _registry.Time;
 
     private SubscriptionIndex Index => _registry.Index;
 
-    /// <summary>Makes <paramref name="transport"/> the way to reach this client; a previous one is closed. False if the client was released.</summary>
-    public bool Attach(IClientTransport transport)
+    /// <summary>
+    /// Makes <paramref name="transport"/> the way to reach this client; a previous one is closed.
+    /// Returns false if the client was released; otherwise <paramref name="lostSince"/> says from when
+    /// writes may not have reached the client (the drop, or now if the old connection was still up).
+    /// </summary>
+    public bool Attach(IClientTransport transport, out long lostSince)
     {
         IClientTransport? previous;
         lock (_gate)
         {
+            lostSince = _transport is null ? _detachedAt : Time.GetTimestamp();
             if (_released)
             {
                 return false;

@@ -54,8 +54,9 @@ internal static partial class AtmosphereEndpoint
         {
             using var socket = await http.WebSockets.AcceptWebSocketAsync();
             var stopping = http.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped;
-            await WebSocketTransport.RunAsync(socket, parameters, registry, http.RequestServices.GetRequiredService<ActionHandler>(), logger,
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown", stopping);
+            await WebSocketTransport.RunAsync(socket, parameters, registry, http.RequestServices.GetRequiredService<ActionHandler>(),
+                http.RequestServices.GetRequiredService<Dispatch.ChangeDispatcher>(), logger,
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown", http.Abort, stopping);
         }
         finally
         {

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Text;
 using TrackerEvents.Api;
+using TrackerEvents.Dispatch;
 using TrackerEvents.Protocol;
 using TrackerEvents.Subscriptions;
 
@@ -21,6 +22,7 @@ internal sealed partial class WebSocketTransport : IClientTransport
     private readonly TimeSpan _heartbeat;
     private readonly Payload _heartbeatPayload;
     private readonly CancellationToken _stopping;
+    private readonly Action _abortConnection;
     private long _lastWrite;
     private long _sendStarted;
     private int _sending;
@@ -31,9 +33,10 @@ internal sealed partial class WebSocketTransport : IClientTransport
     private long _messagesSent;
 
     private WebSocketTransport(WebSocket socket, AtmosphereClient client, ClientRegistry registry, AtmosphereParameters parameters,
-        CancellationToken stopping)
+        Action abortConnection, CancellationToken stopping)
     {
         _socket = socket;
+        _abortConnection = abortConnection;
         _client = client;
         _registry = registry;
         _stopping = stopping;
@@ -59,11 +62,13 @@ internal sealed partial class WebSocketTransport : IClientTransport
     };
 
     /// <summary>Serves one accepted WebSocket until it closes.</summary>
+    /// <param name="abortConnection">Tears down the TCP connection (<see cref="HttpContext.Abort"/>): aborting the
+    /// WebSocket alone does not end a write stuck on a peer that reads nothing.</param>
     public static async Task RunAsync(WebSocket socket, AtmosphereParameters parameters, ClientRegistry registry, ActionHandler actions,
-        ILogger logger, string remote, CancellationToken stopping)
+        ChangeDispatcher dispatcher, ILogger logger, string remote, Action abortConnection, CancellationToken stopping)
     {
         var (client, resumed) = registry.Connect(parameters.TrackingId);
-        var transport = new WebSocketTransport(socket, client, registry, parameters, stopping);
+        var transport = new WebSocketTransport(socket, client, registry, parameters, abortConnection, stopping);
         var opened = registry.Time.GetTimestamp();
         LogOpened(logger, client.Number, client.TrackingId, remote, parameters.IsFirstConnect ? "first connect" : resumed ? "resumed" : "reconnect (new client)",
             parameters.TrackMessageSize);
@@ -80,11 +85,32 @@ internal sealed partial class WebSocketTransport : IClientTransport
                 transport._lastWrite = registry.Time.GetTimestamp();
             }
 
-            reason = client.Attach(transport) ? await transport.ReceiveLoopAsync(actions) : "client already released";
+            if (client.Attach(transport, out var lostSince))
+            {
+                if (resumed)
+                {
+                    // Writes are unconfirmed for as long as a dead peer can go unnoticed: send those states again.
+                    var window = registry.Options.ClientHeartbeat * registry.Options.DeadPeerIntervals;
+                    await dispatcher.ResumeAsync(client, lostSince - (long)(window.TotalSeconds * registry.Time.TimestampFrequency), stopping);
+                }
+
+                reason = await transport.ReceiveLoopAsync(actions);
+            }
+            else
+            {
+                reason = "client already released";
+            }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
         {
             reason = transport._abortReason ?? transport._closeReason ?? "connection lost: " + e.Message;
+        }
+        catch (Exception e)
+        {
+            // A fault of ours: this connection ends, its client is kept for the reconnect, the server carries on.
+            LogFailed(logger, client.Number, client.TrackingId, e);
+            transport.Abort("internal error: " + e.Message);
+            reason = "internal error: " + e.Message;
         }
 
         if (client.Detach(transport))
@@ -238,23 +264,32 @@ internal sealed partial class WebSocketTransport : IClientTransport
     {
         Interlocked.CompareExchange(ref _abortReason, reason, null);
         _socket.Abort();
+        _abortConnection();
     }
 
     private async Task FinishAsync()
     {
         try
         {
-            await _sendLoop;
+            await _sendLoop.WaitAsync(TimeSpan.FromSeconds(5));
+
             if (_socket.State == WebSocketState.CloseReceived)
             {
                 await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, _stopping);
             }
+        }
+        catch (TimeoutException)
+        {
+            Abort("a write did not finish after the connection ended");
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
         {
             // the peer is gone; nothing left to say to it
         }
     }
+
+    [LoggerMessage(EventId = 3304, Level = LogLevel.Error, Message = "Connection {ClientNumber} (tracking id {TrackingId}) failed")]
+    private static partial void LogFailed(ILogger logger, long clientNumber, string trackingId, Exception exception);
 
     [LoggerMessage(EventId = 3301, Level = LogLevel.Information,
         Message = "Connection {ClientNumber} opened: tracking id {TrackingId}, websocket from {Remote}, {ConnectKind}, track message size {TrackMessageSize}")]

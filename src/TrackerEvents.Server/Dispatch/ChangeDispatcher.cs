@@ -18,6 +18,7 @@ internal sealed partial class ChangeDispatcher(
 {
     private const int BatchSize = 2000;
     private readonly Payload _logout = EventFrames.Logout();
+    private readonly VersionHistory _history = new(time);
     private long _watermark = -1;
     private int _failures;
 
@@ -43,6 +44,7 @@ internal sealed partial class ChangeDispatcher(
                 var batch = await store.ReadChangesAsync(Watermark, BatchSize, stoppingToken);
                 await DispatchAsync(batch.Changes, stoppingToken);
                 Interlocked.Exchange(ref _watermark, batch.Watermark);
+                _history.Record(batch.Watermark);
                 if (_failures > 0)
                 {
                     LogRecovered(logger, _failures, Watermark);
@@ -64,6 +66,25 @@ internal sealed partial class ChangeDispatcher(
 
             await Task.WhenAny(wake, Task.Delay(options.Value.SafetyPollInterval, time, stoppingToken));
         }
+    }
+
+    /// <summary>
+    /// Re-delivers, to a client that reconnected, the current state of every tracker it was sent a
+    /// state for since <paramref name="since"/>: messages written shortly before a connection died may
+    /// never have arrived (TCP accepts writes until the loss is noticed), and what changed after the
+    /// drop is already waiting in the client's outbox.
+    /// </summary>
+    public async Task ResumeAsync(AtmosphereClient client, long since, CancellationToken cancellationToken)
+    {
+        var trackers = client.TrackersSentAfter(_history.VersionAt(since));
+        if (trackers.Count == 0)
+        {
+            return;
+        }
+
+        var now = time.GetUtcNow();
+        client.Redeliver((await store.GetSnapshotAsync(trackers, cancellationToken)).Select(s => StateRendering.Of(s, now)));
+        client.NotifyTransport();
     }
 
     private async Task DispatchAsync(IReadOnlyList<Change> changes, CancellationToken cancellationToken)

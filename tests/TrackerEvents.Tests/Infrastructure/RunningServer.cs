@@ -103,6 +103,7 @@ internal sealed class RunningServer : IAsyncDisposable
             $"Admin:ApiKey={AdminKey}",
             $"Logging:Directory={Path.Combine(directory, "logs")}",
             "Logging:LogLevel:Default=Warning",
+            "Logging:LogLevel:TrackerEvents=Information",
         ];
         var args = defaults.Concat(settings).Select(s => "--" + s).ToArray();
         return TrackerEventsApp.Build(args, services =>
@@ -174,7 +175,11 @@ internal sealed class RunningServer : IAsyncDisposable
 
         try
         {
-            System.IO.Directory.Delete(Directory, recursive: true);
+            // TRACKEREVENTS_TEST_KEEP_LOGS=1 keeps each server's folder (logs included) for a post-mortem.
+            if (Environment.GetEnvironmentVariable("TRACKEREVENTS_TEST_KEEP_LOGS") != "1")
+            {
+                System.IO.Directory.Delete(Directory, recursive: true);
+            }
         }
         catch (IOException)
         {

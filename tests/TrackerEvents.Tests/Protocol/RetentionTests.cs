@@ -1,0 +1,86 @@
+using TrackerEvents.Connections;
+using TrackerEvents.Tests.Infrastructure;
+
+namespace TrackerEvents.Tests.Protocol;
+
+public sealed class RetentionTests
+{
+    [Fact]
+    public async Task AfterADrop_AReconnectWithTheSameTrackingId_GetsTheLatestStateOfWhatChanged_WithoutSubscribing()
+    {
+        await using var fleet = await Fleet.StartAsync();
+        var socket = await fleet.ConnectAsync();
+        await socket.SubscribeAsync(fleet.Hash,
+            new { type = "state", trackers = new[] { fleet.A } },
+            new { type = "state_batch", target = new { type = "all" }, rate_limit = "200ms" });
+        await socket.NextEventAsync("state");
+        await socket.NextEventAsync("state_batch");
+        var trackingId = socket.TrackingId!;
+        var client = fleet.Server.Service<ClientRegistry>().Find(trackingId)!;
+
+        socket.Abort();
+        await Eventually.Until(() => Task.FromResult(!client.IsConnected), TimeSpan.FromSeconds(5), "the server to notice the drop");
+        await fleet.Server.IngestStatesAsync(new { tracker_id = fleet.A, gps = new { speed = 55 } });
+        await fleet.Server.IngestStatesAsync(new { tracker_id = fleet.A, gps = new { speed = 56 } });
+        var committed = await fleet.Server.CurrentVersionAsync();
+        var dispatcher = fleet.Server.Service<TrackerEvents.Dispatch.ChangeDispatcher>();
+        await Eventually.Until(() => Task.FromResult(dispatcher.Watermark >= committed), TimeSpan.FromSeconds(5), "both changes to be dispatched during the gap");
+
+        await using var again = await AtmosphereSocket.ConnectAsync(fleet.Server, trackingId);
+        (await again.NextFrameAsync()).Text.Trim().Should().BeEmpty("a reconnect gets the whitespace frame, not a handshake");
+        var state = await again.NextEventAsync("state");
+        state.GetProperty("data").GetProperty("gps").GetProperty("speed").GetInt32().Should().Be(56, "only the latest state of the gap is kept");
+        var batch = await again.NextEventAsync("state_batch");
+        batch.GetProperty("data").EnumerateArray().Select(i => i.GetProperty("state").GetProperty("gps").GetProperty("speed").GetInt32()).Should().Contain(56);
+        await socket.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task AReconnectBeforeTheServerNoticedTheDrop_TakesOver_AndGetsRecentStatesAgain()
+    {
+        await using var fleet = await Fleet.StartAsync();
+        await using var old = await fleet.ConnectAsync();
+        await old.SubscribeAsync(fleet.Hash, new { type = "state", trackers = new[] { fleet.A } });
+        await old.NextEventAsync("state");
+
+        await using var takeover = await AtmosphereSocket.ConnectAsync(fleet.Server, old.TrackingId);
+
+        (await takeover.NextFrameAsync()).Text.Trim().Should().BeEmpty();
+        (await takeover.NextEventAsync("state")).GetProperty("data").GetProperty("source_id").GetInt64()
+            .Should().Be(fleet.SourceA, "a state written to the old socket may never have arrived");
+        (await old.WaitClosedAsync(TimeSpan.FromSeconds(5))).Should().NotBe(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure);
+        await fleet.Server.IngestStatesAsync(new { tracker_id = fleet.A, gps = new { speed = 12 } });
+        (await takeover.NextEventAsync("state")).GetProperty("data").GetProperty("gps").GetProperty("speed").GetInt32().Should().Be(12);
+    }
+
+    [Fact]
+    public async Task AfterTheRetention_TheClientIsForgotten()
+    {
+        await using var fleet = await Fleet.StartAsync("Atmosphere:Retention=00:00:00.500");
+        var socket = await fleet.ConnectAsync();
+        await socket.SubscribeAsync(fleet.Hash, new { type = "state", trackers = new[] { fleet.A } });
+        await socket.NextEventAsync("state");
+        var registry = fleet.Server.Service<ClientRegistry>();
+
+        socket.Abort();
+        await Eventually.Until(() => Task.FromResult(registry.Find(socket.TrackingId!) is null), TimeSpan.FromSeconds(5), "the retention to expire");
+
+        await using var again = await AtmosphereSocket.ConnectAsync(fleet.Server, socket.TrackingId);
+        (await again.NextFrameAsync()).Text.Trim().Should().BeEmpty("an unknown tracking id is adopted, still without a handshake");
+        await fleet.Server.IngestStatesAsync(new { tracker_id = fleet.A, gps = new { speed = 1 } });
+        await again.ExpectSilenceAsync(TimeSpan.FromMilliseconds(700));
+        await socket.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task APeerThatAnswersNoPing_IsClosed_WithinTheDeadPeerWindow()
+    {
+        await using var server = await RunningServer.StartAsync("Atmosphere:ClientHeartbeat=00:00:01", "Atmosphere:DeadPeerIntervals=3");
+        using var silent = await RawWebSocket.ConnectAsync(server.BaseAddress, "X-Atmosphere-tracking-id=0&X-Atmosphere-Transport=websocket&X-atmo-protocol=true");
+        await using var alive = await AtmosphereSocket.ConnectAsync(server);
+        await alive.ReadHandshakeAsync();
+
+        (await silent.ServerClosesWithinAsync(TimeSpan.FromSeconds(10))).Should().BeTrue();
+        alive.State.Should().Be(System.Net.WebSockets.WebSocketState.Open, "a peer that answers pings is alive");
+    }
+}
