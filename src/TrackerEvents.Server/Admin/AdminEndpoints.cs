@@ -22,6 +22,7 @@ internal static partial class AdminEndpoints
         routes.MapAdminCall("/admin/users/password", ChangePasswordAsync);
         routes.MapAdminCall("/admin/api_keys", CreateApiKeyAsync);
         routes.MapAdminCall("/admin/trackers", CreateTrackerAsync);
+        routes.MapAdminCall("/admin/trackers/bulk", BulkTrackerEndpoint.CreateAsync, ingest: true);
         routes.MapAdminCall("/admin/trackers/block", call => SetTrackerBlockedAsync(call, blocked: true));
         routes.MapAdminCall("/admin/trackers/unblock", call => SetTrackerBlockedAsync(call, blocked: false));
         routes.MapAdminCall("/admin/trackers/corrupt", CorruptTrackerAsync);
@@ -156,7 +157,7 @@ internal static partial class AdminEndpoints
     }
 
     [GeneratedRegex("^[A-Za-z0-9-]{6,32}$")]
-    private static partial Regex DeviceId();
+    internal static partial Regex DeviceId();
 }
 
 /// <summary>What an admin handler gets.</summary>

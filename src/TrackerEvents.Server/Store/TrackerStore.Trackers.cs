@@ -15,39 +15,57 @@ internal sealed partial class TrackerStore
         """;
 
     /// <summary>Creates a tracker with its own data source and an initial (empty) state.</summary>
-    public async Task<(long TrackerId, long SourceId)> CreateTrackerAsync(NewTracker tracker, CancellationToken cancellationToken)
+    public async Task<(long TrackerId, long SourceId)> CreateTrackerAsync(NewTracker tracker, CancellationToken cancellationToken) =>
+        (await CreateTrackersAsync([tracker], cancellationToken))[0];
+
+    /// <summary>
+    /// Creates trackers in one transaction, all or nothing, in the given order. Throws
+    /// <see cref="StoreConflictException"/> (<see cref="StoreConflict.DeviceIdInUse"/>) naming the first
+    /// item whose device id is taken, by an existing tracker or an earlier item of the batch.
+    /// </summary>
+    public async Task<IReadOnlyList<(long TrackerId, long SourceId)>> CreateTrackersAsync(IReadOnlyList<NewTracker> trackers,
+        CancellationToken cancellationToken)
     {
+        var created = new List<(long, long)>(trackers.Count);
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await dialect.BeginWriteAsync(connection, cancellationToken);
-        // ON CONFLICT rather than a check first, for concurrent creators on PostgreSQL (see CreateUserAsync).
         var now = time.GetUtcNow();
-        var insertedSource = await connection.ExecuteScalarAsync<long?>(Command("""
-            INSERT INTO sources (device_id, model, phone, blocked, tariff_id, creation_date, tariff_end_date)
-            VALUES (@DeviceId, @Model, @Phone, FALSE, 1, @CreationDate, @TariffEndDate)
-            ON CONFLICT (device_id) DO NOTHING RETURNING id
-            """, new
+        var creationDate = now.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var initialState = StateWriter.ToCanonicalJson(TrackerState.Initial);
+        for (var i = 0; i < trackers.Count; i++)
         {
-            tracker.DeviceId,
-            tracker.Model,
-            tracker.Phone,
-            CreationDate = now.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            tracker.TariffEndDate,
-        }, cancellationToken, transaction));
-        if (insertedSource is not { } sourceId)
-        {
-            throw new StoreConflictException(StoreConflict.DeviceIdInUse, "Device ID already in use");
+            var tracker = trackers[i];
+            // ON CONFLICT rather than a check first, for concurrent creators on PostgreSQL (see CreateUserAsync).
+            var insertedSource = await connection.ExecuteScalarAsync<long?>(Command("""
+                INSERT INTO sources (device_id, model, phone, blocked, tariff_id, creation_date, tariff_end_date)
+                VALUES (@DeviceId, @Model, @Phone, FALSE, 1, @CreationDate, @TariffEndDate)
+                ON CONFLICT (device_id) DO NOTHING RETURNING id
+                """, new
+            {
+                tracker.DeviceId,
+                tracker.Model,
+                tracker.Phone,
+                CreationDate = creationDate,
+                tracker.TariffEndDate,
+            }, cancellationToken, transaction));
+            if (insertedSource is not { } sourceId)
+            {
+                throw new StoreConflictException(StoreConflict.DeviceIdInUse, "Device ID already in use", i);
+            }
+
+            var trackerId = await connection.ExecuteScalarAsync<long>(Command("""
+                INSERT INTO trackers (user_id, source_id, label, group_id, clone, corrupted, created_at)
+                VALUES (@UserId, @SourceId, @Label, @GroupId, FALSE, FALSE, @Now) RETURNING id
+                """, new { tracker.UserId, SourceId = sourceId, tracker.Label, tracker.GroupId, Now = now.ToUnixTimeMilliseconds() },
+                cancellationToken, transaction));
+            await connection.ExecuteAsync(Command("INSERT INTO tracker_states (tracker_id, state) VALUES (@TrackerId, @State)",
+                new { TrackerId = trackerId, State = initialState }, cancellationToken, transaction));
+            created.Add((trackerId, sourceId));
         }
 
-        var trackerId = await connection.ExecuteScalarAsync<long>(Command("""
-            INSERT INTO trackers (user_id, source_id, label, group_id, clone, corrupted, created_at)
-            VALUES (@UserId, @SourceId, @Label, @GroupId, FALSE, FALSE, @Now) RETURNING id
-            """, new { tracker.UserId, SourceId = sourceId, tracker.Label, tracker.GroupId, Now = now.ToUnixTimeMilliseconds() },
-            cancellationToken, transaction));
-        await connection.ExecuteAsync(Command("INSERT INTO tracker_states (tracker_id, state) VALUES (@TrackerId, @State)",
-            new { TrackerId = trackerId, State = StateWriter.ToCanonicalJson(TrackerState.Initial) }, cancellationToken, transaction));
         await transaction.CommitAsync(cancellationToken);
         signal.Notify();
-        return (trackerId, sourceId);
+        return created;
     }
 
     /// <summary>The user's trackers that exist (not corrupted), in id order.</summary>
