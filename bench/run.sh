@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# One benchmark run: starts the server under test, runs the load tool against it, stops the server.
+#
+#   bench/run.sh <preset> [target] [-- load-tool options]
+#     preset  control-room | many-viewers | broadcast | ingest
+#     target  trackerevents (default) | kestrel | signalr
+#   e.g.  bench/run.sh broadcast kestrel
+#         bench/run.sh broadcast trackerevents -- --stall 0.1 --label trackerevents-stall10
+#         STORE=postgres PG="Host=127.0.0.1;Port=55433;Username=bench;Password=bench" bench/run.sh ingest -- --batch 1000
+#
+# Prints the load tool's table and writes its JSON to bench/results/. Builds the server and the peers
+# (Release) if they are not built yet (BUILD=1 forces it). Every process it starts is stopped on exit.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$PWD
+
+PRESET=${1:?usage: bench/run.sh <preset> [target] [-- load options]}
+shift
+TARGET=trackerevents
+if [ $# -gt 0 ] && [ "$1" != "--" ]; then TARGET=$1; shift; fi
+[ "${1:-}" = "--" ] && shift
+
+PORT=${PORT:-18080}
+ADMIN_KEY=bench-admin-key-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+SERVER_DLL=$ROOT/src/TrackerEvents.Server/bin/Release/net10.0/TrackerEvents.Server.dll
+KESTREL_DLL=$ROOT/bench/peers/KestrelCeiling/bin/Release/net10.0/KestrelCeiling.dll
+SIGNALR_DLL=$ROOT/bench/peers/SignalRFanout/bin/Release/net10.0/SignalRFanout.dll
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+if [ "${BUILD:-0}" = 1 ] || [ ! -f "$SERVER_DLL" ]; then dotnet build -c Release src/TrackerEvents.Server >/dev/null; fi
+if [ "${BUILD:-0}" = 1 ] || [ ! -f "$KESTREL_DLL" ] || [ ! -f "$SIGNALR_DLL" ]; then dotnet build -c Release bench/Bench.slnx >/dev/null; fi
+if [ ! -d bench/load/node_modules/ws ]; then (cd bench/load && npm ci --no-audit --no-fund >/dev/null); fi
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/trackerevents-bench.XXXXXX")
+PIDS=()
+cleanup() {
+    local status=$?
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do
+        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -9 "$pid" 2>/dev/null || true
+    done
+    [ "${KEEP:-0}" = 1 ] || rm -rf "$WORK"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Starts one TrackerEvents node on port $1; prints its pid.
+start_trackerevents() {
+    local port=$1 store_args=()
+    if [ "${STORE:-sqlite}" = postgres ]; then
+        store_args=(--Store:Provider=Postgres "--ConnectionStrings:Tracker=${PG:?PG must hold a PostgreSQL connection string}")
+    else
+        store_args=("--ConnectionStrings:Tracker=Data Source=$WORK/bench.db")
+    fi
+    (cd "$WORK" && exec dotnet "$SERVER_DLL" --urls="http://127.0.0.1:$port" "${store_args[@]}" \
+        --Demo:Enabled=false --Admin:ApiKey="$ADMIN_KEY" --Atmosphere:MaxConnectionsPerUser=20000 \
+        --Api:RateLimit=100000 --Api:AddressRateLimit=100000 --Logging:Directory="$WORK/logs-$port" \
+        --Logging:LogLevel:Default=Warning ${SERVER_ARGS:-} >"$WORK/server-$port.log" 2>&1) &
+    echo $!
+}
+
+wait_ready() {
+    for _ in $(seq 1 120); do
+        if curl -sf "http://127.0.0.1:$1/health/live" >/dev/null; then return 0; fi
+        sleep 0.5
+    done
+    echo "server on port $1 did not come up:"; tail -20 "$WORK"/server-"$1".log; return 1
+}
+
+EXTRA=()
+case "$TARGET" in
+    trackerevents)
+        SERVER_PID=$(start_trackerevents "$PORT"); PIDS+=("$SERVER_PID")
+        wait_ready "$PORT"
+        if [ -n "${NODE2_PORT:-}" ]; then
+            # A second node on the same PostgreSQL database: the clients connect to it, the ingest goes to the first.
+            NODE2_PID=$(start_trackerevents "$NODE2_PORT"); PIDS+=("$NODE2_PID")
+            wait_ready "$NODE2_PORT"
+            SERVER_PID=$NODE2_PID
+            EXTRA+=(--ws-url "http://127.0.0.1:$NODE2_PORT")
+        fi
+        ;;
+    kestrel | signalr)
+        DLL=$KESTREL_DLL; [ "$TARGET" = signalr ] && DLL=$SIGNALR_DLL
+        (cd "$WORK" && exec dotnet "$DLL" --urls="http://127.0.0.1:$PORT" >"$WORK/server-$PORT.log" 2>&1) &
+        SERVER_PID=$!; PIDS+=("$SERVER_PID")
+        wait_ready "$PORT"
+        ;;
+    *) echo "target must be trackerevents, kestrel or signalr"; exit 2 ;;
+esac
+
+node bench/load/bench.js --preset "$PRESET" --target "$TARGET" --url "http://127.0.0.1:$PORT" \
+    --admin-key "$ADMIN_KEY" --server-pid "$SERVER_PID" "${EXTRA[@]}" "$@"
