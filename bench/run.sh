@@ -31,6 +31,20 @@ if [ "${BUILD:-0}" = 1 ] || [ ! -f "$SERVER_DLL" ]; then dotnet build -c Release
 if [ "${BUILD:-0}" = 1 ] || [ ! -f "$KESTREL_DLL" ] || [ ! -f "$SIGNALR_DLL" ]; then dotnet build -c Release bench/Bench.slnx >/dev/null; fi
 if [ ! -d bench/load/node_modules/ws ]; then (cd bench/load && npm ci --no-audit --no-fund >/dev/null); fi
 
+# The machine is shared (2 cores): wait until the rest of it is quiet (< QUIET_PERCENT of one core busy
+# over 3 s, default 30), for at most QUIET_WAIT seconds (default 300), so that a run measures the server
+# and its clients rather than someone else's build. The load tool records what else ran anyway.
+busy_ticks() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9}' /proc/stat; }
+quiet_deadline=$((SECONDS + ${QUIET_WAIT:-300}))
+while :; do
+    b0=$(busy_ticks); sleep 3; b1=$(busy_ticks)
+    busy=$(( (b1 - b0) * 100 / 3 / $(getconf CLK_TCK) ))
+    if [ "$busy" -lt "${QUIET_PERCENT:-30}" ]; then break; fi
+    if [ "$SECONDS" -ge "$quiet_deadline" ]; then echo "[run] machine still busy (${busy}% of a core); running anyway"; break; fi
+    echo "[run] machine busy (${busy}% of a core used by other processes); waiting"
+    sleep 7
+done
+
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/trackerevents-bench.XXXXXX")
 PIDS=()
 cleanup() {

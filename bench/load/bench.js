@@ -490,7 +490,14 @@ async function runCoordinator() {
   // --- measured load ---
   const workerPids = workers.map((wk) => wk.child.pid);
   const driver = startDriver(o, setup.trackerIds, log);
-  await sleep(o.warmup * 1000);
+  const loadStart = now();
+  const timeline = []; // server RSS and fds every 2 s from the start of the load: shows whether memory stays bounded
+  const sampleTimeline = () => { const s = procSample(o.serverPid); if (s) timeline.push({ t: round((s.t - loadStart) / 1000, 1), rss_mb: round(s.rssMb, 0), fds: s.fds }); return s; };
+  while (now() < loadStart + o.warmup * 1000) {
+    await sleep(Math.min(2000, loadStart + o.warmup * 1000 - now()));
+    const s = sampleTimeline();
+    if (o.warmup > 10) log(`warm-up: driver ${driver.st.accepted} accepted` + (s ? `; server RSS ${s.rssMb.toFixed(0)} MB, ${s.fds} fds` : ''));
+  }
   const measureFrom = now();
   workers.forEach((wk) => wk.child.send({ type: 'measure', from: measureFrom }));
   const s0 = procSample(o.serverPid);
@@ -502,7 +509,7 @@ async function runCoordinator() {
   const end = measureFrom + o.duration * 1000;
   while (now() < end) {
     await sleep(Math.min(2000, end - now()));
-    const s = procSample(o.serverPid);
+    const s = sampleTimeline();
     if (s) rssMax = Math.max(rssMax, s.rssMb);
     await poll();
     log(`load: ${sum('events')} events counted, driver ${driver.st.accepted - d0.accepted} accepted, ${driver.st.failed} failed, ${driver.st.skipped} skipped` +
@@ -537,6 +544,7 @@ async function runCoordinator() {
   const fanout = o.kind === 'state' ? (o.connections * o.trackersPerConnection) / (o.users * o.trackersPerUser) : null;
   const result = {
     preset: o.preset,
+    group: a.group ?? o.preset,
     target: o.target,
     label: o.label ?? o.target,
     date: new Date().toISOString(),
@@ -568,6 +576,8 @@ async function runCoordinator() {
       ingest_failed: d1.failed - d0.failed, ingest_skipped: d1.skipped - d0.skipped, first: firstError ?? driver.st.firstError ?? null, other: errors,
     },
     window_s: round(windowSec, 1),
+    warmup_s: o.warmup,
+    timeline,
   };
   printTable([result]);
   const outFile = o.out ?? path.join(__dirname, '..', 'results', `${o.preset}-${o.label ?? o.target}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);

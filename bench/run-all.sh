@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Every figure of README "Performance", in one go (about 35 minutes on the 2-core machine):
+#   1. the three presets; many-viewers and broadcast also against (a) the bare Kestrel loop and (b) SignalR
+#   2. broadcast with 10% of the clients not reading
+#   3. store: ingest throughput on SQLite and PostgreSQL, batches of 1, 100 and 1,000
+#   4. change -> delivery latency on PostgreSQL across two nodes (and on one node, for reference)
+# then bench/load/report.js prints the summary tables (with the ratios to (a) and (b)) and writes
+# bench/results/summary-*.json.
+#
+#   bench/run-all.sh              everything
+#   ONLY="broadcast store" bench/run-all.sh    a part: presets | broadcast | stall | store | cross-node
+#
+# PostgreSQL: a throwaway cluster owned by the non-root 'postgres' user under /tmp, on PG_PORT (55433),
+# fsync on, synchronous_commit off (the same durability class as the embedded store's WAL with
+# synchronous=NORMAL: a crash may lose the last commits, never corrupts). Stopped and removed at the end.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ONLY=${ONLY:-"presets broadcast stall store cross-node"}
+want() { [[ " $ONLY " == *" $1 "* ]]; }
+DURATION=${DURATION:-30}
+started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+mkdir -p bench/results
+FILES=()
+count_results() { find bench/results -maxdepth 1 -name '*.json' ! -name 'summary-*' | wc -l; }
+run() { # run.sh arguments...; remembers the result file it wrote
+    local before
+    before=$(count_results)
+    bench/run.sh "$@" 2>&1 | grep --line-buffered -v '^\[bench .*\] \(ramp\|load\|warm-up\):' || true
+    if [ "$(count_results)" -gt "$before" ]; then
+        FILES+=("$(ls -t bench/results/*.json | grep -v '/summary-' | head -1)")
+    fi
+}
+
+dotnet build -c Release src/TrackerEvents.Server >/dev/null && dotnet build -c Release bench/Bench.slnx >/dev/null
+
+if want presets; then
+    run control-room trackerevents -- --duration "$DURATION"
+    for target in kestrel signalr trackerevents; do run many-viewers "$target" -- --duration "$DURATION"; done
+fi
+if want broadcast; then
+    for target in kestrel signalr trackerevents; do run broadcast "$target" -- --duration "$DURATION"; done
+fi
+if want stall; then
+    run broadcast trackerevents -- --warmup 90 --duration 60 --stall 0.1 --label trackerevents-stall10
+fi
+
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV | head -1 || true)
+if { want store || want cross-node; } && [ -n "$PG_BIN" ]; then
+    PG_PORT=${PG_PORT:-55433}
+    PG_DIR=$(mktemp -d /tmp/trackerevents-bench-pg.XXXXXX)
+    chown postgres "$PG_DIR"; chmod 700 "$PG_DIR"
+    as_pg() { runuser -u postgres -- "$@"; }
+    stop_pg() { as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null 2>&1 || true; rm -rf "$PG_DIR"; }
+    trap stop_pg EXIT
+    as_pg "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth-local=trust --auth-host=scram-sha-256 --encoding=UTF8 --locale=C >/dev/null
+    as_pg "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w start -o \
+        "-c listen_addresses=127.0.0.1 -c port=$PG_PORT -c unix_socket_directories=$PG_DIR -c synchronous_commit=off -c max_connections=200" >/dev/null
+    "$PG_BIN/psql" -X -q -h "$PG_DIR" -p "$PG_PORT" -U postgres -c "CREATE ROLE bench LOGIN PASSWORD 'bench'" >/dev/null
+    fresh_db() { # a new database per run, so that every run starts from the same empty store
+        "$PG_BIN/psql" -X -q -h "$PG_DIR" -p "$PG_PORT" -U postgres -c "DROP DATABASE IF EXISTS bench" -c "CREATE DATABASE bench OWNER bench" >/dev/null
+        echo "Host=127.0.0.1;Port=$PG_PORT;Database=bench;Username=bench;Password=bench"
+    }
+elif want store || want cross-node; then
+    echo "PostgreSQL binaries not found (apt-get install postgresql): the PostgreSQL runs are skipped"
+fi
+
+if want store; then
+    for batch in 1 100 1000; do
+        run ingest trackerevents -- --batch "$batch" --duration 20 --label "sqlite-batch$batch"
+        [ -n "$PG_BIN" ] && STORE=postgres PG=$(fresh_db) run ingest trackerevents -- --batch "$batch" --duration 20 --label "postgres-batch$batch"
+    done
+fi
+if want cross-node && [ -n "$PG_BIN" ]; then
+    # 1,500 connections on node 2, each state on 10 of 15,000 trackers; 1,000 changes/s ingested through node 1.
+    STORE=postgres PG=$(fresh_db) NODE2_PORT=18081 run many-viewers trackerevents -- \
+        --connections 1500 --users 150 --rate 1000 --duration "$DURATION" --label postgres-2nodes --group cross-node
+    STORE=postgres PG=$(fresh_db) run many-viewers trackerevents -- \
+        --connections 1500 --users 150 --rate 1000 --duration "$DURATION" --label postgres-1node --group cross-node
+fi
+
+echo
+echo "runs since $started:"
+node bench/load/report.js "${FILES[@]}"
