@@ -66,6 +66,8 @@ internal sealed class PostgresDialect : IStoreDialect
     public ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
         connection.BeginTransactionAsync(cancellationToken);
 
+    public object IdList(long[] ids) => ids;
+
     public string SelectCurrentVersion => "SELECT current_change_version()";
 
     public string SelectStates =>

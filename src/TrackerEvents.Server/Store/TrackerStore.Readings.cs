@@ -19,7 +19,7 @@ internal sealed partial class TrackerStore
 
         await using var connection = await OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<ReadingRow>(Command(
-            dialect.SelectReadings, new { TrackerIds = result.Keys.ToArray() }, cancellationToken));
+            dialect.SelectReadings, new { TrackerIds = dialect.IdList(result.Keys.ToArray()) }, cancellationToken));
         foreach (var row in rows)
         {
             if (ToItem(row) is { } item)
@@ -38,7 +38,7 @@ internal sealed partial class TrackerStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await dialect.BeginWriteAsync(connection, cancellationToken);
         var live = (await connection.QueryAsync<long>(Command(
-            dialect.SelectLiveTrackersForWrite, new { TrackerIds = ids }, cancellationToken, transaction))).ToHashSet();
+            dialect.SelectLiveTrackersForWrite, new { TrackerIds = dialect.IdList(ids) }, cancellationToken, transaction))).ToHashSet();
         for (var i = 0; i < updates.Count; i++)
         {
             if (!live.Contains(updates[i].TrackerId))
@@ -48,7 +48,7 @@ internal sealed partial class TrackerStore
         }
 
         var items = new Dictionary<(long, ReadingKind, string), ReadingItem>();
-        foreach (var row in await connection.QueryAsync<ReadingRow>(Command(dialect.SelectReadingsForUpdate, new { TrackerIds = ids }, cancellationToken, transaction)))
+        foreach (var row in await connection.QueryAsync<ReadingRow>(Command(dialect.SelectReadingsForUpdate, new { TrackerIds = dialect.IdList(ids) }, cancellationToken, transaction)))
         {
             if (ToItem(row) is { } item)
             {

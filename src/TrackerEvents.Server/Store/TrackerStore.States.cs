@@ -20,7 +20,7 @@ internal sealed partial class TrackerStore
 
         await using var connection = await OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<StateRow>(Command(
-            dialect.SelectStates, new { TrackerIds = trackerIds.Distinct().ToArray() }, cancellationToken));
+            dialect.SelectStates, new { TrackerIds = dialect.IdList(trackerIds.Distinct().ToArray()) }, cancellationToken));
         foreach (var row in rows)
         {
             states[row.TrackerId] = ParseStoredState(row.State);
@@ -42,7 +42,7 @@ internal sealed partial class TrackerStore
 
         await using var connection = await OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<SnapshotRow>(Command(dialect.SelectSnapshot,
-            new { TrackerIds = trackerIds.Distinct().ToArray() }, cancellationToken));
+            new { TrackerIds = dialect.IdList(trackerIds.Distinct().ToArray()) }, cancellationToken));
         return rows.Select(r => new StateChange(r.Version, r.TrackerId, r.UserId, r.SourceId, r.Blocked, ParseStoredState(r.State))).ToList();
     }
 
@@ -67,7 +67,7 @@ internal sealed partial class TrackerStore
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await dialect.BeginWriteAsync(connection, cancellationToken);
         var live = (await connection.QueryAsync<long>(Command(
-            dialect.SelectLiveTrackersForWrite, new { TrackerIds = ids }, cancellationToken, transaction))).ToHashSet();
+            dialect.SelectLiveTrackersForWrite, new { TrackerIds = dialect.IdList(ids) }, cancellationToken, transaction))).ToHashSet();
         for (var i = 0; i < updates.Count; i++)
         {
             if (!live.Contains(updates[i].TrackerId))
@@ -76,7 +76,7 @@ internal sealed partial class TrackerStore
             }
         }
 
-        var states = (await connection.QueryAsync<StateRow>(Command(dialect.SelectStatesForUpdate, new { TrackerIds = ids }, cancellationToken, transaction)))
+        var states = (await connection.QueryAsync<StateRow>(Command(dialect.SelectStatesForUpdate, new { TrackerIds = dialect.IdList(ids) }, cancellationToken, transaction)))
             .ToDictionary(r => r.TrackerId, r => ParseStoredState(r.State));
         var now = time.GetUtcNow();
         var errors = new FieldErrors();

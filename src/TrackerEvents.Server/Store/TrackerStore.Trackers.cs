@@ -91,7 +91,7 @@ internal sealed partial class TrackerStore
 
         await using var connection = await OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<TrackerRow>(Command(
-            dialect.SelectUserTrackers, new { UserId = userId, TrackerIds = trackerIds.Distinct().ToArray() }, cancellationToken));
+            dialect.SelectUserTrackers, new { UserId = userId, TrackerIds = dialect.IdList(trackerIds.Distinct().ToArray()) }, cancellationToken));
         return rows.ToDictionary(r => r.Id);
     }
 
