@@ -24,6 +24,9 @@ internal static class LoggingSetup
 
         builder.Services.AddSingleton(factory); // disposed (and flushed) with the host
         builder.Logging.ClearProviders();
-        builder.Logging.AddNLog(_ => factory);
+        // RemoveLoggerFactoryFilter = false: the Logging:LogLevel settings (appsettings, command line) filter
+        // what reaches NLog, as documented; NLog's default ignores them, so every HTTP request logged four
+        // Information lines of Microsoft.AspNetCore despite "Microsoft.AspNetCore": "Warning".
+        builder.Logging.AddNLog(new NLogProviderOptions { RemoveLoggerFactoryFilter = false }, _ => factory);
     }
 }
