@@ -60,7 +60,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Starts one TrackerEvents node on port $1; prints its pid.
+# Starts one TrackerEvents node on port $1; prints its pid. Logging as the shipped appsettings.json has it
+# (one line per connection open and close), which is not read here: the working directory is a temp folder.
 start_trackerevents() {
     local port=$1 store_args=()
     if [ "${STORE:-sqlite}" = postgres ]; then
@@ -71,7 +72,7 @@ start_trackerevents() {
     (cd "$WORK" && exec dotnet "$SERVER_DLL" --urls="http://127.0.0.1:$port" "${store_args[@]}" \
         --Demo:Enabled=false --Admin:ApiKey="$ADMIN_KEY" --Atmosphere:MaxConnectionsPerUser=20000 \
         --Api:RateLimit=100000 --Api:AddressRateLimit=100000 --Logging:Directory="$WORK/logs-$port" \
-        --Logging:LogLevel:Default=Warning ${SERVER_ARGS:-} >"$WORK/server-$port.log" 2>&1) &
+        --Logging:LogLevel:Default=Information --Logging:LogLevel:Microsoft.AspNetCore=Warning ${SERVER_ARGS:-} >"$WORK/server-$port.log" 2>&1) &
     echo $!
 }
 
