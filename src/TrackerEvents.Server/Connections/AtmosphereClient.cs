@@ -143,6 +143,19 @@ internal sealed partial class AtmosphereClient : ITimerTarget
         transport?.Close(reason);
     }
 
+    /// <summary>
+    /// Whether the outbox holds something for <paramref name="transport"/> to send: false once another
+    /// transport took over or the client was detached (a retained client keeps collecting states, but
+    /// only its next connection may send them).
+    /// </summary>
+    public bool HasPendingFor(IClientTransport transport)
+    {
+        lock (_gate)
+        {
+            return _transport == transport && _outbox.Count > 0;
+        }
+    }
+
     public bool HasPending
     {
         get

@@ -206,7 +206,10 @@ internal sealed partial class WebSocketTransport : IClientTransport
                 }
 
                 Volatile.Write(ref _sending, 0);
-                var more = _closeReason is null ? _client.HasPending : !_closeSent;
+                // HasPendingFor, not "the outbox is not empty": after a drop the retained client keeps
+                // collecting states that TryTake no longer hands to this transport, and this loop spun on
+                // them at full speed (one thread per dropped slow consumer) until the retention ended.
+                var more = _closeReason is null ? _client.HasPendingFor(this) : !_closeSent;
                 if (!more || Interlocked.Exchange(ref _sending, 1) == 1)
                 {
                     return;
