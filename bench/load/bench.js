@@ -492,7 +492,16 @@ async function runCoordinator() {
   const driver = startDriver(o, setup.trackerIds, log);
   const loadStart = now();
   const timeline = []; // server RSS and fds every 2 s from the start of the load: shows whether memory stays bounded
-  const sampleTimeline = () => { const s = procSample(o.serverPid); if (s) timeline.push({ t: round((s.t - loadStart) / 1000, 1), rss_mb: round(s.rssMb, 0), fds: s.fds }); return s; };
+  let prevSample = procSample(o.serverPid);
+  const sampleTimeline = () => {
+    const s = procSample(o.serverPid);
+    if (s) {
+      const cpu = prevSample ? (100 * (s.cpuSec - prevSample.cpuSec)) / ((s.t - prevSample.t) / 1000) : null;
+      timeline.push({ t: round((s.t - loadStart) / 1000, 1), rss_mb: round(s.rssMb, 0), fds: s.fds, cpu_percent: round(cpu, 0), accepted: driver.st.accepted });
+      prevSample = s;
+    }
+    return s;
+  };
   while (now() < loadStart + o.warmup * 1000) {
     await sleep(Math.min(2000, loadStart + o.warmup * 1000 - now()));
     const s = sampleTimeline();
