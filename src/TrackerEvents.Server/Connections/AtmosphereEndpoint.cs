@@ -28,9 +28,7 @@ internal static partial class AtmosphereEndpoint
         var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("TrackerEvents.Connections");
         if (parameters.IsClose)
         {
-            // The client left on purpose: nothing is kept for it. The answer is empty, as the client does not read it.
-            registry.Close(parameters.TrackingId);
-            http.Response.StatusCode = StatusCodes.Status200OK;
+            await CloseAsync(http, parameters.TrackingId, registry);
             return;
         }
 
@@ -63,6 +61,40 @@ internal static partial class AtmosphereEndpoint
             registry.CloseConnection();
         }
     }
+
+    /// <summary>
+    /// The client left on purpose: nothing is kept for it. A client this node does not hold may be held
+    /// by another node (the load balancer routed the close elsewhere): the close goes through the store
+    /// to every node. The answer is empty; the client does not read it.
+    /// </summary>
+    private static async Task CloseAsync(HttpContext http, string? trackingId, ClientRegistry registry)
+    {
+        http.Response.StatusCode = StatusCodes.Status200OK;
+        if (trackingId is null || registry.Close(trackingId) || !TrackingId().IsMatch(trackingId))
+        {
+            return;
+        }
+
+        // Unauthenticated, so it may not write without limit.
+        if (!http.RequestServices.GetRequiredService<Api.ApiRateLimiter>().TryAddress(Api.ApiEndpoint.ClientAddress(http)))
+        {
+            http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            return;
+        }
+
+        try
+        {
+            await http.RequestServices.GetRequiredService<Store.TrackerStore>().RecordClientCloseAsync(trackingId, http.RequestAborted);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException || http.RequestServices.GetRequiredService<Store.IStoreDialect>().IsUnavailable(e))
+        {
+            // Without the store the close cannot travel; the other node's retention ends it within a minute.
+            http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9-]{1,64}$")]
+    private static partial System.Text.RegularExpressions.Regex TrackingId();
 
     [LoggerMessage(EventId = 3303, Level = LogLevel.Warning, Message = "Connection refused: this process already holds {MaxConnections} connections")]
     private static partial void LogRefused(ILogger logger, int maxConnections);

@@ -14,6 +14,8 @@ internal sealed partial class ClientRegistry(
     private readonly ConcurrentDictionary<string, AtmosphereClient> _clients = new(StringComparer.Ordinal);
     private long _numbers;
     private int _connections;
+    private long _refused;
+    private long _messagesSent;
 
     public TimerWheel Wheel => wheel;
 
@@ -29,6 +31,15 @@ internal sealed partial class ClientRegistry(
     /// <summary>Clients known to this process, retained ones included.</summary>
     public int Clients => _clients.Count;
 
+    /// <summary>Connections refused at the process limit since start.</summary>
+    public long Refused => Interlocked.Read(ref _refused);
+
+    /// <summary>Messages written to clients since start (heartbeats included).</summary>
+    public long MessagesSent => Interlocked.Read(ref _messagesSent);
+
+    /// <summary>Counts messages a transport wrote.</summary>
+    public void CountSent(long messages) => Interlocked.Add(ref _messagesSent, messages);
+
     /// <summary>Takes a connection slot; false when the process is at its limit.</summary>
     public bool TryOpenConnection()
     {
@@ -38,6 +49,7 @@ internal sealed partial class ClientRegistry(
         }
 
         Interlocked.Decrement(ref _connections);
+        Interlocked.Increment(ref _refused);
         return false;
     }
 

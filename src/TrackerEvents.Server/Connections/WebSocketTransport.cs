@@ -197,6 +197,7 @@ internal sealed partial class WebSocketTransport : IClientTransport
                     _lastWrite = _registry.Time.GetTimestamp();
                     _sendStarted = 0;
                     _messagesSent++;
+                    _registry.CountSent(1);
                 }
 
                 if (_closeReason is { } reason && !_closeSent)

@@ -13,7 +13,7 @@ namespace TrackerEvents.Dispatch;
 /// only delays delivery: nothing committed is skipped.
 /// </summary>
 internal sealed partial class ChangeDispatcher(
-    TrackerStore store, ChangeSignal signal, SubscriptionIndex index, IOptions<StoreOptions> options, TimeProvider time,
+    TrackerStore store, ChangeSignal signal, SubscriptionIndex index, ClientRegistry registry, IOptions<StoreOptions> options, TimeProvider time,
     ILogger<ChangeDispatcher> logger) : BackgroundService
 {
     private const int BatchSize = 2000;
@@ -21,6 +21,13 @@ internal sealed partial class ChangeDispatcher(
     private readonly VersionHistory _history = new(time);
     private long _watermark = -1;
     private int _failures;
+    private long _dispatched;
+
+    /// <summary>Changes read from the feed and routed since start.</summary>
+    public long Dispatched => Interlocked.Read(ref _dispatched);
+
+    /// <summary>Whether the last read of the feed failed (the store is unreachable).</summary>
+    public bool Failing => _failures > 0;
 
     /// <summary>The highest version dispatched so far.</summary>
     public long Watermark => Interlocked.Read(ref _watermark);
@@ -44,6 +51,7 @@ internal sealed partial class ChangeDispatcher(
                 var batch = await store.ReadChangesAsync(Watermark, BatchSize, stoppingToken);
                 await DispatchAsync(batch.Changes, stoppingToken);
                 Interlocked.Exchange(ref _watermark, batch.Watermark);
+                Interlocked.Add(ref _dispatched, batch.Changes.Count);
                 _history.Record(batch.Watermark);
                 if (_failures > 0)
                 {
@@ -118,6 +126,9 @@ internal sealed partial class ChangeDispatcher(
                         touched.Add(client);
                     }
 
+                    break;
+                case ClientClosedChange closed:
+                    registry.Close(closed.TrackingId);
                     break;
                 case SessionEndedChange ended:
                     foreach (var client in index.UsingSession(ended.SessionId))
