@@ -105,7 +105,7 @@ internal sealed partial class ChangeDispatcher(
             switch (change)
             {
                 case StateChange state:
-                    Deliver(StateRendering.Of(state, now), state.Blocked, touched);
+                    Deliver(state, now, touched);
                     break;
                 case ReadingChange reading:
                     foreach (var client in index.WatchingTracker(reading.TrackerId))
@@ -146,7 +146,7 @@ internal sealed partial class ChangeDispatcher(
             // After unblock the current state goes out, changed or not.
             foreach (var state in await store.GetSnapshotAsync(needState, cancellationToken))
             {
-                Deliver(StateRendering.Of(state, now), state.Blocked, touched);
+                Deliver(state, now, touched);
             }
         }
 
@@ -156,11 +156,19 @@ internal sealed partial class ChangeDispatcher(
         }
     }
 
-    private void Deliver(StateRendering state, bool blocked, HashSet<AtmosphereClient> touched)
+    /// <summary>Routes a state to its watchers; it is rendered only if someone watches it, once per format and date style.</summary>
+    private void Deliver(StateChange state, DateTimeOffset now, HashSet<AtmosphereClient> touched)
     {
-        foreach (var client in index.WatchingTracker(state.TrackerId))
+        var clients = index.WatchingTracker(state.TrackerId);
+        if (clients.Length == 0)
         {
-            client.DeliverState(state, blocked);
+            return;
+        }
+
+        var rendering = StateRendering.Of(state, now);
+        foreach (var client in clients)
+        {
+            client.DeliverState(rendering, state.Blocked);
             touched.Add(client);
         }
     }
