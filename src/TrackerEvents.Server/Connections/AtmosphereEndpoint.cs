@@ -36,7 +36,7 @@ internal static partial class AtmosphereEndpoint
         }
 
         var options = registry.Options;
-        var served = AtmosphereTransports.Parse(options.Transports);
+        var served = registry.ServedTransports;
         if (http.WebSockets.IsWebSocketRequest)
         {
             if (!served.Contains(AtmosphereTransports.WebSocket))

@@ -60,7 +60,6 @@ public sealed class AtmosphereOptions : IValidatableObject
     /// Turning <c>websocket</c> off (behind a proxy that breaks upgrades) refuses upgrades with 501, and
     /// atmosphere.js falls back to its <c>fallbackTransport</c>. POST push is served with either HTTP transport.
     /// </summary>
-    [Required]
     public string Transports { get; set; } = string.Join(", ", AtmosphereTransports.All);
 
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)

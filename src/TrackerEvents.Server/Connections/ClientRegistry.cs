@@ -23,6 +23,9 @@ internal sealed partial class ClientRegistry(
 
     public SubscriptionIndex Index => index;
 
+    /// <summary><see cref="AtmosphereOptions.Transports"/>, parsed.</summary>
+    public IReadOnlySet<string> ServedTransports { get; } = AtmosphereTransports.Parse(options.Value.Transports);
+
     /// <summary>Live transports (WebSockets and held HTTP requests).</summary>
     public int Connections => Volatile.Read(ref _connections);
 

@@ -45,6 +45,7 @@ public sealed class TransportSettingTests
     [Theory]
     [InlineData("Atmosphere:Transports=carrier-pigeon")]
     [InlineData("Atmosphere:Transports= , ")]
+    [InlineData("Atmosphere:Transports=")]
     public async Task AnUnknownTransportName_StopsStartUp_NamingTheSetting(string setting)
     {
         var directory = Path.Combine(Path.GetTempPath(), "trackerevents-tests", Guid.NewGuid().ToString("N"));
