@@ -41,6 +41,36 @@ public sealed class HttpTransportTests
     }
 
     [Theory]
+    [InlineData("2.3.6", "long-polling")]
+    [InlineData("2.3.6", "streaming")]
+    [InlineData("3.1.3", "long-polling")]
+    [InlineData("3.1.3", "streaming")]
+    public async Task AfterTheServerEndsTheConnection_TheClientReopens_AndEventsResumeWithoutANewSubscribe(string version, string transport)
+    {
+        await using var fleet = await Fleet.StartAsync();
+        await using var client = await AtmosphereJsClient.StartAsync(version, fleet.Url, "--transport", transport, "--reconnectInterval", "200");
+        var uuid = (await client.NextAsync("open")).GetProperty("uuid").GetString()!;
+        await client.PushJsonAsync(new { action = "subscribe", hash = fleet.Hash, requests = new[] { new { type = "state", trackers = new[] { fleet.A } } } });
+        await client.NextEventMessageAsync("state");
+
+        var registry = fleet.Server.Service<ClientRegistry>();
+        await Eventually.Until(() => Task.FromResult(registry.Connections == 1), TimeSpan.FromSeconds(5), "the poll or stream to be open");
+
+        registry.Find(uuid)!.CloseTransport("test: the server ends the connection");
+        if (transport == "streaming")
+        {
+            // A long-polling client sees an empty answer (or, between polls, nothing at all) and polls again.
+            (await client.NextAsync("reopen")).GetProperty("uuid").GetString().Should().Be(uuid);
+        }
+
+        await fleet.Server.IngestStatesAsync(new { tracker_id = fleet.A, gps = new { speed = 99 } });
+
+        await client.NextMessageAsync(m => m.TryGetProperty("event", out var e) && e.GetString() == "state"
+            && m.GetProperty("data").GetProperty("gps").GetProperty("speed").GetInt32() == 99);
+        client.Seen.Count(e => e.GetProperty("event").GetString() == "open").Should().Be(1, "a reconnect is a reopen, not a new open");
+    }
+
+    [Theory]
     [InlineData("3.1.3")]
     [InlineData("2.3.6")]
     public async Task AClientWhoseWebSocketIsRefused_FallsBackToStreamingByItself_AndGetsItsEvents(string version)
