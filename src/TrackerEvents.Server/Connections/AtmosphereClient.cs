@@ -64,6 +64,18 @@ internal sealed partial class AtmosphereClient : ITimerTarget
         }
     }
 
+    /// <summary>The transport attached right now (null while the client is retained after a drop).</summary>
+    public IClientTransport? Transport
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _transport;
+            }
+        }
+    }
+
     private TimeProvider Time => _registry.Time;
 
     private SubscriptionIndex Index => _registry.Index;

@@ -25,6 +25,9 @@ internal sealed partial class ClientRegistry(
 
     public SubscriptionIndex Index => index;
 
+    /// <summary><see cref="AtmosphereOptions.Transports"/>, parsed.</summary>
+    public IReadOnlySet<string> ServedTransports { get; } = AtmosphereTransports.Parse(options.Value.Transports);
+
     /// <summary>Live transports (WebSockets and held HTTP requests).</summary>
     public int Connections => Volatile.Read(ref _connections);
 
@@ -61,15 +64,23 @@ internal sealed partial class ClientRegistry(
     /// </summary>
     public (AtmosphereClient Client, bool Resumed) Connect(string? trackingId)
     {
-        if (trackingId is not null && _clients.TryGetValue(trackingId, out var existing) && !existing.IsReleased)
-        {
-            return (existing, true);
-        }
-
         var id = trackingId ?? Guid.NewGuid().ToString();
-        var client = new AtmosphereClient(id, Interlocked.Increment(ref _numbers), this);
-        _clients[id] = client;
-        return (client, false);
+        while (true)
+        {
+            if (_clients.TryGetValue(id, out var existing) && !existing.IsReleased)
+            {
+                return (existing, true);
+            }
+
+            // Requests with one unknown id can race (a stream and a POST after a restart): one client wins.
+            var client = new AtmosphereClient(id, Interlocked.Increment(ref _numbers), this);
+            if (existing is null ? _clients.TryAdd(id, client) : _clients.TryUpdate(id, client, existing))
+            {
+                return (client, false);
+            }
+
+            client.ReleaseCore(); // lost the race: never seen by anyone, its retention timer does nothing
+        }
     }
 
     /// <summary>The live (not released) client with this tracking id, if this process has one.</summary>
