@@ -59,6 +59,10 @@ internal static class ChangeFeedEndpoint
                 writer.WriteString("lifecycle_event", lifecycle.Event);
                 DateStyle.Canonical.Write(writer, "timestamp", lifecycle.OccurredAt);
                 break;
+            case ClientClosedChange closed:
+                writer.WriteString("type", "client_closed");
+                writer.WriteString("tracking_id", closed.TrackingId);
+                break;
             case SessionEndedChange session:
                 writer.WriteString("type", "session_ended");
                 writer.WriteNumber("session_id", session.SessionId);

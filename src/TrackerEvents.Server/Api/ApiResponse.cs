@@ -53,16 +53,7 @@ internal static class ApiResponse
         writer.WriteEndObject();
         if (exception.Errors is { Count: > 0 } errors)
         {
-            writer.WriteStartArray("errors");
-            foreach (var error in errors)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("parameter", error.Parameter);
-                writer.WriteString("error", error.Error);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
+            FieldErrors.Write(writer, errors);
         }
 
         writer.WriteEndObject();

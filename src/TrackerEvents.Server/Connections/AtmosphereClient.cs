@@ -64,6 +64,18 @@ internal sealed partial class AtmosphereClient : ITimerTarget
         }
     }
 
+    /// <summary>The transport attached right now (null while the client is retained after a drop).</summary>
+    public IClientTransport? Transport
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _transport;
+            }
+        }
+    }
+
     private TimeProvider Time => _registry.Time;
 
     private SubscriptionIndex Index => _registry.Index;
@@ -262,51 +274,6 @@ internal sealed partial class AtmosphereClient : ITimerTarget
         }
     }
 
-    public void OnTimer(long token)
-    {
-        IClientTransport? transport;
-        TimeSpan next;
-        var expired = false;
-        lock (_gate)
-        {
-            if (token != _timerToken || _released)
-            {
-                return;
-            }
-
-            _nextDue = long.MaxValue;
-            transport = _transport;
-            if (transport is null)
-            {
-                var left = _registry.Options.Retention - Time.GetElapsedTime(_detachedAt);
-                expired = left <= TimeSpan.Zero;
-                next = left;
-            }
-            else
-            {
-                next = FlushBatchesLocked();
-            }
-        }
-
-        if (expired)
-        {
-            _registry.Release(this, "retention expired");
-            return;
-        }
-
-        if (transport is not null)
-        {
-            var transportNext = transport.OnTimer();
-            next = transportNext < next ? transportNext : next;
-            NotifyTransport();
-        }
-
-        lock (_gate)
-        {
-            ScheduleLocked(next);
-        }
-    }
-
     /// <summary>Queues a control message; when the client is this far behind, it is dropped as too slow.</summary>
     private bool AddLocked(Payload payload)
     {
@@ -319,21 +286,4 @@ internal sealed partial class AtmosphereClient : ITimerTarget
         return false;
     }
 
-    /// <summary>Makes sure the client's timer runs within <paramref name="delay"/>; a later callback already scheduled is superseded.</summary>
-    private void ScheduleLocked(TimeSpan delay)
-    {
-        if (_released || delay == TimeSpan.MaxValue)
-        {
-            return;
-        }
-
-        var due = Time.GetTimestamp() + (long)(Math.Max(0, delay.TotalSeconds) * Time.TimestampFrequency);
-        if (due >= _nextDue)
-        {
-            return;
-        }
-
-        _nextDue = due;
-        _registry.Wheel.Schedule(this, ++_timerToken, delay);
-    }
 }

@@ -5,8 +5,9 @@ using TrackerEvents.Subscriptions;
 namespace TrackerEvents.Connections;
 
 /// <summary>
-/// <c>/event/subscription</c> and <c>{base}/event/subscription</c>: the WebSocket upgrade, and the close
-/// request (GET or POST with <c>X-Atmosphere-Transport=close</c>) that atmosphere.js sends on unsubscribe.
+/// <c>/event/subscription</c> and <c>{base}/event/subscription</c>: the WebSocket upgrade, the HTTP
+/// transports (long-polling and streaming GET, push by POST with <c>X-Atmosphere-Transport=polling</c>),
+/// and the close request (GET or POST with <c>X-Atmosphere-Transport=close</c>) that atmosphere.js sends on unsubscribe.
 /// </summary>
 internal static partial class AtmosphereEndpoint
 {
@@ -28,28 +29,70 @@ internal static partial class AtmosphereEndpoint
         var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("TrackerEvents.Connections");
         if (parameters.IsClose)
         {
-            // The client left on purpose: nothing is kept for it. The answer is empty, as the client does not read it.
-            registry.Close(parameters.TrackingId);
-            http.Response.StatusCode = StatusCodes.Status200OK;
+            await CloseAsync(http, parameters.TrackingId, registry);
             return;
         }
 
-        if (!http.WebSockets.IsWebSocketRequest)
+        var options = registry.Options;
+        var served = registry.ServedTransports;
+        if (http.WebSockets.IsWebSocketRequest)
+        {
+            if (!served.Contains(AtmosphereTransports.WebSocket))
+            {
+                await RefuseTransportAsync(http, AtmosphereTransports.WebSocket, options.Transports);
+            }
+            else if (await TryTakeConnectionAsync(http, registry, logger))
+            {
+                await ServeWebSocketAsync(http, parameters, registry, logger);
+            }
+
+            return;
+        }
+
+        var transport = parameters.Transport;
+        var isStream = transport is AtmosphereTransports.LongPolling or AtmosphereTransports.Streaming;
+        var isPush = transport == AtmosphereTransports.Polling && HttpMethods.IsPost(http.Request.Method);
+        if (!isStream && !isPush)
         {
             http.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await http.Response.WriteAsync("Open this endpoint as a WebSocket (atmosphere.js transport 'websocket').", http.RequestAborted);
+            await http.Response.WriteAsync("Open this endpoint as a WebSocket, or over HTTP with X-Atmosphere-Transport=long-polling or streaming "
+                + "(atmosphere.js transports 'websocket', 'long-polling', 'streaming'); push by POST with X-Atmosphere-Transport=polling.",
+                http.RequestAborted);
             return;
         }
 
-        if (!registry.TryOpenConnection())
+        if (isStream ? !served.Contains(transport) : !served.Contains(AtmosphereTransports.LongPolling) && !served.Contains(AtmosphereTransports.Streaming))
         {
-            LogRefused(logger, registry.Options.MaxConnections);
-            http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            http.Response.Headers.RetryAfter = new StringValues("5");
-            await http.Response.WriteAsync("Too many connections on this server; try again later.", http.RequestAborted);
-            return;
+            await RefuseTransportAsync(http, transport, options.Transports);
         }
+        else if (!IsAllowedOrigin(http, options))
+        {
+            http.Response.StatusCode = StatusCodes.Status403Forbidden;
+        }
+        else if (isPush)
+        {
+            await PushEndpoint.HandleAsync(http, parameters, registry);
+        }
+        else if (!HttpMethods.IsGet(http.Request.Method))
+        {
+            http.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            http.Response.Headers.Allow = "GET";
+        }
+        else if (await TryTakeConnectionAsync(http, registry, logger))
+        {
+            try
+            {
+                await HttpTransportEndpoint.ServeAsync(http, parameters, registry, logger);
+            }
+            finally
+            {
+                registry.CloseConnection();
+            }
+        }
+    }
 
+    private static async Task ServeWebSocketAsync(HttpContext http, AtmosphereParameters parameters, ClientRegistry registry, ILogger logger)
+    {
         try
         {
             using var socket = await http.WebSockets.AcceptWebSocketAsync();
@@ -63,6 +106,73 @@ internal static partial class AtmosphereEndpoint
             registry.CloseConnection();
         }
     }
+
+    /// <summary>
+    /// The client left on purpose: nothing is kept for it. A client this node does not hold may be held
+    /// by another node (the load balancer routed the close elsewhere): the close goes through the store
+    /// to every node. The answer is empty; the client does not read it.
+    /// </summary>
+    private static async Task CloseAsync(HttpContext http, string? trackingId, ClientRegistry registry)
+    {
+        http.Response.StatusCode = StatusCodes.Status200OK;
+        if (trackingId is null || registry.Close(trackingId) || !TrackingId().IsMatch(trackingId))
+        {
+            return;
+        }
+
+        // Unauthenticated, so it may not write without limit.
+        if (!http.RequestServices.GetRequiredService<Api.ApiRateLimiter>().TryAddress(Api.ApiEndpoint.ClientAddress(http)))
+        {
+            http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            return;
+        }
+
+        try
+        {
+            await http.RequestServices.GetRequiredService<Store.TrackerStore>().RecordClientCloseAsync(trackingId, http.RequestAborted);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException || http.RequestServices.GetRequiredService<Store.IStoreDialect>().IsUnavailable(e))
+        {
+            // Without the store the close cannot travel; the other node's retention ends it within a minute.
+            http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9-]{1,64}$")]
+    private static partial System.Text.RegularExpressions.Regex TrackingId();
+
+    /// <summary>Takes a connection slot (WebSocket, held poll or open stream), or answers 503 when the process is full or stopping.</summary>
+    private static async Task<bool> TryTakeConnectionAsync(HttpContext http, ClientRegistry registry, ILogger logger)
+    {
+        var stopping = http.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested;
+        if (!stopping && registry.TryOpenConnection())
+        {
+            return true;
+        }
+
+        if (!stopping)
+        {
+            LogRefused(logger, registry.Options.MaxConnections);
+        }
+
+        http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        http.Response.Headers.RetryAfter = new StringValues("5");
+        await http.Response.WriteAsync(stopping ? "The server is shutting down; try again later." : "Too many connections on this server; try again later.",
+            http.RequestAborted);
+        return false;
+    }
+
+    /// <summary>A transport switched off by <c>Atmosphere:Transports</c>: 501, and atmosphere.js tries its fallback transport.</summary>
+    private static Task RefuseTransportAsync(HttpContext http, string transport, string served)
+    {
+        http.Response.StatusCode = StatusCodes.Status501NotImplemented;
+        return http.Response.WriteAsync($"This server does not offer the {transport} transport (it serves: {served}).", http.RequestAborted);
+    }
+
+    /// <summary>The WebSocket origin allow-list, applied to browser requests of the HTTP transports as well.</summary>
+    private static bool IsAllowedOrigin(HttpContext http, AtmosphereOptions options) =>
+        options.AllowedOrigins.Length == 0 || http.Request.Headers.Origin is not { Count: > 0 } origin
+        || options.AllowedOrigins.Contains(origin.ToString(), StringComparer.OrdinalIgnoreCase);
 
     [LoggerMessage(EventId = 3303, Level = LogLevel.Warning, Message = "Connection refused: this process already holds {MaxConnections} connections")]
     private static partial void LogRefused(ILogger logger, int maxConnections);

@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace TrackerEvents.Connections;
 
 /// <summary>Section <c>Atmosphere</c>: the event endpoint's protocol timings and limits.</summary>
-public sealed class AtmosphereOptions
+public sealed class AtmosphereOptions : IValidatableObject
 {
     /// <summary>A server heartbeat (<c>X</c>) goes out after this long without any write. Default 25 s; zero turns it off.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
@@ -54,4 +54,40 @@ public sealed class AtmosphereOptions
 
     /// <summary>Browser origins allowed to open the WebSocket (empty: any, for non-browser clients). Against cross-site WebSocket hijacking.</summary>
     public string[] AllowedOrigins { get; set; } = [];
+
+    /// <summary>
+    /// The transports served, comma-separated: <c>websocket</c>, <c>long-polling</c>, <c>streaming</c> (default all).
+    /// Turning <c>websocket</c> off (behind a proxy that breaks upgrades) refuses upgrades with 501, and
+    /// atmosphere.js falls back to its <c>fallbackTransport</c>. POST push is served with either HTTP transport.
+    /// </summary>
+    public string Transports { get; set; } = string.Join(", ", AtmosphereTransports.All);
+
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        var names = AtmosphereTransports.Parse(Transports);
+        if (names.Count == 0 || names.Any(n => !AtmosphereTransports.All.Contains(n)))
+        {
+            yield return new ValidationResult(
+                $"Atmosphere:Transports must list one or more of {string.Join(", ", AtmosphereTransports.All)} (got '{Transports}').",
+                [nameof(Transports)]);
+        }
+    }
+}
+
+/// <summary>The Atmosphere transport names this server knows.</summary>
+public static class AtmosphereTransports
+{
+    public const string WebSocket = "websocket";
+    public const string LongPolling = "long-polling";
+    public const string Streaming = "streaming";
+
+    /// <summary>Push by POST on the HTTP transports.</summary>
+    public const string Polling = "polling";
+
+    public static IReadOnlyList<string> All { get; } = [WebSocket, LongPolling, Streaming];
+
+    /// <summary>The names in a comma- or space-separated list, lower-cased.</summary>
+    public static IReadOnlySet<string> Parse(string? list) =>
+        (list ?? "").Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(n => n.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
 }

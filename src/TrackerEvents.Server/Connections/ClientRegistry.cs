@@ -14,6 +14,8 @@ internal sealed partial class ClientRegistry(
     private readonly ConcurrentDictionary<string, AtmosphereClient> _clients = new(StringComparer.Ordinal);
     private long _numbers;
     private int _connections;
+    private long _refused;
+    private long _messagesSent;
 
     public TimerWheel Wheel => wheel;
 
@@ -23,11 +25,23 @@ internal sealed partial class ClientRegistry(
 
     public SubscriptionIndex Index => index;
 
+    /// <summary><see cref="AtmosphereOptions.Transports"/>, parsed.</summary>
+    public IReadOnlySet<string> ServedTransports { get; } = AtmosphereTransports.Parse(options.Value.Transports);
+
     /// <summary>Live transports (WebSockets and held HTTP requests).</summary>
     public int Connections => Volatile.Read(ref _connections);
 
     /// <summary>Clients known to this process, retained ones included.</summary>
     public int Clients => _clients.Count;
+
+    /// <summary>Connections refused at the process limit since start.</summary>
+    public long Refused => Interlocked.Read(ref _refused);
+
+    /// <summary>Messages written to clients since start (heartbeats included).</summary>
+    public long MessagesSent => Interlocked.Read(ref _messagesSent);
+
+    /// <summary>Counts messages a transport wrote.</summary>
+    public void CountSent(long messages) => Interlocked.Add(ref _messagesSent, messages);
 
     /// <summary>Takes a connection slot; false when the process is at its limit.</summary>
     public bool TryOpenConnection()
@@ -38,6 +52,7 @@ internal sealed partial class ClientRegistry(
         }
 
         Interlocked.Decrement(ref _connections);
+        Interlocked.Increment(ref _refused);
         return false;
     }
 
@@ -49,15 +64,23 @@ internal sealed partial class ClientRegistry(
     /// </summary>
     public (AtmosphereClient Client, bool Resumed) Connect(string? trackingId)
     {
-        if (trackingId is not null && _clients.TryGetValue(trackingId, out var existing) && !existing.IsReleased)
-        {
-            return (existing, true);
-        }
-
         var id = trackingId ?? Guid.NewGuid().ToString();
-        var client = new AtmosphereClient(id, Interlocked.Increment(ref _numbers), this);
-        _clients[id] = client;
-        return (client, false);
+        while (true)
+        {
+            if (_clients.TryGetValue(id, out var existing) && !existing.IsReleased)
+            {
+                return (existing, true);
+            }
+
+            // Requests with one unknown id can race (a stream and a POST after a restart): one client wins.
+            var client = new AtmosphereClient(id, Interlocked.Increment(ref _numbers), this);
+            if (existing is null ? _clients.TryAdd(id, client) : _clients.TryUpdate(id, client, existing))
+            {
+                return (client, false);
+            }
+
+            client.ReleaseCore(); // lost the race: never seen by anyone, its retention timer does nothing
+        }
     }
 
     /// <summary>The live (not released) client with this tracking id, if this process has one.</summary>

@@ -30,6 +30,8 @@ internal sealed partial class WebSocketTransport : IClientTransport
     private string? _closeReason;
     private bool _closeSent;
     private string? _abortReason;
+    private readonly Lock _requestGate = new();
+    private bool _requestEnded;
     private long _messagesSent;
 
     private WebSocketTransport(WebSocket socket, AtmosphereClient client, ClientRegistry registry, AtmosphereParameters parameters,
@@ -119,6 +121,11 @@ internal sealed partial class WebSocketTransport : IClientTransport
         }
 
         await transport.FinishAsync();
+        lock (transport._requestGate)
+        {
+            transport._requestEnded = true; // from here on the request's HttpContext may be disposed (or reused)
+        }
+
         var seconds = registry.Time.GetElapsedTime(opened).TotalSeconds;
         LogClosed(logger, client.Number, client.TrackingId, reason, seconds, transport._messagesSent);
     }
@@ -197,6 +204,7 @@ internal sealed partial class WebSocketTransport : IClientTransport
                     _lastWrite = _registry.Time.GetTimestamp();
                     _sendStarted = 0;
                     _messagesSent++;
+                    _registry.CountSent(1);
                 }
 
                 if (_closeReason is { } reason && !_closeSent)
@@ -266,8 +274,17 @@ internal sealed partial class WebSocketTransport : IClientTransport
     public void Abort(string reason)
     {
         Interlocked.CompareExchange(ref _abortReason, reason, null);
-        _socket.Abort();
-        _abortConnection();
+
+        // Only while the request runs: aborting the socket lets it finish, and its HttpContext must not be
+        // touched after that (an abort racing with the end of the request threw ObjectDisposedException).
+        lock (_requestGate)
+        {
+            if (!_requestEnded)
+            {
+                _abortConnection();
+                _socket.Abort();
+            }
+        }
     }
 
     private async Task FinishAsync()

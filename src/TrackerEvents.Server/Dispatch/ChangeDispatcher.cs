@@ -13,7 +13,7 @@ namespace TrackerEvents.Dispatch;
 /// only delays delivery: nothing committed is skipped.
 /// </summary>
 internal sealed partial class ChangeDispatcher(
-    TrackerStore store, ChangeSignal signal, SubscriptionIndex index, IOptions<StoreOptions> options, TimeProvider time,
+    TrackerStore store, ChangeSignal signal, SubscriptionIndex index, ClientRegistry registry, IOptions<StoreOptions> options, TimeProvider time,
     ILogger<ChangeDispatcher> logger) : BackgroundService
 {
     private const int BatchSize = 2000;
@@ -21,6 +21,13 @@ internal sealed partial class ChangeDispatcher(
     private readonly VersionHistory _history = new(time);
     private long _watermark = -1;
     private int _failures;
+    private long _dispatched;
+
+    /// <summary>Changes read from the feed and routed since start.</summary>
+    public long Dispatched => Interlocked.Read(ref _dispatched);
+
+    /// <summary>Whether the last read of the feed failed (the store is unreachable).</summary>
+    public bool Failing => _failures > 0;
 
     /// <summary>The highest version dispatched so far.</summary>
     public long Watermark => Interlocked.Read(ref _watermark);
@@ -44,6 +51,7 @@ internal sealed partial class ChangeDispatcher(
                 var batch = await store.ReadChangesAsync(Watermark, BatchSize, stoppingToken);
                 await DispatchAsync(batch.Changes, stoppingToken);
                 Interlocked.Exchange(ref _watermark, batch.Watermark);
+                Interlocked.Add(ref _dispatched, batch.Changes.Count);
                 _history.Record(batch.Watermark);
                 if (_failures > 0)
                 {
@@ -97,7 +105,7 @@ internal sealed partial class ChangeDispatcher(
             switch (change)
             {
                 case StateChange state:
-                    Deliver(StateRendering.Of(state, now), state.Blocked, touched);
+                    Deliver(state, now, touched);
                     break;
                 case ReadingChange reading:
                     foreach (var client in index.WatchingTracker(reading.TrackerId))
@@ -119,6 +127,9 @@ internal sealed partial class ChangeDispatcher(
                     }
 
                     break;
+                case ClientClosedChange closed:
+                    registry.Close(closed.TrackingId);
+                    break;
                 case SessionEndedChange ended:
                     foreach (var client in index.UsingSession(ended.SessionId))
                     {
@@ -135,7 +146,7 @@ internal sealed partial class ChangeDispatcher(
             // After unblock the current state goes out, changed or not.
             foreach (var state in await store.GetSnapshotAsync(needState, cancellationToken))
             {
-                Deliver(StateRendering.Of(state, now), state.Blocked, touched);
+                Deliver(state, now, touched);
             }
         }
 
@@ -145,11 +156,19 @@ internal sealed partial class ChangeDispatcher(
         }
     }
 
-    private void Deliver(StateRendering state, bool blocked, HashSet<AtmosphereClient> touched)
+    /// <summary>Routes a state to its watchers; it is rendered only if someone watches it, once per format and date style.</summary>
+    private void Deliver(StateChange state, DateTimeOffset now, HashSet<AtmosphereClient> touched)
     {
-        foreach (var client in index.WatchingTracker(state.TrackerId))
+        var clients = index.WatchingTracker(state.TrackerId);
+        if (clients.Length == 0)
         {
-            client.DeliverState(state, blocked);
+            return;
+        }
+
+        var rendering = StateRendering.Of(state, now);
+        foreach (var client in clients)
+        {
+            client.DeliverState(rendering, state.Blocked);
             touched.Add(client);
         }
     }

@@ -25,6 +25,8 @@ internal static class ServiceRegistration
         services.AddOptions<AdminOptions>().BindConfiguration("Admin").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DemoOptions>().BindConfiguration("Demo").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AtmosphereOptions>().BindConfiguration("Atmosphere").ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<HostingOptions>().BindConfiguration("Hosting").Validate(
+            o => o.KnownProxies.All(p => System.Net.IPAddress.TryParse(p, out _)), "Hosting:KnownProxies must hold IP addresses.").ValidateOnStart();
         services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidation>();
         services.AddSingleton<IValidateOptions<DemoOptions>, DemoOptionsValidation>();
 
@@ -79,8 +81,21 @@ internal static class ServiceRegistration
         app.UseWebSockets(webSockets);
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<ClientRegistry>().CloseAll("server shutting down"));
         app.MapAtmosphere(basePath);
+        var forwarded = new ForwardedHeadersOptions
+        {
+            ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto,
+        };
+        forwarded.KnownIPNetworks.Clear();
+        forwarded.KnownProxies.Clear();
+        foreach (var proxy in app.Services.GetRequiredService<IOptions<HostingOptions>>().Value.KnownProxies)
+        {
+            forwarded.KnownProxies.Add(System.Net.IPAddress.Parse(proxy));
+        }
+
+        app.UseForwardedHeaders(forwarded);
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapMetrics();
         app.MapAuth(basePath);
         app.MapTrackers(basePath);
         app.MapReadings(basePath);

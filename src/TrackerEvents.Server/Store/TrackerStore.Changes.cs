@@ -26,6 +26,10 @@ internal sealed partial class TrackerStore
             SELECT s.version, 4, s.id, s.user_id, CAST(NULL AS BIGINT), FALSE, CAST(NULL AS TEXT), CAST(NULL AS TEXT), s.end_reason, s.ended_at
               FROM sessions s
              WHERE s.version > @After
+            UNION ALL
+            SELECT c.version, 5, c.id, 0, CAST(NULL AS BIGINT), FALSE, CAST(NULL AS TEXT), CAST(NULL AS TEXT), c.tracking_id, c.closed_at
+              FROM client_closes c
+             WHERE c.version > @After
         ) changes
         ORDER BY Version
         LIMIT @Limit
@@ -57,7 +61,8 @@ internal sealed partial class TrackerStore
                     : null,
                 3 => new LifecycleChange(row.Version, row.TrackerId, row.UserId, row.SourceId ?? 0, row.Payload ?? "",
                     DateTimeOffset.FromUnixTimeMilliseconds(row.OccurredAt ?? 0)),
-                _ => new SessionEndedChange(row.Version, row.TrackerId, row.UserId, row.Payload ?? ""),
+                4 => new SessionEndedChange(row.Version, row.TrackerId, row.UserId, row.Payload ?? ""),
+                _ => new ClientClosedChange(row.Version, row.Payload ?? ""),
             };
             if (change is not null)
             {
@@ -67,6 +72,15 @@ internal sealed partial class TrackerStore
 
         var watermark = rows.Count > 0 ? rows[^1].Version : after;
         return new ChangeBatch(changes, watermark, rows.Count == limit);
+    }
+
+    /// <summary>Records a close request for a client this node does not hold, so that the node holding it releases it.</summary>
+    public async Task RecordClientCloseAsync(string trackingId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(Command("INSERT INTO client_closes (tracking_id, closed_at) VALUES (@TrackingId, @Now)",
+            new { TrackingId = trackingId, Now = NowMs }, cancellationToken));
+        signal.Notify();
     }
 
     private sealed class FeedRow

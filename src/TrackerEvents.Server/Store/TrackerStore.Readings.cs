@@ -34,18 +34,9 @@ internal sealed partial class TrackerStore
     /// <summary>Merges readings updates item by item, all or nothing, like <see cref="IngestStatesAsync"/>.</summary>
     public async Task<int> IngestReadingsAsync(IReadOnlyList<ReadingsUpdate> updates, CancellationToken cancellationToken)
     {
-        var ids = updates.Select(u => u.TrackerId).Distinct().Order().ToArray();
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await dialect.BeginWriteAsync(connection, cancellationToken);
-        var live = (await connection.QueryAsync<long>(Command(
-            dialect.SelectLiveTrackersForWrite, new { TrackerIds = dialect.IdList(ids) }, cancellationToken, transaction))).ToHashSet();
-        for (var i = 0; i < updates.Count; i++)
-        {
-            if (!live.Contains(updates[i].TrackerId))
-            {
-                throw new StoreConflictException(StoreConflict.UnknownTracker, "Tracker not found", i);
-            }
-        }
+        var ids = await LockLiveTrackersAsync(connection, transaction, updates.Select(u => u.TrackerId).ToList(), cancellationToken);
 
         var items = new Dictionary<(long, ReadingKind, string), ReadingItem>();
         foreach (var row in await connection.QueryAsync<ReadingRow>(Command(dialect.SelectReadingsForUpdate, new { TrackerIds = dialect.IdList(ids) }, cancellationToken, transaction)))

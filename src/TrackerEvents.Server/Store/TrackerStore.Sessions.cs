@@ -78,6 +78,9 @@ internal sealed partial class TrackerStore
             new { Before = forgetBefore }, cancellationToken));
         await connection.ExecuteAsync(Command("DELETE FROM lifecycle_events WHERE occurred_at < @Before",
             new { Before = forgetBefore }, cancellationToken));
+        // A close request matters for as long as a node may retain the client (a minute); an hour is plenty.
+        await connection.ExecuteAsync(Command("DELETE FROM client_closes WHERE closed_at < @Before",
+            new { Before = now - 3_600_000 }, cancellationToken));
         if (ended > 0)
         {
             signal.Notify();

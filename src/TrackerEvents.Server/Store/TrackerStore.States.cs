@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using TrackerEvents.Tracking;
@@ -63,18 +64,9 @@ internal sealed partial class TrackerStore
     /// </summary>
     public async Task<int> IngestStatesAsync(IReadOnlyList<StateUpdate> updates, CancellationToken cancellationToken)
     {
-        var ids = updates.Select(u => u.TrackerId).Distinct().Order().ToArray();
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await dialect.BeginWriteAsync(connection, cancellationToken);
-        var live = (await connection.QueryAsync<long>(Command(
-            dialect.SelectLiveTrackersForWrite, new { TrackerIds = dialect.IdList(ids) }, cancellationToken, transaction))).ToHashSet();
-        for (var i = 0; i < updates.Count; i++)
-        {
-            if (!live.Contains(updates[i].TrackerId))
-            {
-                throw new StoreConflictException(StoreConflict.UnknownTracker, "Tracker not found", i);
-            }
-        }
+        var ids = await LockLiveTrackersAsync(connection, transaction, updates.Select(u => u.TrackerId).ToList(), cancellationToken);
 
         var states = (await connection.QueryAsync<StateRow>(Command(dialect.SelectStatesForUpdate, new { TrackerIds = dialect.IdList(ids) }, cancellationToken, transaction)))
             .ToDictionary(r => r.TrackerId, r => ParseStoredState(r.State));
@@ -93,6 +85,28 @@ internal sealed partial class TrackerStore
         await transaction.CommitAsync(cancellationToken);
         signal.Notify();
         return updates.Count;
+    }
+
+    /// <summary>
+    /// Inside a write transaction: locks the trackers of a batch against concurrent ingest writers and
+    /// checks that each exists; throws <see cref="StoreConflictException"/> naming the first item whose
+    /// tracker does not. Returns the distinct ids in order.
+    /// </summary>
+    private async Task<long[]> LockLiveTrackersAsync(DbConnection connection, DbTransaction transaction, List<long> itemTrackerIds,
+        CancellationToken cancellationToken)
+    {
+        var ids = itemTrackerIds.Distinct().Order().ToArray();
+        var live = (await connection.QueryAsync<long>(Command(
+            dialect.SelectLiveTrackersForWrite, new { TrackerIds = dialect.IdList(ids) }, cancellationToken, transaction))).ToHashSet();
+        for (var i = 0; i < itemTrackerIds.Count; i++)
+        {
+            if (!live.Contains(itemTrackerIds[i]))
+            {
+                throw new StoreConflictException(StoreConflict.UnknownTracker, "Tracker not found", i);
+            }
+        }
+
+        return ids;
     }
 
     /// <summary>Reads the stored JSON; rows another program wrote badly read as far as they are valid.</summary>

@@ -179,16 +179,7 @@ internal sealed partial class ActionHandler(
 
         if (errors is { Count: > 0 })
         {
-            writer.WriteStartArray("errors");
-            foreach (var error in errors)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("parameter", error.Parameter);
-                writer.WriteString("error", error.Error);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
+            FieldErrors.Write(writer, errors);
         }
     }
 

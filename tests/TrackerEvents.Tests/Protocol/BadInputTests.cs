@@ -36,12 +36,9 @@ public sealed class BadInputTests
     public async Task ABadMessage_GetsAnErrorFrame_AndNothingElseIsHarmed(string what, string message, int code, string action)
     {
         await using var fleet = await Fleet.StartAsync();
-        await using var socket = await fleet.ConnectAsync();
-        await using var neighbour = await fleet.ConnectAsync();
-        await socket.SubscribeAsync(fleet.Hash, new { type = "state", trackers = new[] { fleet.A } });
-        await neighbour.SubscribeAsync(fleet.Hash, new { type = "state", trackers = new[] { fleet.A } });
-        await socket.NextEventAsync("state");
-        await neighbour.NextEventAsync("state");
+        var (socket, neighbour) = await SubscribedPairAsync(fleet);
+        await using var _ = socket;
+        await using var __ = neighbour;
 
         await socket.SendAsync(message.Replace("HASH", fleet.Hash));
 
@@ -54,12 +51,9 @@ public sealed class BadInputTests
     public async Task ABinaryFrame_Is5()
     {
         await using var fleet = await Fleet.StartAsync();
-        await using var socket = await fleet.ConnectAsync();
-        await using var neighbour = await fleet.ConnectAsync();
-        await socket.SubscribeAsync(fleet.Hash, new { type = "state", trackers = new[] { fleet.A } });
-        await neighbour.SubscribeAsync(fleet.Hash, new { type = "state", trackers = new[] { fleet.A } });
-        await socket.NextEventAsync("state");
-        await neighbour.NextEventAsync("state");
+        var (socket, neighbour) = await SubscribedPairAsync(fleet);
+        await using var _ = socket;
+        await using var __ = neighbour;
 
         await socket.SendBinaryAsync([0x7b, 0x00, 0xff, 0x7d]);
 
@@ -71,12 +65,9 @@ public sealed class BadInputTests
     public async Task AFrameOver64KiB_Is9()
     {
         await using var fleet = await Fleet.StartAsync();
-        await using var socket = await fleet.ConnectAsync();
-        await using var neighbour = await fleet.ConnectAsync();
-        await socket.SubscribeAsync(fleet.Hash, new { type = "state", trackers = new[] { fleet.A } });
-        await neighbour.SubscribeAsync(fleet.Hash, new { type = "state", trackers = new[] { fleet.A } });
-        await socket.NextEventAsync("state");
-        await neighbour.NextEventAsync("state");
+        var (socket, neighbour) = await SubscribedPairAsync(fleet);
+        await using var _ = socket;
+        await using var __ = neighbour;
 
         await socket.SendAsync("{\"action\":\"subscribe\",\"hash\":\"" + fleet.Hash + "\",\"padding\":\"" + new string('x', 70 * 1024) + "\"}");
 
@@ -147,6 +138,20 @@ public sealed class BadInputTests
 
         AssertError(refused, 15, "subscription/subscribe", "second connection of the user");
         (await first.NextEventAsync("state")).GetProperty("data").GetProperty("source_id").GetInt64().Should().Be(fleet.SourceA);
+    }
+
+    /// <summary>Two connections each watching tracker A, with their snapshots read.</summary>
+    private static async Task<(AtmosphereSocket Socket, AtmosphereSocket Neighbour)> SubscribedPairAsync(Fleet fleet)
+    {
+        var socket = await fleet.ConnectAsync();
+        var neighbour = await fleet.ConnectAsync();
+        foreach (var connection in new[] { socket, neighbour })
+        {
+            await connection.SubscribeAsync(fleet.Hash, new { type = "state", trackers = new[] { fleet.A } });
+            await connection.NextEventAsync("state");
+        }
+
+        return (socket, neighbour);
     }
 
     private static void AssertError(JsonElement error, int code, string action, string what)

@@ -1,0 +1,98 @@
+using System.Buffers;
+using System.Text;
+using TrackerEvents.Api;
+using TrackerEvents.Protocol;
+using TrackerEvents.Subscriptions;
+
+namespace TrackerEvents.Connections;
+
+/// <summary>
+/// Push on the HTTP transports: <c>POST …?X-Atmosphere-Transport=polling&amp;X-Atmosphere-tracking-id=&lt;uuid&gt;</c>
+/// with the message as the body. It is handled as a WebSocket text frame of that client would be; the
+/// answer (response, error, snapshot) goes out through the client's poll or stream. The POST itself is
+/// answered 200 with an empty body (atmosphere.js hands a non-empty one to onMessagePublished).
+/// </summary>
+internal static class PushEndpoint
+{
+    public static async Task HandleAsync(HttpContext http, AtmosphereParameters parameters, ClientRegistry registry)
+    {
+        http.Response.ContentType = "text/plain; charset=utf-8";
+        http.Response.Headers.CacheControl = "no-store";
+        if (parameters.TrackingId is not { } trackingId)
+        {
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await http.Response.WriteAsync("A push needs X-Atmosphere-tracking-id: the uuid the handshake gave.", http.RequestAborted);
+            return;
+        }
+
+        var max = registry.Options.MaxMessageBytes;
+        string? body;
+        try
+        {
+            body = await ReadBodyAsync(http, max);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or BadHttpRequestException)
+        {
+            return; // the client went away mid-body
+        }
+
+        var kind = body is null ? InboundKind.Message : AtmosphereFraming.Classify(body, out body);
+        if (kind != InboundKind.Message)
+        {
+            // A heartbeat (or a blank or ping): proof of life for a known client, nothing else.
+            Heard(registry.Find(trackingId));
+            return;
+        }
+
+        // An unknown tracking id (after a restart, or past the retention) is adopted, as a WebSocket reconnect's is.
+        var (client, _) = registry.Connect(trackingId);
+        Heard(client);
+        if (body is null)
+        {
+            client.Send(EventFrames.Error("null", ApiError.TooLarge, w => w.WriteString("reason", $"messages are limited to {max} bytes")));
+            http.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            return;
+        }
+
+        var stopped = http.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped;
+        await http.RequestServices.GetRequiredService<ActionHandler>().HandleAsync(client, body, stopped);
+    }
+
+    private static void Heard(AtmosphereClient? client)
+    {
+        if (client?.Transport is HttpTransport transport)
+        {
+            transport.Heard();
+        }
+    }
+
+    /// <summary>The body as UTF-8 text, or null when it is longer than <paramref name="max"/> bytes (reading stops there).</summary>
+    private static async Task<string?> ReadBodyAsync(HttpContext http, int max)
+    {
+        if (http.Request.ContentLength > max)
+        {
+            return null;
+        }
+
+        var reader = http.Request.BodyReader;
+        while (true)
+        {
+            var result = await reader.ReadAsync(http.RequestAborted);
+            var buffer = result.Buffer;
+            if (buffer.Length > max)
+            {
+                reader.AdvanceTo(buffer.End);
+                return null;
+            }
+
+            if (result.IsCompleted)
+            {
+                var text = Encoding.UTF8.GetString(buffer);
+                reader.AdvanceTo(buffer.End);
+                return text;
+            }
+
+            reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using System.Net;
+using Dapper;
+using Npgsql;
+using TrackerEvents.Tests.Infrastructure;
+
+namespace TrackerEvents.Tests.Store;
+
+/// <summary>
+/// The database goes away under a running node and comes back. A TCP proxy in front of PostgreSQL cuts
+/// every connection and refuses new ones — what the node sees when PostgreSQL stops — without stopping
+/// the server the other tests share.
+/// </summary>
+public sealed class DatabaseFaultTests
+{
+    [Theory, EngineData(Engine.Postgres)]
+    public async Task DuringAnOutage_ClientsStayConnected_CallsFailFastWith14_AndAfterItNothingIsLost(Engine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        var direct = new NpgsqlConnectionStringBuilder(database.ConnectionString);
+        await using var proxy = new TcpProxy(direct.Host!, direct.Port);
+        var viaProxy = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port };
+        await using var server = await RunningServer.StartAsync(
+            "Store:Provider=Postgres", $"ConnectionStrings:Tracker={viaProxy}", "Atmosphere:ServerHeartbeat=00:00:01", "Store:SafetyPollInterval=00:00:00.200");
+        await server.CreateUserAsync("ops");
+        var (tracker, _) = await server.CreateTrackerAsync("ops");
+        (await server.IngestStatesAsync(new { tracker_id = tracker, gps = new { speed = 1 } })).ShouldSucceed();
+        var hash = await server.LoginAsync("ops");
+        await using var socket = await AtmosphereSocket.ConnectAsync(server);
+        await socket.ReadHandshakeAsync();
+        await socket.SubscribeAsync(hash, new { type = "state", trackers = new[] { tracker } });
+        await socket.NextEventAsync("state");
+
+        proxy.Cut();
+
+        var started = DateTime.UtcNow;
+        (await server.CallAsync("tracker/list", new { hash })).ShouldFail(14, HttpStatusCode.ServiceUnavailable);
+        (DateTime.UtcNow - started).Should().BeLessThan(TimeSpan.FromSeconds(5), "a call fails fast instead of hanging");
+        (await server.IngestStatesAsync(new { tracker_id = tracker, gps = new { speed = 2 } })).ShouldFail(14, HttpStatusCode.ServiceUnavailable);
+        (await server.Http.GetAsync("/health/ready")).StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+        await socket.SendJsonAsync(new { action = "subscribe", hash, requests = new[] { new { type = "state", trackers = new[] { tracker } } } });
+        (await socket.NextMessageAsync()).GetProperty("status").GetProperty("code").GetInt32().Should().Be(14);
+        (await socket.NextFrameAsync(TimeSpan.FromSeconds(5))).Text.Should().Be("X", "the connection lives on: heartbeats keep coming");
+
+        // Another system writes while this node cannot reach the database.
+        await using (var connection = new NpgsqlConnection(database.ConnectionString))
+        {
+            await connection.ExecuteAsync("UPDATE tracker_states SET state = jsonb_set(state::jsonb, '{gps,speed}', '33')::text WHERE tracker_id = @Id",
+                new { Id = tracker });
+        }
+
+        proxy.Restore();
+
+        (await socket.NextEventAsync("state", TimeSpan.FromSeconds(15))).GetProperty("data").GetProperty("gps").GetProperty("speed").GetInt32()
+            .Should().Be(33, "the node catches up from its watermark");
+        await Eventually.Until(async () => (await server.Http.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(10), "ready again");
+        (await server.IngestStatesAsync(new { tracker_id = tracker, gps = new { speed = 44 } })).ShouldSucceed();
+        (await socket.NextEventAsync("state")).GetProperty("data").GetProperty("gps").GetProperty("speed").GetInt32().Should().Be(44);
+    }
+}
