@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Every figure of README "Performance", in one go (about 35 minutes on the 2-core machine):
+# Every figure of README "Performance", in one go (about an hour on the 2-core machine):
 #   1. the three presets; many-viewers and broadcast (also at 5 changes/s) against (a) the bare Kestrel loop and (b) SignalR
-#   2. broadcast with 10% of the clients not reading
+#   2. broadcast with 10% of the clients not reading (20 and 5 changes/s, and a 270 s run for the RSS bound)
 #   3. store: ingest throughput on SQLite and PostgreSQL, batches of 1, 100 and 1,000
 #   4. change -> delivery latency on PostgreSQL across two nodes (and on one node, for reference)
 # then bench/load/report.js prints the summary tables (with the ratios to (a) and (b)) and writes
@@ -44,6 +44,8 @@ if want broadcast; then
 fi
 if want stall; then
     run broadcast trackerevents -- --warmup 90 --duration 60 --stall 0.1 --label trackerevents-stall10
+    run broadcast trackerevents -- --rate 5 --warmup 90 --duration 60 --stall 0.1 --label trackerevents-stall10 --group broadcast-5/s
+    run broadcast trackerevents -- --rate 5 --warmup 90 --duration 180 --stall 0.1 --label trackerevents-stall10-270s --group stall-long
 fi
 
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV | head -1 || true)

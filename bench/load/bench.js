@@ -68,15 +68,15 @@ function percentile(h, p) {
 function packHistogram(h) { const nz = []; h.counts.forEach((c, i) => { if (c) nz.push(i, c); }); return { nz, n: h.n, max: h.max, sum: h.sum }; }
 function unpackHistogram(p) { const h = newHistogram(); for (let i = 0; i < p.nz.length; i += 2) h.counts[p.nz[i]] = p.nz[i + 1]; h.n = p.n; h.max = p.max; h.sum = p.sum; return h; }
 
-// The frame the peers deliver: the same bytes as a TrackerEvents full-format state event.
+// The frame the peers deliver: byte for byte the shape of the TrackerEvents full-format state event that
+// the same ingest produces (captured from the server; ~600 bytes), with the same bench_ts field.
 function peerFrame(trackerId, stamp, lat, lng, speed) {
-  return '{"type":"event","event":"state","user_time":"2026-11-23 19:03:54","data":{"source_id":' + (200000 + trackerId) +
-    ',"gps":{"updated":"2026-11-23 19:03:54","signal_level":100,"location":{"lat":' + lat + ',"lng":' + lng +
-    '},"heading":168,"speed":' + speed + ',"alt":2},"connection_status":"active","movement_status":"moving",' +
-    '"movement_status_update":"2026-11-23 19:03:50","gsm":null,"last_update":"2026-11-23 19:03:54","battery_level":null,' +
-    '"battery_update":null,"inputs":[false,false],"inputs_update":"2026-11-23 19:03:50","outputs":[false],' +
-    '"outputs_update":"2026-11-23 19:03:50","additional":{"bench_ts":{"value":"' + stamp.toFixed(3) +
-    '","updated":"2026-11-23 19:03:54"}},"ignition":true,"ignition_update":"2026-11-23 19:03:50","actual_track_update":"2026-11-23 19:03:54"}}';
+  return '{"type":"event","event":"state","user_time":"2026-11-23 19:54:33","data":{"source_id":' + (200000 + trackerId) +
+    ',"gps":{"updated":"2026-11-23 19:54:33","signal_level":null,"location":{"lat":' + lat + ',"lng":' + lng +
+    '},"heading":0,"speed":' + speed + ',"alt":0},"connection_status":"just_registered","movement_status":"parked",' +
+    '"movement_status_update":null,"gsm":null,"last_update":"2026-11-23 19:54:33","battery_level":null,"battery_update":null,' +
+    '"inputs":[],"inputs_update":null,"outputs":[],"outputs_update":null,"additional":{"bench_ts":{"value":"' + stamp.toFixed(3) +
+    '","updated":"2026-11-23 19:54:33"}},"actual_track_update":null}}';
 }
 
 // ===================================================================================================

@@ -36,7 +36,7 @@ function table(head, rows) {
 }
 
 const summary = { date: new Date().toISOString(), presets: {} };
-const order = ['control-room', 'many-viewers', 'broadcast', 'broadcast-5/s', 'ingest', 'cross-node'];
+const order = ['control-room', 'many-viewers', 'broadcast', 'broadcast-5/s', 'stall-long', 'ingest', 'cross-node'];
 const presets = [...new Set(results.map((r) => r.preset))].sort((a, b) => order.indexOf(a) - order.indexOf(b));
 for (const preset of presets) {
   const rows = results.filter((r) => r.preset === preset).sort((a, b) => a.label.localeCompare(b.label));
