@@ -58,6 +58,11 @@ internal static class ServiceRegistration
             services.AddSingleton(sp => (PostgresDialect)sp.GetRequiredService<IStoreDialect>());
             services.AddHostedService<PostgresChangeListener>();
         }
+        else
+        {
+            services.AddSingleton<SqliteCheckpointer>();
+            services.AddHostedService(sp => sp.GetRequiredService<SqliteCheckpointer>());
+        }
 
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
         return services;

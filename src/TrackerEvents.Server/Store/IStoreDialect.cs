@@ -17,9 +17,9 @@ internal interface IStoreDialect : IAsyncDisposable
     /// <summary>
     /// Begins the transaction used for read-modify-write batches. It must keep concurrent writers of
     /// the same rows out until commit (SQLite: BEGIN IMMEDIATE; PostgreSQL: rows locked by
-    /// <see cref="SelectStatesForUpdate"/>).
+    /// <see cref="SelectStatesForUpdate"/>). Dispose the result to end it.
     /// </summary>
-    ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
+    ValueTask<WriteTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
 
     // Statements that take a list of ids (@TrackerIds) differ: Npgsql takes the array as one parameter
     // ("= ANY(@TrackerIds)"); SQLite has no arrays, and Dapper's "IN @TrackerIds" expansion makes one

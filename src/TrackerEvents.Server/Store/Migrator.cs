@@ -35,7 +35,8 @@ internal sealed partial class Migrator(IStoreDialect dialect, ILogger<Migrator> 
         var applied = 0;
         foreach (var script in scripts)
         {
-            await using var transaction = await dialect.BeginWriteAsync(connection, cancellationToken);
+            await using var write = await dialect.BeginWriteAsync(connection, cancellationToken);
+            var transaction = write.Transaction;
             var done = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 "SELECT COUNT(*) FROM schema_migrations WHERE id = @Id", new { script.Id }, transaction, cancellationToken: cancellationToken));
             if (done > 0)

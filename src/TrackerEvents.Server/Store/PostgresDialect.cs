@@ -63,8 +63,8 @@ internal sealed class PostgresDialect : IStoreDialect
 
     // A plain READ COMMITTED transaction: the rows to merge are locked by the ...ForWrite/...ForUpdate
     // statements, and the version lock is taken by the triggers at the first versioned row.
-    public ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
-        connection.BeginTransactionAsync(cancellationToken);
+    public async ValueTask<WriteTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        new(await connection.BeginTransactionAsync(cancellationToken), turn: null);
 
     public object IdList(long[] ids) => ids;
 

@@ -9,6 +9,7 @@ namespace TrackerEvents.Store;
 internal sealed class SqliteDialect : IStoreDialect
 {
     private readonly string _connectionString;
+    private readonly SemaphoreSlim _writeTurn = new(1, 1);
 
     public SqliteDialect(string connectionString, string contentRoot)
     {
@@ -16,7 +17,7 @@ internal sealed class SqliteDialect : IStoreDialect
         {
             ForeignKeys = true,
             Pooling = true,
-            DefaultTimeout = 30,
+            DefaultTimeout = 30, // seconds; the busy_timeout below is the same
         };
         if (builder.DataSource != ":memory:" && !string.IsNullOrEmpty(builder.DataSource))
         {
@@ -40,16 +41,37 @@ internal sealed class SqliteDialect : IStoreDialect
         using var pragma = connection.CreateCommand();
         // WAL lets readers run while one writer commits; NORMAL sync is durable in WAL mode except for
         // the last commits on power loss, which is the trade-off every embedded WAL user makes.
-        pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
+        // wal_autocheckpoint = 0: the log is copied back by SqliteCheckpointer, off the commit path.
+        // busy_timeout: a write that finds another process writing waits inside SQLite (polling in steps of
+        // 1 to 100 ms) rather than failing at once into Microsoft.Data.Sqlite's retry, which sleeps 150 ms.
+        pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA wal_autocheckpoint = 0;";;
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
 
-    public ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
-        // Microsoft.Data.Sqlite issues BEGIN IMMEDIATE for a non-deferred transaction: the write lock is
-        // taken up front, so reads inside the transaction see what the writes will be based on. (Its
-        // async methods run synchronously anyway; there is no async overload of this one.)
-        ValueTask.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
+    /// <summary>
+    /// Waits for this process's turn as the writer, then begins the transaction. SQLite lets one writer
+    /// in at a time; a second one that finds the lock taken gets SQLITE_BUSY, on which
+    /// Microsoft.Data.Sqlite sleeps 150 ms before it tries again (the busy timeout set in
+    /// <see cref="OpenAsync"/> makes SQLite itself retry sooner, but still by polling, on a blocked
+    /// thread). Waiting here instead costs no thread and hands the turn on the moment the last writer
+    /// is done. Other processes on the same file still meet the busy timeout.
+    /// </summary>
+    public async ValueTask<WriteTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        await _writeTurn.WaitAsync(cancellationToken);
+        try
+        {
+            // Microsoft.Data.Sqlite issues BEGIN IMMEDIATE for a non-deferred transaction: the write lock is
+            // taken up front, so reads inside the transaction see what the writes will be based on.
+            return new WriteTransaction(((SqliteConnection)connection).BeginTransaction(deferred: false), new Turn(_writeTurn));
+        }
+        catch
+        {
+            _writeTurn.Release();
+            throw;
+        }
+    }
 
     /// <summary>The ids as one JSON array, read by <c>json_each</c>.</summary>
     public object IdList(long[] ids)
@@ -103,6 +125,11 @@ internal sealed class SqliteDialect : IStoreDialect
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
         return ValueTask.CompletedTask;
+    }
+
+    private sealed class Turn(SemaphoreSlim writeTurn) : IDisposable
+    {
+        public void Dispose() => writeTurn.Release();
     }
 
     private sealed class NoLock : IAsyncDisposable

@@ -35,7 +35,8 @@ internal sealed partial class TrackerStore
     public async Task<int> IngestReadingsAsync(IReadOnlyList<ReadingsUpdate> updates, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await dialect.BeginWriteAsync(connection, cancellationToken);
+        await using var write = await dialect.BeginWriteAsync(connection, cancellationToken);
+        var transaction = write.Transaction;
         var ids = await LockLiveTrackersAsync(connection, transaction, updates.Select(u => u.TrackerId).ToList(), cancellationToken);
 
         var items = new Dictionary<(long, ReadingKind, string), ReadingItem>();

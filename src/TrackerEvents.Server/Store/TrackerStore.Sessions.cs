@@ -13,7 +13,8 @@ internal sealed partial class TrackerStore
         CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await dialect.BeginWriteAsync(connection, cancellationToken);
+        await using var write = await dialect.BeginWriteAsync(connection, cancellationToken);
+        var transaction = write.Transaction;
         var now = NowMs;
         var live = await connection.ExecuteScalarAsync<long>(Command(
             "SELECT COUNT(*) FROM sessions WHERE user_id = @UserId AND kind = @Kind AND ended_at IS NULL AND (expires_at IS NULL OR expires_at > @Now)",

@@ -28,7 +28,8 @@ internal sealed partial class TrackerStore
     {
         var created = new List<(long, long)>(trackers.Count);
         await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await dialect.BeginWriteAsync(connection, cancellationToken);
+        await using var write = await dialect.BeginWriteAsync(connection, cancellationToken);
+        var transaction = write.Transaction;
         var now = time.GetUtcNow();
         var creationDate = now.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var initialState = StateWriter.ToCanonicalJson(TrackerState.Initial);

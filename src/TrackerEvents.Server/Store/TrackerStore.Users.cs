@@ -10,7 +10,8 @@ internal sealed partial class TrackerStore
     public async Task<long> CreateUserAsync(string login, string? passwordHash, string timeZone, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await dialect.BeginWriteAsync(connection, cancellationToken);
+        await using var write = await dialect.BeginWriteAsync(connection, cancellationToken);
+        var transaction = write.Transaction;
         // ON CONFLICT rather than a check first: on PostgreSQL two concurrent creators would both pass the
         // check and one would fail on the unique index instead of reporting the taken login.
         var id = await connection.ExecuteScalarAsync<long?>(Command("""
@@ -46,7 +47,8 @@ internal sealed partial class TrackerStore
     public async Task SetUserBlockedAsync(long userId, bool blocked, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await dialect.BeginWriteAsync(connection, cancellationToken);
+        await using var write = await dialect.BeginWriteAsync(connection, cancellationToken);
+        var transaction = write.Transaction;
         await connection.ExecuteAsync(Command("UPDATE users SET blocked = @Blocked WHERE id = @Id",
             new { Blocked = blocked, Id = userId }, cancellationToken, transaction));
         if (blocked)
@@ -64,7 +66,8 @@ internal sealed partial class TrackerStore
     public async Task SetPasswordAsync(long userId, string passwordHash, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await dialect.BeginWriteAsync(connection, cancellationToken);
+        await using var write = await dialect.BeginWriteAsync(connection, cancellationToken);
+        var transaction = write.Transaction;
         await connection.ExecuteAsync(Command("UPDATE users SET password_hash = @PasswordHash WHERE id = @Id",
             new { PasswordHash = passwordHash, Id = userId }, cancellationToken, transaction));
         await connection.ExecuteAsync(Command(

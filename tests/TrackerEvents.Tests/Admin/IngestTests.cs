@@ -63,6 +63,29 @@ public sealed class IngestTests
     }
 
     [Fact]
+    public async Task BatchesRejectedInsideTheWriteTransaction_LeaveTheStoreWritable_ForConcurrentWriters()
+    {
+        // An unknown tracker is found only inside the write transaction (SQLite: while this process holds
+        // its one writer's turn). Each rejection must end the transaction and give the turn back.
+        await using var server = await RunningServer.StartAsync("Api:AddressRateLimit=1000000");
+        await server.CreateUserAsync("fay");
+        var (id, _) = await server.CreateTrackerAsync("fay");
+
+        var rejected = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => i % 2 == 0
+            ? server.IngestStatesAsync(new { tracker_id = id + 5000 + i, gps = new { speed = i } })
+            : server.AdminAsync("/ingest/readings", new { readings = new[] { new { tracker_id = id + 5000 + i, inputs = new[] { new { sensor_id = 1, value = 1.0 } } } } })))
+            .WaitAsync(TimeSpan.FromSeconds(20));
+        rejected.Should().AllSatisfy(a => a.ShouldFail(7).ErrorParameters.Single().Should().EndWith("[0].tracker_id"));
+
+        var accepted = await Task.WhenAll(Enumerable.Range(1, 10).Select(i => server.IngestStatesAsync(new { tracker_id = id, additional = new Dictionary<string, string> { [$"k{i}"] = "v" } })))
+            .WaitAsync(TimeSpan.FromSeconds(20));
+        accepted.Should().AllSatisfy(a => a.ShouldSucceed());
+        var hash = await server.LoginAsync("fay");
+        var additional = (await server.CallAsync("tracker/get_state", new { hash, tracker_id = id })).ShouldSucceed()["state"].GetProperty("additional");
+        Enumerable.Range(1, 10).Should().AllSatisfy(i => additional.TryGetProperty($"k{i}", out _).Should().BeTrue());
+    }
+
+    [Fact]
     public async Task Readings_AreMergedItemByItem_AndBadItemsAreNamed()
     {
         await using var server = await RunningServer.StartAsync();

@@ -1,0 +1,50 @@
+using Dapper;
+using Microsoft.Extensions.Options;
+using TrackerEvents.Hosting;
+
+namespace TrackerEvents.Store;
+
+/// <summary>
+/// Copies the SQLite write-ahead log back into the database file every
+/// <see cref="StoreOptions.CheckpointInterval"/>, off the write path. SQLite's own automatic checkpoint
+/// runs inside the commit that crosses 1,000 log pages, and from then on in every commit while readers
+/// keep it from finishing; each one syncs the files, so an ingest request paid milliseconds per commit
+/// for it. Here the connections turn that off (<see cref="SqliteDialect"/>) and a passive checkpoint,
+/// which neither waits for nor blocks writers and readers, keeps the log short: once it has been copied
+/// in full, the next writer starts it again from the beginning.
+/// </summary>
+internal sealed partial class SqliteCheckpointer(IStoreDialect dialect, IOptions<StoreOptions> options, TimeProvider time, ILogger<SqliteCheckpointer> logger)
+    : BackgroundService
+{
+    private long _completed;
+
+    /// <summary>Checkpoints that ran to the end of what they could copy, since start.</summary>
+    public long Completed => Interlocked.Read(ref _completed);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.CheckpointInterval, time);
+        var failing = false;
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await using var connection = await dialect.OpenAsync(stoppingToken);
+                await connection.ExecuteAsync(new CommandDefinition("PRAGMA wal_checkpoint(PASSIVE)", cancellationToken: stoppingToken));
+                Interlocked.Increment(ref _completed);
+                failing = false;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                if (!failing)
+                {
+                    LogFailed(logger, e.Message);
+                    failing = true;
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "SQLite checkpoint failed, retrying: {Reason}")]
+    private static partial void LogFailed(ILogger logger, string reason);
+}
