@@ -70,7 +70,7 @@ start_trackerevents() {
         store_args=("--ConnectionStrings:Tracker=Data Source=$WORK/bench.db")
     fi
     (cd "$WORK" && exec dotnet "$SERVER_DLL" --urls="http://127.0.0.1:$port" "${store_args[@]}" \
-        --Demo:Enabled=false --Admin:ApiKey="$ADMIN_KEY" --Atmosphere:MaxConnectionsPerUser=20000 \
+        --Demo:Enabled=false --Admin:ApiKey="$ADMIN_KEY" --Atmosphere:MaxConnectionsPerUser=20000 --Atmosphere:MaxConnectionsPerAddress=20000 \
         --Api:RateLimit=100000 --Api:AddressRateLimit=100000 --Logging:Directory="$WORK/logs-$port" \
         --Logging:LogLevel:Default=Information --Logging:LogLevel:Microsoft.AspNetCore=Warning ${SERVER_ARGS:-} >"$WORK/server-$port.log" 2>&1) &
     echo $!

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Primitives;
 using TrackerEvents.Protocol;
 using TrackerEvents.Subscriptions;
@@ -86,7 +87,7 @@ internal static partial class AtmosphereEndpoint
             }
             finally
             {
-                registry.CloseConnection();
+                registry.CloseConnection(ClientAddress(http));
             }
         }
     }
@@ -103,7 +104,7 @@ internal static partial class AtmosphereEndpoint
         }
         finally
         {
-            registry.CloseConnection();
+            registry.CloseConnection(ClientAddress(http));
         }
     }
 
@@ -141,26 +142,45 @@ internal static partial class AtmosphereEndpoint
     [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9-]{1,64}$")]
     private static partial System.Text.RegularExpressions.Regex TrackingId();
 
-    /// <summary>Takes a connection slot (WebSocket, held poll or open stream), or answers 503 when the process is full or stopping.</summary>
+    /// <summary>
+    /// Takes a connection slot (WebSocket, held poll or open stream) for the client's address, or answers
+    /// 503 when the process is full or stopping and 429 when that address holds its share.
+    /// </summary>
     private static async Task<bool> TryTakeConnectionAsync(HttpContext http, ClientRegistry registry, ILogger logger)
     {
         var stopping = http.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested;
-        if (!stopping && registry.TryOpenConnection())
+        var admission = stopping ? ConnectionAdmission.ProcessFull : registry.TryOpenConnection(ClientAddress(http));
+        if (admission == ConnectionAdmission.Admitted)
         {
             return true;
         }
 
-        if (!stopping)
+        string message;
+        if (admission == ConnectionAdmission.AddressFull)
         {
-            LogRefused(logger, registry.Options.MaxConnections);
+            LogRefusedAddress(logger, ClientAddress(http)?.ToString() ?? "unknown", registry.Options.MaxConnectionsPerAddress);
+            http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            message = "Too many connections from this address; try again later.";
+        }
+        else
+        {
+            if (!stopping)
+            {
+                LogRefused(logger, registry.Options.MaxConnections);
+            }
+
+            http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            message = stopping ? "The server is shutting down; try again later." : "Too many connections on this server; try again later.";
         }
 
-        http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         http.Response.Headers.RetryAfter = new StringValues("5");
-        await http.Response.WriteAsync(stopping ? "The server is shutting down; try again later." : "Too many connections on this server; try again later.",
-            http.RequestAborted);
+        await http.Response.WriteAsync(message, http.RequestAborted);
         return false;
     }
+
+    /// <summary>The client's address (the forwarded one behind a known proxy), IPv4-mapped addresses as IPv4.</summary>
+    private static IPAddress? ClientAddress(HttpContext http) =>
+        http.Connection.RemoteIpAddress is { IsIPv4MappedToIPv6: true } mapped ? mapped.MapToIPv4() : http.Connection.RemoteIpAddress;
 
     /// <summary>A transport switched off by <c>Atmosphere:Transports</c>: 501, and atmosphere.js tries its fallback transport.</summary>
     private static Task RefuseTransportAsync(HttpContext http, string transport, string served)
@@ -176,4 +196,7 @@ internal static partial class AtmosphereEndpoint
 
     [LoggerMessage(EventId = 3303, Level = LogLevel.Warning, Message = "Connection refused: this process already holds {MaxConnections} connections")]
     private static partial void LogRefused(ILogger logger, int maxConnections);
+
+    [LoggerMessage(EventId = 3304, Level = LogLevel.Warning, Message = "Connection refused: {Address} already holds {MaxConnectionsPerAddress} connections")]
+    private static partial void LogRefusedAddress(ILogger logger, string address, int maxConnectionsPerAddress);
 }

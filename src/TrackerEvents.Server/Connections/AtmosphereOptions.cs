@@ -40,6 +40,13 @@ public sealed class AtmosphereOptions : IValidatableObject
     [Range(1, 1_000_000)]
     public int MaxConnections { get; set; } = 18_000;
 
+    /// <summary>
+    /// Connections one client address may hold in this process (behind a proxy in
+    /// <c>Hosting:KnownProxies</c>, the address it forwards). Past it new ones get 429. Default 2,000.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxConnectionsPerAddress { get; set; } = 2_000;
+
     /// <summary>Connections that may act for one user at a time. Default 1,000.</summary>
     [Range(1, 1_000_000)]
     public int MaxConnectionsPerUser { get; set; } = 1_000;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net;
 using Microsoft.Extensions.Options;
 using TrackerEvents.Subscriptions;
 
@@ -6,13 +7,15 @@ namespace TrackerEvents.Connections;
 
 /// <summary>
 /// All clients of this process by tracking id, and the shared pieces they use (the timer wheel, the
-/// subscription index, the limits). Counts live connections against <see cref="AtmosphereOptions.MaxConnections"/>.
+/// subscription index, the limits). Counts live connections against <see cref="AtmosphereOptions.MaxConnections"/>
+/// and, per client address, <see cref="AtmosphereOptions.MaxConnectionsPerAddress"/>.
 /// </summary>
 internal sealed partial class ClientRegistry(
     TimerWheel wheel, TimeProvider time, IOptions<AtmosphereOptions> options, SubscriptionIndex index, ILogger<ClientRegistry> logger)
 {
     private readonly ConcurrentDictionary<string, AtmosphereClient> _clients = new(StringComparer.Ordinal);
     private long _numbers;
+    private readonly ConcurrentDictionary<IPAddress, int> _perAddress = new();
     private int _connections;
     private long _refused;
     private long _messagesSent;
@@ -34,7 +37,7 @@ internal sealed partial class ClientRegistry(
     /// <summary>Clients known to this process, retained ones included.</summary>
     public int Clients => _clients.Count;
 
-    /// <summary>Connections refused at the process limit since start.</summary>
+    /// <summary>Connections refused at the process or address limit since start.</summary>
     public long Refused => Interlocked.Read(ref _refused);
 
     /// <summary>Messages written to clients since start (heartbeats included).</summary>
@@ -43,20 +46,43 @@ internal sealed partial class ClientRegistry(
     /// <summary>Counts messages a transport wrote.</summary>
     public void CountSent(long messages) => Interlocked.Add(ref _messagesSent, messages);
 
-    /// <summary>Takes a connection slot; false when the process is at its limit.</summary>
-    public bool TryOpenConnection()
+    /// <summary>
+    /// Takes a connection slot for a client at <paramref name="address"/> (null: not counted per address),
+    /// unless the process or that address is at its limit. Give it back with <see cref="CloseConnection"/>.
+    /// </summary>
+    public ConnectionAdmission TryOpenConnection(IPAddress? address)
     {
-        if (Interlocked.Increment(ref _connections) <= Options.MaxConnections)
+        if (Interlocked.Increment(ref _connections) > Options.MaxConnections)
         {
-            return true;
+            Interlocked.Decrement(ref _connections);
+            Interlocked.Increment(ref _refused);
+            return ConnectionAdmission.ProcessFull;
+        }
+
+        if (address is not null && _perAddress.AddOrUpdate(address, 1, (_, n) => n + 1) > Options.MaxConnectionsPerAddress)
+        {
+            CloseConnection(address);
+            Interlocked.Increment(ref _refused);
+            return ConnectionAdmission.AddressFull;
+        }
+
+        return ConnectionAdmission.Admitted;
+    }
+
+    /// <summary>Gives back a slot taken by <see cref="TryOpenConnection"/> with the same address.</summary>
+    public void CloseConnection(IPAddress? address)
+    {
+        // An address's entry goes when its last connection does, so the map holds only live addresses.
+        while (address is not null && _perAddress.TryGetValue(address, out var n)
+            && !(n <= 1 ? _perAddress.TryRemove(KeyValuePair.Create(address, n)) : _perAddress.TryUpdate(address, n - 1, n)))
+        {
         }
 
         Interlocked.Decrement(ref _connections);
-        Interlocked.Increment(ref _refused);
-        return false;
     }
 
-    public void CloseConnection() => Interlocked.Decrement(ref _connections);
+    /// <summary>Addresses holding at least one connection.</summary>
+    public int Addresses => _perAddress.Count;
 
     /// <summary>
     /// The client for a connection: the retained one for a known tracking id, otherwise a new one
@@ -127,4 +153,12 @@ internal sealed partial class ClientRegistry(
 
     [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Client {ClientNumber} ({TrackingId}) released: {Reason}")]
     private static partial void LogReleased(ILogger logger, long clientNumber, string trackingId, string reason);
+}
+
+/// <summary>What <see cref="ClientRegistry.TryOpenConnection"/> decided.</summary>
+internal enum ConnectionAdmission
+{
+    Admitted,
+    ProcessFull,
+    AddressFull,
 }

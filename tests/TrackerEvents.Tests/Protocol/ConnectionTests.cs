@@ -129,6 +129,41 @@ public sealed class ConnectionTests
     }
 
     [Fact]
+    public async Task PastTheAddressConnectionLimit_ThatAddressIsRefusedWith429_AndOtherAddressesAreNot()
+    {
+        // Behind a known proxy (the test client is on loopback, which is one) the forwarded address counts.
+        await using var server = await RunningServer.StartAsync("Atmosphere:MaxConnectionsPerAddress=2");
+        Task<AtmosphereSocket> From(string address) =>
+            AtmosphereSocket.ConnectAsync(server, configure: o => o.SetRequestHeader("X-Forwarded-For", address));
+        await using var one = await From("203.0.113.5");
+        await using var two = await From("203.0.113.5");
+        await one.ReadHandshakeAsync();
+        await two.ReadHandshakeAsync();
+
+        var third = async () => await From("203.0.113.5");
+        (await third.Should().ThrowAsync<WebSocketException>()).Which.Message.Should().Contain("429");
+        using var stream = new HttpRequestMessage(HttpMethod.Get,
+            "/v2/event/subscription?X-Atmosphere-tracking-id=0&X-Atmosphere-Transport=streaming&X-atmo-protocol=true");
+        stream.Headers.Add("X-Forwarded-For", "203.0.113.5");
+        using var refused = await server.Http.SendAsync(stream, HttpCompletionOption.ResponseHeadersRead);
+        refused.StatusCode.Should().Be(HttpStatusCode.TooManyRequests, "held HTTP requests count against the address too");
+
+        await using var other = await From("203.0.113.6");
+        await other.ReadHandshakeAsync();
+        await one.SendAsync("{}");
+        (await one.NextMessageAsync()).GetProperty("type").GetString().Should().Be("error", "the connections already open carry on");
+
+        var registry = server.Service<ClientRegistry>();
+        registry.Addresses.Should().Be(2);
+        await two.CloseAsync();
+        await Eventually.Until(() => Task.FromResult(registry.Connections == 2), TimeSpan.FromSeconds(5), "the slot to free");
+        await using var again = await From("203.0.113.5");
+        await again.ReadHandshakeAsync();
+        await Eventually.Until(() => Task.FromResult(Logs.Contain(server, "203.0.113.5 already holds 2 connections")), TimeSpan.FromSeconds(10),
+            "the refusal to be logged with the address");
+    }
+
+    [Fact]
     public async Task OriginAllowList_RefusesOtherBrowserOrigins_AndAcceptsNonBrowserClients()
     {
         await using var server = await RunningServer.StartAsync("Atmosphere:AllowedOrigins:0=https://fleet.example.com");

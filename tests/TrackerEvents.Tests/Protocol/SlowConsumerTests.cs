@@ -39,7 +39,7 @@ public sealed class SlowConsumerTests
             await ExpectRoundAsync(healthy, trackers, round);
         }
 
-        await Eventually.Until(() => Task.FromResult(Logs(server).Contains("slow consumer")), TimeSpan.FromSeconds(10),
+        await Eventually.Until(() => Task.FromResult(Logs.Contain(server, "slow consumer")), TimeSpan.FromSeconds(10),
             "the stalled connection to be closed with a logged reason");
         (await stalled.ServerClosesWithinAsync(TimeSpan.FromSeconds(10))).Should().BeTrue();
     }
@@ -90,16 +90,5 @@ public sealed class SlowConsumerTests
                 seen.Add(state.GetProperty("data").GetProperty("source_id").GetInt64());
             }
         }
-    }
-
-    private static string Logs(RunningServer server)
-    {
-        var directory = Path.Combine(server.Directory, "logs");
-        return !Directory.Exists(directory) ? "" : string.Concat(Directory.GetFiles(directory).Select(path =>
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var reader = new StreamReader(stream);
-            return reader.ReadToEnd();
-        }));
     }
 }
