@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Load generator for TrackerEvents and its two peers (bench/README.md).
 //
-// One coordinator process (this file, run by hand or by bench/run.sh) forks worker processes (this file
-// with --worker), each holding a share of the WebSocket connections from its own 127.0.0.x source address
+// One coordinator process (this file, run by hand or by bench/run.sh) forks worker processes
+// (worker.js), each holding a share of the WebSocket connections from its own 127.0.0.x source address
 // (28k ephemeral ports per source address, and every process stays far below the 20,000 fd limit).
 // The coordinator sets up users, API keys and trackers through the admin API, ramps the connections up
 // while printing progress, samples the server's RSS and CPU from /proc, drives changes through the ingest
@@ -14,14 +14,13 @@
 // takes arrival - stamp for every stamp it finds in a delivered message. All processes share one clock.
 'use strict';
 
+// Files: histogram.js (latency buckets), worker.js (connections), driver.js (set-up, ingest, /proc).
+
 const { fork } = require('node:child_process');
 const fs = require('node:fs');
-const http = require('node:http');
 const path = require('node:path');
-const { performance } = require('node:perf_hooks');
-
-const now = () => performance.timeOrigin + performance.now();
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const { newHistogram, mergeHistogram, percentile, unpackHistogram } = require('./histogram');
+const { now, sleep, procSample, machineBusySec, cpuOfSelfAndChildren, setupTrackerEvents, plan, startDriver } = require('./driver');
 
 // ---------------------------------------------------------------------------------------------------
 // Presets (the issue's three workloads)
@@ -38,185 +37,6 @@ const PRESETS = {
   ingest: { connections: 1, users: 1, trackersPerUser: 1000, trackersPerConnection: 1000, kind: 'state', rate: 0, batch: 100, ingestConcurrency: 4 },
 };
 
-// ---------------------------------------------------------------------------------------------------
-// Latency histogram: 0.1 ms buckets below 1 s, 10 ms buckets from 1 s to 120 s, one overflow bucket.
-// ---------------------------------------------------------------------------------------------------
-const FINE = 10000; // 0..1000 ms by 0.1
-const COARSE = 11900; // 1 s..120 s by 10 ms
-function newHistogram() { return { counts: new Array(FINE + COARSE + 1).fill(0), n: 0, max: 0, sum: 0 }; }
-function record(h, ms) {
-  if (ms < 0) ms = 0;
-  let b = ms < 1000 ? Math.floor(ms * 10) : FINE + Math.min(COARSE, Math.floor((ms - 1000) / 10));
-  h.counts[b]++;
-  h.n++;
-  h.sum += ms;
-  if (ms > h.max) h.max = ms;
-}
-function mergeHistogram(into, h) {
-  for (let i = 0; i < into.counts.length; i++) into.counts[i] += h.counts[i];
-  into.n += h.n; into.sum += h.sum; into.max = Math.max(into.max, h.max);
-}
-function bucketValue(b) { return b < FINE ? (b + 0.5) / 10 : 1000 + (b - FINE + 0.5) * 10; }
-function percentile(h, p) {
-  if (h.n === 0) return null;
-  const rank = Math.ceil(h.n * p);
-  let seen = 0;
-  for (let b = 0; b < h.counts.length; b++) { seen += h.counts[b]; if (seen >= rank) return Math.min(bucketValue(b), h.max); }
-  return h.max;
-}
-// Sparse form for IPC (most buckets are empty).
-function packHistogram(h) { const nz = []; h.counts.forEach((c, i) => { if (c) nz.push(i, c); }); return { nz, n: h.n, max: h.max, sum: h.sum }; }
-function unpackHistogram(p) { const h = newHistogram(); for (let i = 0; i < p.nz.length; i += 2) h.counts[p.nz[i]] = p.nz[i + 1]; h.n = p.n; h.max = p.max; h.sum = p.sum; return h; }
-
-// The frame the peers deliver: byte for byte the shape of the TrackerEvents full-format state event that
-// the same ingest produces (captured from the server; ~600 bytes), with the same bench_ts field.
-function peerFrame(trackerId, stamp, lat, lng, speed) {
-  return '{"type":"event","event":"state","user_time":"2026-11-23 19:54:33","data":{"source_id":' + (200000 + trackerId) +
-    ',"gps":{"updated":"2026-11-23 19:54:33","signal_level":null,"location":{"lat":' + lat + ',"lng":' + lng +
-    '},"heading":0,"speed":' + speed + ',"alt":0},"connection_status":"just_registered","movement_status":"parked",' +
-    '"movement_status_update":null,"gsm":null,"last_update":"2026-11-23 19:54:33","battery_level":null,"battery_update":null,' +
-    '"inputs":[],"inputs_update":null,"outputs":[],"outputs_update":null,"additional":{"bench_ts":{"value":"' + stamp.toFixed(3) +
-    '","updated":"2026-11-23 19:54:33"}},"actual_track_update":null}}';
-}
-
-// ===================================================================================================
-// Worker: holds connections, parses deliveries, records latencies.
-// ===================================================================================================
-async function runWorker() {
-  const WebSocket = require('ws');
-  const conns = [];
-  let cfg = null;
-  let measureFrom = Infinity; // stamps older than this (snapshots, earlier phases) are not counted
-  let measuring = false;
-  const hist = newHistogram();
-  const stats = { opened: 0, subscribed: 0, failed: 0, closed: 0, errorFrames: 0, events: 0, messages: 0, bytes: 0, stalled: 0, firstError: null };
-
-  const STAMP = Buffer.from('bench_ts');
-
-  // Finds every bench_ts stamp in a delivered message (a state event has one, a state_batch many).
-  function onDelivery(buf) {
-    const arrival = now();
-    stats.messages++;
-    stats.bytes += buf.length;
-    let at = buf.indexOf(STAMP);
-    while (at >= 0) {
-      // "bench_ts":{"value":"1732384512345.123" (TrackerEvents and peers alike)
-      let i = at + 8;
-      const end = Math.min(buf.length, i + 24);
-      while (i < end && (buf[i] < 48 || buf[i] > 57)) i++;
-      let j = i;
-      while (j < buf.length && ((buf[j] >= 48 && buf[j] <= 57) || buf[j] === 46)) j++;
-      if (j > i) {
-        const stamp = Number(buf.toString('latin1', i, j));
-        if (measuring && stamp >= measureFrom) { record(hist, arrival - stamp); stats.events++; }
-      }
-      at = buf.indexOf(STAMP, j);
-    }
-  }
-
-  function subscribeMessage(c) {
-    if (cfg.kind === 'state_batch') {
-      return JSON.stringify({ action: 'subscribe', hash: c.hash, requests: [{ type: 'state_batch', target: { type: 'all' }, rate_limit: cfg.rateLimit }] });
-    }
-    return JSON.stringify({ action: 'subscribe', hash: c.hash, requests: [{ type: 'state', trackers: c.trackers }] });
-  }
-
-  function open(c) {
-    return new Promise((resolve) => {
-      let url;
-      if (cfg.target === 'trackerevents') {
-        url = cfg.wsUrl + '/v2/event/subscription?X-Atmosphere-tracking-id=0&X-atmo-protocol=true&X-Atmosphere-Framework=3.1.3' +
-          '&X-Atmosphere-Transport=websocket&Content-Type=application/json&X-Atmosphere-TrackMessageSize=' + (cfg.trackLength ? 'true' : 'false');
-      } else if (cfg.target === 'kestrel') {
-        url = cfg.wsUrl + '/ws?topics=' + c.trackers.join(',');
-      } else {
-        url = cfg.wsUrl + '/hub?topics=' + c.trackers.join(',');
-      }
-      const ws = new WebSocket(url, { localAddress: cfg.localAddress, perMessageDeflate: false, skipUTF8Validation: true, handshakeTimeout: 60000 });
-      c.ws = ws;
-      let state = 'connecting';
-      let settled = false;
-      const done = (ok) => { if (!settled) { settled = true; resolve(ok); } };
-      const subscribed = () => {
-        state = 'live';
-        stats.subscribed++;
-        if (c.stall) { ws._socket.pause(); stats.stalled++; } // stops reading: the kernel buffers fill, then the server's sends stall
-        done(true);
-      };
-      ws.on('open', () => {
-        stats.opened++;
-        if (cfg.target === 'kestrel') subscribed();
-        else if (cfg.target === 'signalr') { state = 'handshake'; ws.send('{"protocol":"json","version":1}\x1e'); }
-        else state = 'handshake';
-      });
-      ws.on('message', (data) => {
-        let buf = data;
-        if (cfg.target === 'trackerevents') {
-          if (cfg.trackLength) { const bar = buf.indexOf(124); if (bar > 0 && bar < 8) buf = buf.subarray(bar + 1); }
-          if (state === 'handshake') { ws.send(subscribeMessage(c)); state = 'subscribing'; return; }
-          if (state === 'subscribing') {
-            if (buf.indexOf('"type":"response"') >= 0) { subscribed(); return; }
-            if (buf.indexOf('"type":"error"') >= 0) { stats.errorFrames++; stats.firstError ??= buf.toString().slice(0, 300); ws.close(); done(false); return; }
-          }
-          if (buf.length < 200 && buf.indexOf('"type":"error"') >= 0) { stats.errorFrames++; stats.firstError ??= buf.toString().slice(0, 300); }
-          onDelivery(buf);
-        } else if (cfg.target === 'signalr') {
-          if (state === 'handshake') { if (buf[0] === 123) subscribed(); return; } // "{}\x1e" (or an error object)
-          onDelivery(buf);
-        } else {
-          onDelivery(buf);
-        }
-      });
-      ws.on('error', (e) => { if (state === 'connecting') { stats.failed++; stats.firstError ??= String(e.message); } done(false); });
-      ws.on('close', (code) => { if (state === 'live') stats.closed++; else if (state !== 'connecting') stats.failed++; state = 'closed'; done(false); if (code && code !== 1000 && code !== 1005) stats.lastCloseCode = code; });
-    });
-  }
-
-  // Client heartbeats, as atmosphere.js (X every 30 s) and the SignalR client (ping every 15 s) send them.
-  let beat = 0;
-  const beats = setInterval(() => {
-    const slice = Math.ceil(conns.length / 15);
-    const part = conns.slice(beat * slice, (beat + 1) * slice);
-    beat = (beat + 1) % 15;
-    for (const c of part) {
-      if (!c.ws || c.ws.readyState !== 1 || c.stall) continue;
-      if (cfg.target === 'trackerevents') c.ws.send('X');
-      else if (cfg.target === 'signalr') c.ws.send('{"type":6}\x1e');
-    }
-  }, cfg_beat());
-  function cfg_beat() { return 1000; } // 15 slices a second apart: each connection every 15 s
-
-  const report = () => ({ ...stats, inFlight: conns.length - stats.subscribed - stats.failed });
-
-  process.on('message', async (msg) => {
-    if (msg.type === 'open') {
-      cfg = msg.cfg;
-      for (const c of msg.conns) conns.push(c);
-      let next = 0;
-      const lanes = [];
-      for (let l = 0; l < cfg.concurrency; l++) {
-        lanes.push((async () => { while (next < conns.length) { const c = conns[next++]; await open(c); } })());
-      }
-      Promise.all(lanes).then(() => process.send({ type: 'opened', stats: report() }));
-    } else if (msg.type === 'progress') {
-      process.send({ type: 'progress', stats: report() });
-    } else if (msg.type === 'measure') {
-      measureFrom = msg.from;
-      measuring = true;
-      for (let i = 0; i < hist.counts.length; i++) hist.counts[i] = 0;
-      hist.n = 0; hist.max = 0; hist.sum = 0; stats.events = 0; stats.messages = 0; stats.bytes = 0; stats.closed = 0; stats.errorFrames = 0;
-    } else if (msg.type === 'stop') {
-      measuring = false;
-      process.send({ type: 'result', stats: report(), hist: packHistogram(hist) });
-    } else if (msg.type === 'exit') {
-      clearInterval(beats);
-      for (const c of conns) { try { c.ws?.terminate(); } catch { /* gone */ } }
-      setTimeout(() => process.exit(0), 200);
-    }
-  });
-  process.send({ type: 'ready' });
-}
-
 // ===================================================================================================
 // Coordinator
 // ===================================================================================================
@@ -230,171 +50,6 @@ function parseArgs(argv) {
     else a[m[1]] = 'true';
   }
   return a;
-}
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-function request(base, method, pathname, body, headers = {}) {
-  return new Promise((resolve, reject) => {
-    const u = new URL(pathname, base);
-    const payload = body === undefined ? undefined : (typeof body === 'string' ? body : JSON.stringify(body));
-    const req = http.request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method, agent, localAddress: '127.0.0.1',
-      headers: { 'Content-Type': 'application/json', ...(payload ? { 'Content-Length': Buffer.byteLength(payload) } : {}), ...headers } }, (res) => {
-      const chunks = [];
-      res.on('data', (d) => chunks.push(d));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString();
-        let json = null;
-        try { json = JSON.parse(text); } catch { /* not JSON */ }
-        resolve({ status: res.statusCode, json, text });
-      });
-    });
-    req.setTimeout(120000, () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    if (payload) req.write(payload);
-    req.end();
-  });
-}
-
-async function pool(items, concurrency, fn) {
-  let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => { while (next < items.length) { const i = next++; await fn(items[i], i); } }));
-}
-
-// /proc sampling of the server process.
-const CLK_TCK = 100;
-function procSample(pid) {
-  if (!pid) return null;
-  try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
-    const fds = fs.readdirSync(`/proc/${pid}/fd`).length;
-    return { t: now(), rssMb: rssKb / 1024, cpuSec: ticks / CLK_TCK, fds };
-  } catch { return null; }
-}
-function machineBusySec() {
-  const cpu = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  return (cpu[0] + cpu[1] + cpu[2] + cpu[5] + cpu[6] + cpu[7]) / CLK_TCK; // user nice system irq softirq steal
-}
-function cpuOfSelfAndChildren(pids) { return pids.map((p) => procSample(p)?.cpuSec ?? 0).reduce((a, b) => a + b, 0); }
-
-async function setupTrackerEvents(o, log) {
-  const key = { 'X-Api-Key': o.adminKey };
-  const admin = async (p, body) => {
-    const r = await request(o.url, 'POST', p, body, key);
-    if (!r.json?.success) throw new Error(`${p} failed: ${r.status} ${r.text.slice(0, 300)}`);
-    return r.json;
-  };
-  const t0 = now();
-  const run = Date.now().toString(36);
-  const users = Array.from({ length: o.users }, (_, u) => `bench-${run}-${u}`);
-  const hashes = new Array(o.users);
-  await pool(users, 8, async (login, u) => {
-    await admin('/admin/users', { login });
-    hashes[u] = (await admin('/admin/api_keys', { login, title: 'bench' })).hash;
-  });
-  log(`set-up: ${o.users} users with API keys in ${((now() - t0) / 1000).toFixed(1)} s`);
-  const t1 = now();
-  const all = [];
-  for (let u = 0; u < o.users; u++) for (let k = 0; k < o.trackersPerUser; k++) all.push({ login: users[u], label: `T${u}-${k}`, device_id: `b${run}-${u}-${k}`, model: 'bench' });
-  const trackerIds = new Array(all.length);
-  const chunks = [];
-  for (let i = 0; i < all.length; i += 10000) chunks.push(i);
-  await pool(chunks, 2, async (start) => {
-    const res = await admin('/admin/trackers/bulk', { trackers: all.slice(start, start + 10000) });
-    res.trackers.forEach((t, j) => { trackerIds[start + j] = t.id; });
-  });
-  log(`set-up: ${all.length} trackers through /admin/trackers/bulk in ${((now() - t1) / 1000).toFixed(1)} s`);
-  const perUser = (u) => trackerIds.slice(u * o.trackersPerUser, (u + 1) * o.trackersPerUser);
-  return { hashes, trackerIds, perUser, setupSeconds: (now() - t0) / 1000 };
-}
-
-// Which trackers connection i watches, and with which hash.
-function plan(o, setup) {
-  const conns = [];
-  const groups = Math.max(1, Math.floor(o.trackersPerUser / o.trackersPerConnection));
-  for (let i = 0; i < o.connections; i++) {
-    const u = i % o.users;
-    const g = Math.floor(i / o.users) % groups;
-    const mine = setup.perUser(u);
-    conns.push({ hash: setup.hashes?.[u], trackers: mine.slice(g * o.trackersPerConnection, (g + 1) * o.trackersPerConnection) });
-  }
-  return conns;
-}
-
-// The ingest driver: `rate` changes/s in 20 ticks a second, each tick one request, round robin over the trackers.
-function startDriver(o, trackerIds, log) {
-  const st = { sent: 0, accepted: 0, requests: 0, failed: 0, skipped: 0, inFlight: 0, reqHist: newHistogram(), firstError: null };
-  if (o.rate <= 0 && !o.batch) return { st, stop: () => {} };
-  const order = trackerIds.slice();
-  for (let i = order.length - 1; i > 0; i--) { const j = Math.floor(Math.random() * (i + 1)); [order[i], order[j]] = [order[j], order[i]]; }
-  let cursor = 0;
-  let owed = 0;
-  const ticksPerSecond = 20;
-  const maxInFlight = 8;
-  const startedAt = now();
-  let ticks = 0;
-  let stopped = false;
-  const stateItem = (id, stamp) => ({ tracker_id: id, gps: { location: { lat: 52.3 + Math.random() * 0.1, lng: 4.8 + Math.random() * 0.1 }, speed: 50 }, additional: { bench_ts: stamp.toFixed(3) } });
-  if (o.batch) {
-    // Closed loop: each of ingestConcurrency loops posts a batch, waits for the answer, posts the next.
-    const loop = async () => {
-      while (!stopped) {
-        const stamp = now();
-        const items = [];
-        for (let k = 0; k < o.batch; k++) { items.push(stateItem(order[cursor], stamp)); cursor = (cursor + 1) % order.length; }
-        st.requests++; st.sent += o.batch; st.inFlight++;
-        try {
-          const r = await request(o.url, 'POST', '/ingest/states', JSON.stringify({ states: items }), { 'X-Api-Key': o.adminKey });
-          record(st.reqHist, now() - stamp);
-          if (r.status === 200 && r.json?.success) st.accepted += o.batch; else { st.failed += o.batch; st.firstError ??= `${r.status} ${r.text.slice(0, 200)}`; await sleep(100); }
-        } catch (e) { st.failed += o.batch; st.firstError ??= String(e.message); await sleep(100); }
-        st.inFlight--;
-      }
-    };
-    for (let k = 0; k < o.ingestConcurrency; k++) loop();
-    return { st, stop: () => { stopped = true; } };
-  }
-  const tick = () => {
-    if (stopped) return;
-    ticks++;
-    owed += o.rate / ticksPerSecond;
-    const n = Math.floor(owed);
-    owed -= n;
-    if (n > 0) {
-      if (st.inFlight >= maxInFlight) { st.skipped += n; } else {
-        const stamp = now();
-        let body;
-        let p;
-        const ids = [];
-        for (let k = 0; k < n; k++) { ids.push(order[cursor]); cursor = (cursor + 1) % order.length; }
-        const lat = (52.3 + Math.random() * 0.1).toFixed(6);
-        const lng = (4.8 + Math.random() * 0.1).toFixed(6);
-        const speed = Math.floor(Math.random() * 90);
-        if (o.target === 'trackerevents') {
-          p = '/ingest/states';
-          body = JSON.stringify({ states: ids.map((id) => ({ tracker_id: id, gps: { location: { lat: Number(lat), lng: Number(lng) }, speed }, additional: { bench_ts: stamp.toFixed(3) } })) });
-        } else {
-          p = '/publish';
-          body = ids.map((id) => id + '\t' + peerFrame(id, stamp, lat, lng, speed)).join('\n');
-        }
-        st.inFlight++;
-        st.requests++;
-        st.sent += n;
-        request(o.url, 'POST', p, body, o.target === 'trackerevents' ? { 'X-Api-Key': o.adminKey } : { 'Content-Type': 'text/plain' }).then((r) => {
-          record(st.reqHist, now() - stamp);
-          if (r.status === 200 && (o.target !== 'trackerevents' || r.json?.success)) st.accepted += n;
-          else { st.failed += n; st.firstError ??= `${r.status} ${r.text.slice(0, 200)}`; }
-        }, (e) => { st.failed += n; st.firstError ??= String(e.message); }).finally(() => { st.inFlight--; });
-      }
-    }
-    // Self-correcting schedule: the next tick is due at startedAt + ticks/20 s.
-    setTimeout(tick, Math.max(0, startedAt + (ticks * 1000) / ticksPerSecond - now()));
-  };
-  tick();
-  return { st, stop: () => { stopped = true; } };
 }
 
 async function runCoordinator() {
@@ -448,7 +103,7 @@ async function runCoordinator() {
   const wsUrl = (a['ws-url'] ?? o.url).replace(/^http/, 'ws'); // --ws-url: clients on another node than the ingest
   const workers = [];
   for (let w = 0; w < nWorkers; w++) {
-    const child = fork(__filename, ['--worker'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=4096'] });
+    const child = fork(path.join(__dirname, 'worker.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--max-old-space-size=4096'] });
     const wk = { child, w, progress: null, opened: false, result: null };
     child.on('message', (m) => {
       if (m.type === 'progress' || m.type === 'opened') wk.progress = m.stats;
@@ -618,6 +273,5 @@ function printTable(results) {
 module.exports = { printTable, PRESETS };
 
 if (require.main === module) {
-  if (process.argv.includes('--worker')) runWorker();
-  else runCoordinator().catch((e) => { console.error(e); process.exit(1); });
+  runCoordinator().catch((e) => { console.error(e); process.exit(1); });
 }
