@@ -12,15 +12,9 @@ public sealed class SlowConsumerTests
         // The stalled client is kept for the whole test (a long stall timeout): every round must reach the
         // healthy client while the other one's socket is full.
         await using var server = await RunningServer.StartAsync("Atmosphere:StallTimeout=00:05:00");
-        var (trackers, stalled, healthy) = await ConnectBothAsync(server);
+        var (stalled, healthy) = await FiveRoundsWithOneClientStalledAsync(server);
         using var _ = stalled;
         await using var __ = healthy;
-
-        for (var round = 1; round <= 5; round++)
-        {
-            await IngestRoundAsync(server, trackers, round);
-            await ExpectRoundAsync(healthy, trackers, round);
-        }
 
         server.Service<ClientRegistry>().Connections.Should().Be(2, "the stalled connection is still there: it held nobody up");
     }
@@ -29,19 +23,26 @@ public sealed class SlowConsumerTests
     public async Task AClientThatStopsReading_IsClosedAfterTheStallTimeout_WithALoggedReason()
     {
         await using var server = await RunningServer.StartAsync("Atmosphere:StallTimeout=00:00:01");
-        var (trackers, stalled, healthy) = await ConnectBothAsync(server);
+        var (stalled, healthy) = await FiveRoundsWithOneClientStalledAsync(server);
         using var _ = stalled;
         await using var __ = healthy;
 
+        await Eventually.Until(() => Task.FromResult(Logs.Contain(server, "slow consumer")), TimeSpan.FromSeconds(10),
+            "the stalled connection to be closed with a logged reason");
+        (await stalled.ServerClosesWithinAsync(TimeSpan.FromSeconds(10))).Should().BeTrue();
+    }
+
+    /// <summary>Five rounds of large states, each awaited in full by the healthy client while the stalled one reads nothing.</summary>
+    private static async Task<(RawWebSocket Stalled, AtmosphereSocket Healthy)> FiveRoundsWithOneClientStalledAsync(RunningServer server)
+    {
+        var (trackers, stalled, healthy) = await ConnectBothAsync(server);
         for (var round = 1; round <= 5; round++)
         {
             await IngestRoundAsync(server, trackers, round);
             await ExpectRoundAsync(healthy, trackers, round);
         }
 
-        await Eventually.Until(() => Task.FromResult(Logs.Contain(server, "slow consumer")), TimeSpan.FromSeconds(10),
-            "the stalled connection to be closed with a logged reason");
-        (await stalled.ServerClosesWithinAsync(TimeSpan.FromSeconds(10))).Should().BeTrue();
+        return (stalled, healthy);
     }
 
     /// <summary>40 trackers; a raw client that subscribes to all and never reads, and a normal one that does.</summary>
