@@ -16,32 +16,11 @@ public sealed class AtmosphereJsTests
     [MemberData(nameof(Versions))]
     public async Task NavixySample_GetsTheResponse_Snapshots_AndLiveStateAndStateBatchEvents(string version)
     {
-        await using var fleet = await Fleet.StartAsync();
+        await using var fleet = await CompatFleet.StartAsync();
         await using var client = await AtmosphereJsClient.StartAsync(version, fleet.Url);
         (await client.NextAsync("open")).GetProperty("transport").GetString().Should().Be("websocket");
 
-        await client.PushJsonAsync(new
-        {
-            action = "subscribe",
-            hash = fleet.Hash,
-            requests = new object[]
-            {
-                new { type = "state", trackers = new[] { fleet.A } },
-                new { type = "state_batch", target = new { type = "all" }, rate_limit = "200ms" },
-            },
-        });
-
-        var response = await client.NextMessageAsync(m => m.GetProperty("type").GetString() == "response");
-        response.GetProperty("data").GetProperty("state").GetProperty("value").GetProperty(fleet.A.ToString()).GetString().Should().Be("normal");
-        (await client.NextEventMessageAsync("state")).GetProperty("data").GetProperty("gps").GetProperty("speed").GetInt32().Should().Be(10);
-        (await client.NextEventMessageAsync("state_batch")).GetProperty("data").GetArrayLength().Should().Be(2);
-
-        await fleet.Server.IngestStatesAsync(new { tracker_id = fleet.A, gps = new { speed = 42 } });
-
-        (await client.NextEventMessageAsync("state")).GetProperty("data").GetProperty("gps").GetProperty("speed").GetInt32().Should().Be(42);
-        var batch = await client.NextEventMessageAsync("state_batch");
-        batch.GetProperty("data").EnumerateArray().Should().ContainSingle()
-            .Which.GetProperty("state").GetProperty("gps").GetProperty("speed").GetInt32().Should().Be(42);
+        await fleet.SubscribeAndReceiveAsync(client);
     }
 
     [Theory]
@@ -50,7 +29,7 @@ public sealed class AtmosphereJsTests
     {
         // The window of silence is what is tested: with a 3 s client timeout and heartbeats every 1 s,
         // the client must stay quiet for 5 s.
-        await using var fleet = await Fleet.StartAsync("Atmosphere:ServerHeartbeat=00:00:01");
+        await using var fleet = await CompatFleet.StartAsync("Atmosphere:ServerHeartbeat=00:00:01");
         await using var client = await AtmosphereJsClient.StartAsync(version, fleet.Url, "--timeout", "3000");
         await client.NextAsync("open");
 
@@ -62,7 +41,7 @@ public sealed class AtmosphereJsTests
     [MemberData(nameof(Versions))]
     public async Task WithoutServerHeartbeats_TheSameClientTimesOut(string version)
     {
-        await using var fleet = await Fleet.StartAsync("Atmosphere:ServerHeartbeat=00:00:00");
+        await using var fleet = await CompatFleet.StartAsync("Atmosphere:ServerHeartbeat=00:00:00");
         await using var client = await AtmosphereJsClient.StartAsync(version, fleet.Url, "--timeout", "3000");
         await client.NextAsync("open");
 
@@ -73,7 +52,7 @@ public sealed class AtmosphereJsTests
     [MemberData(nameof(Versions))]
     public async Task AfterTheServerDropsTheSocket_TheClientReopens_AndEventsResumeWithoutANewSubscribe(string version)
     {
-        await using var fleet = await Fleet.StartAsync();
+        await using var fleet = await CompatFleet.StartAsync();
         await using var client = await AtmosphereJsClient.StartAsync(version, fleet.Url, "--reconnectInterval", "200");
         var uuid = (await client.NextAsync("open")).GetProperty("uuid").GetString()!;
         await client.PushJsonAsync(new { action = "subscribe", hash = fleet.Hash, requests = new[] { new { type = "state", trackers = new[] { fleet.A } } } });
@@ -94,7 +73,7 @@ public sealed class AtmosphereJsTests
     [MemberData(nameof(Versions))]
     public async Task Unsubscribe_SendsTheCloseRequest_AndTheServerForgetsTheClient(string version)
     {
-        await using var fleet = await Fleet.StartAsync();
+        await using var fleet = await CompatFleet.StartAsync();
         await using var client = await AtmosphereJsClient.StartAsync(version, fleet.Url);
         var uuid = (await client.NextAsync("open")).GetProperty("uuid").GetString()!;
         await client.PushJsonAsync(new { action = "subscribe", hash = fleet.Hash, requests = new[] { new { type = "state", trackers = new[] { fleet.A } } } });
@@ -111,7 +90,7 @@ public sealed class AtmosphereJsTests
     [MemberData(nameof(Versions))]
     public async Task WithMessageLengthTracking_NonAsciiPayloadsArriveWhole(string version)
     {
-        await using var fleet = await Fleet.StartAsync();
+        await using var fleet = await CompatFleet.StartAsync();
         await using var client = await AtmosphereJsClient.StartAsync(version, fleet.Url, "--trackMessageLength", "true");
         await client.NextAsync("open");
         await client.PushJsonAsync(new { action = "subscribe", hash = fleet.Hash, requests = new[] { new { type = "state", trackers = new[] { fleet.A } } } });
@@ -122,26 +101,5 @@ public sealed class AtmosphereJsTests
         var state = await client.NextEventMessageAsync("state");
         state.GetProperty("data").GetProperty("additional").GetProperty("driver").GetProperty("value").GetString().Should().Be("Zürich ✓ 😀 Ålesund");
         client.Seen.Should().NotContain(e => e.GetProperty("event").GetString() == "uncaughtError");
-    }
-
-    /// <summary>A server with one user, two trackers that have a state, and a session hash.</summary>
-    private sealed class Fleet : IAsyncDisposable
-    {
-        public required RunningServer Server { get; init; }
-        public required string Hash { get; init; }
-        public required long A { get; init; }
-        public Uri Url => new(Server.BaseAddress, "/v2/event/subscription");
-
-        public static async Task<Fleet> StartAsync(params string[] settings)
-        {
-            var server = await RunningServer.StartAsync(settings);
-            await server.CreateUserAsync("fleet");
-            var (a, _) = await server.CreateTrackerAsync("fleet", "Van A");
-            var (b, _) = await server.CreateTrackerAsync("fleet", "Van B");
-            (await server.IngestStatesAsync(new { tracker_id = a, gps = new { speed = 10 } }, new { tracker_id = b, gps = new { speed = 20 } })).ShouldSucceed();
-            return new Fleet { Server = server, Hash = await server.LoginAsync("fleet"), A = a };
-        }
-
-        public ValueTask DisposeAsync() => Server.DisposeAsync();
     }
 }

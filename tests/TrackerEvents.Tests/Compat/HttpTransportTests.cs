@@ -24,14 +24,14 @@ public sealed class HttpTransportTests
     public async Task TheClient_Subscribes_GetsTheResponseSnapshotsAndLiveEvents_AndUnsubscribesWithTheCloseRequest(
         string version, string transport, bool trackMessageLength)
     {
-        await using var fleet = await Fleet.StartAsync();
+        await using var fleet = await CompatFleet.StartAsync();
         await using var client = await AtmosphereJsClient.StartAsync(version, fleet.Url, "--transport", transport,
             "--trackMessageLength", trackMessageLength ? "true" : "false");
         var open = await client.NextAsync("open");
         open.GetProperty("transport").GetString().Should().Be(transport);
         var uuid = open.GetProperty("uuid").GetString()!;
 
-        await SubscribeAndReceiveAsync(fleet, client);
+        await SubscribeAndReceiveWithALargeMessageAsync(fleet, client);
 
         var registry = fleet.Server.Service<ClientRegistry>();
         registry.Find(uuid)!.Transport!.Name.Should().Be(transport);
@@ -47,7 +47,7 @@ public sealed class HttpTransportTests
     [InlineData("3.1.3", "streaming")]
     public async Task AfterTheServerEndsTheConnection_TheClientReopens_AndEventsResumeWithoutANewSubscribe(string version, string transport)
     {
-        await using var fleet = await Fleet.StartAsync();
+        await using var fleet = await CompatFleet.StartAsync();
         await using var client = await AtmosphereJsClient.StartAsync(version, fleet.Url, "--transport", transport, "--reconnectInterval", "200");
         var uuid = (await client.NextAsync("open")).GetProperty("uuid").GetString()!;
         await client.PushJsonAsync(new { action = "subscribe", hash = fleet.Hash, requests = new[] { new { type = "state", trackers = new[] { fleet.A } } } });
@@ -75,14 +75,14 @@ public sealed class HttpTransportTests
     [InlineData("2.3.6")]
     public async Task AClientWhoseWebSocketIsRefused_FallsBackToStreamingByItself_AndGetsItsEvents(string version)
     {
-        await using var fleet = await Fleet.StartAsync("Atmosphere:Transports=long-polling,streaming");
+        await using var fleet = await CompatFleet.StartAsync("Atmosphere:Transports=long-polling,streaming");
         await using var client = await AtmosphereJsClient.StartAsync(version, fleet.Url, "--reconnectInterval", "100");
 
         (await client.NextAsync("transportFailure")).GetProperty("reason").GetString().Should().Contain("Downgrading to streaming");
         var open = await client.NextAsync("open");
         open.GetProperty("transport").GetString().Should().Be("streaming");
 
-        await SubscribeAndReceiveAsync(fleet, client);
+        await SubscribeAndReceiveWithALargeMessageAsync(fleet, client);
         fleet.Server.Service<ClientRegistry>().Find(open.GetProperty("uuid").GetString()!)!.Transport.Should().BeOfType<StreamingTransport>();
     }
 
@@ -91,7 +91,7 @@ public sealed class HttpTransportTests
     [InlineData("2.3.6", "streaming")]
     public async Task ServerHeartbeats_KeepAnIdleHttpClientFromTimingOut_WithoutReachingOnMessage(string version, string transport)
     {
-        await using var fleet = await Fleet.StartAsync("Atmosphere:ServerHeartbeat=00:00:01");
+        await using var fleet = await CompatFleet.StartAsync("Atmosphere:ServerHeartbeat=00:00:01");
         await using var client = await AtmosphereJsClient.StartAsync(version, fleet.Url, "--transport", transport, "--timeout", "3000");
         await client.NextAsync("open");
 
@@ -104,7 +104,7 @@ public sealed class HttpTransportTests
     [InlineData("3.1.3")]
     public async Task AStreamingClient_KeepsItsStreamWithItsHeartbeats(string version)
     {
-        await using var fleet = await Fleet.StartAsync("Atmosphere:ClientHeartbeat=00:00:01", "Atmosphere:DeadPeerIntervals=3");
+        await using var fleet = await CompatFleet.StartAsync("Atmosphere:ClientHeartbeat=00:00:01", "Atmosphere:DeadPeerIntervals=3");
         await using var client = await AtmosphereJsClient.StartAsync(version, fleet.Url, "--transport", "streaming");
         var uuid = (await client.NextAsync("open")).GetProperty("uuid").GetString()!;
         var transport = fleet.Server.Service<ClientRegistry>().Find(uuid)!.Transport;
@@ -115,55 +115,14 @@ public sealed class HttpTransportTests
         fleet.Server.Service<ClientRegistry>().Find(uuid)!.Transport.Should().BeSameAs(transport);
     }
 
-    private static async Task SubscribeAndReceiveAsync(Fleet fleet, AtmosphereJsClient client)
+    private static async Task SubscribeAndReceiveWithALargeMessageAsync(CompatFleet fleet, AtmosphereJsClient client)
     {
-        await client.PushJsonAsync(new
-        {
-            action = "subscribe",
-            hash = fleet.Hash,
-            requests = new object[]
-            {
-                new { type = "state", trackers = new[] { fleet.A } },
-                new { type = "state_batch", target = new { type = "all" }, rate_limit = "200ms" },
-            },
-        });
-
-        var response = await client.NextMessageAsync(m => m.GetProperty("type").GetString() == "response");
-        response.GetProperty("data").GetProperty("state").GetProperty("value").GetProperty(fleet.A.ToString()).GetString().Should().Be("normal");
-        (await client.NextEventMessageAsync("state")).GetProperty("data").GetProperty("gps").GetProperty("speed").GetInt32().Should().Be(10);
-        (await client.NextEventMessageAsync("state_batch")).GetProperty("data").GetArrayLength().Should().Be(2);
-
-        await fleet.Server.IngestStatesAsync(new { tracker_id = fleet.A, gps = new { speed = 42 } });
-
-        (await client.NextEventMessageAsync("state")).GetProperty("data").GetProperty("gps").GetProperty("speed").GetInt32().Should().Be(42);
-        (await client.NextEventMessageAsync("state_batch")).GetProperty("data").EnumerateArray().Should().ContainSingle()
-            .Which.GetProperty("state").GetProperty("gps").GetProperty("speed").GetInt32().Should().Be(42);
+        await fleet.SubscribeAndReceiveAsync(client);
 
         // A message far larger than a write buffer arrives whole, length tracking or not.
         var note = string.Concat(Enumerable.Repeat("Zürich ✓ 😀 ", 1500)); // ~32 KB: many of Kestrel's 4 KB blocks, within one 64 KB read of Node
         await fleet.Server.IngestStatesAsync(new { tracker_id = fleet.A, additional = new { note } });
         (await client.NextEventMessageAsync("state")).GetProperty("data").GetProperty("additional").GetProperty("note").GetProperty("value").GetString()
             .Should().Be(note);
-    }
-
-    /// <summary>A server with one user, two trackers that have a state, and a session hash.</summary>
-    private sealed class Fleet : IAsyncDisposable
-    {
-        public required RunningServer Server { get; init; }
-        public required string Hash { get; init; }
-        public required long A { get; init; }
-        public Uri Url => new(Server.BaseAddress, "/v2/event/subscription");
-
-        public static async Task<Fleet> StartAsync(params string[] settings)
-        {
-            var server = await RunningServer.StartAsync(settings);
-            await server.CreateUserAsync("fleet");
-            var (a, _) = await server.CreateTrackerAsync("fleet", "Van A");
-            var (b, _) = await server.CreateTrackerAsync("fleet", "Van B");
-            (await server.IngestStatesAsync(new { tracker_id = a, gps = new { speed = 10 } }, new { tracker_id = b, gps = new { speed = 20 } })).ShouldSucceed();
-            return new Fleet { Server = server, Hash = await server.LoginAsync("fleet"), A = a };
-        }
-
-        public ValueTask DisposeAsync() => Server.DisposeAsync();
     }
 }
