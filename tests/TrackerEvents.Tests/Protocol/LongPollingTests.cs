@@ -37,6 +37,7 @@ public sealed class LongPollingTests
         (await poller.NextEventAsync("state")).GetProperty("data").GetProperty("source_id").GetInt64().Should().Be(fleet.SourceA);
 
         var held = poller.PollAsync();
+        // Observing that something does not happen: the 500 ms window is the thing under test, not a wait for an event.
         (await Task.WhenAny(held, Task.Delay(500))).Should().NotBe(held, "nothing is waiting for the client");
         await fleet.Server.IngestStatesAsync(new { tracker_id = fleet.A, gps = new { speed = 77 } });
 
@@ -109,6 +110,7 @@ public sealed class LongPollingTests
             (await answer.Content.ReadAsStringAsync()).Should().BeEmpty();
         }
 
+        // Observing that something does not happen: the 500 ms window is the thing under test, not a wait for an event.
         (await Task.WhenAny(held, Task.Delay(500))).Should().NotBe(held, "nothing was queued for the client");
         await AtmosphereHttp.SubscribeAsync(fleet.Server.Http, poller.TrackingId!, fleet.Hash, new { type = "state", trackers = new[] { fleet.A } });
         AtmosphereHttp.Parse((await held).Items[0]).GetProperty("type").GetString().Should().Be("response", "the first thing queued is the answer");
