@@ -62,6 +62,41 @@ public sealed class IngestTests
         (await server.CurrentVersionAsync()).Should().Be(before, "nothing of a rejected batch is written");
     }
 
+    [Theory]
+    [InlineData("2025-02-30T10:00:00.000Z")]
+    [InlineData("2025-13-01T10:00:00.000Z")]
+    [InlineData("2025-01-01T24:00:00.000Z")]
+    [InlineData("2025-01-01T10:60:00.000Z")]
+    [InlineData("0000-01-01T10:00:00.000Z")]
+    [InlineData("2025-01-01T10:00:00.0a0Z")]
+    [InlineData("2025-01-01X10:00:00.000Z")]
+    public async Task ImpossibleDatesInTheStoresOwnFormat_AreRejectedLikeAnyOther(string date)
+    {
+        await using var server = await RunningServer.StartAsync();
+        await server.CreateUserAsync("gus");
+        var (id, _) = await server.CreateTrackerAsync("gus");
+
+        (await server.IngestStatesAsync(new { tracker_id = id, gps = new { speed = 1, updated = date } })).ShouldFail(7)
+            .ErrorParameters.Should().Equal("states[0].gps.updated");
+    }
+
+    [Theory]
+    [InlineData("2024-02-29T23:59:59.999Z", "2024-02-29T23:59:59Z")]
+    [InlineData("2025-05-05T12:00:00+02:00", "2025-05-05T10:00:00Z")]
+    [InlineData("2025-05-05 10:00:00", "2025-05-05T10:00:00Z")]
+    public async Task DatesInTheStoresOwnFormat_AndInTheOtherAcceptedForms_ReadBackAsTheSameInstant(string date, string isoUtc)
+    {
+        await using var server = await RunningServer.StartAsync();
+        await server.CreateUserAsync("hal");
+        var (id, _) = await server.CreateTrackerAsync("hal");
+        var hash = await server.LoginAsync("hal");
+
+        (await server.IngestStatesAsync(new { tracker_id = id, gps = new { speed = 1, updated = date } })).ShouldSucceed();
+
+        (await server.CallAsync("tracker/get_state", new { hash, tracker_id = id, iso_datetime = true })).ShouldSucceed()["state"]
+            .GetProperty("gps").GetProperty("updated").GetString().Should().Be(isoUtc);
+    }
+
     [Fact]
     public async Task BatchesRejectedInsideTheWriteTransaction_LeaveTheStoreWritable_ForConcurrentWriters()
     {
