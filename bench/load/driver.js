@@ -121,7 +121,7 @@ function startDriver(o, trackerIds, log) {
   for (let i = order.length - 1; i > 0; i--) { const j = Math.floor(Math.random() * (i + 1)); [order[i], order[j]] = [order[j], order[i]]; }
   let cursor = 0;
   let owed = 0;
-  const ticksPerSecond = 20;
+  const ticksPerSecond = o.requestsPerSecond ?? 20; // each tick sends what is owed in one request
   const maxInFlight = 8;
   const startedAt = now();
   let ticks = 0;
