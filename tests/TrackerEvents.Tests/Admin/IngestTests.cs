@@ -97,12 +97,12 @@ public sealed class IngestTests
             .GetProperty("gps").GetProperty("updated").GetString().Should().Be(isoUtc);
     }
 
-    [Fact]
-    public async Task BatchesRejectedInsideTheWriteTransaction_LeaveTheStoreWritable_ForConcurrentWriters()
+    [Theory, EngineData(Engine.Sqlite), EngineData(Engine.Postgres)]
+    public async Task BatchesRejectedInsideTheWriteTransaction_LeaveTheStoreWritable_ForConcurrentWriters(Engine engine)
     {
         // An unknown tracker is found only inside the write transaction (SQLite: while this process holds
         // its one writer's turn). Each rejection must end the transaction and give the turn back.
-        await using var server = await RunningServer.StartAsync("Api:AddressRateLimit=1000000");
+        await using var server = await RunningServer.StartAsync(engine, "Api:AddressRateLimit=1000000");
         await server.CreateUserAsync("fay");
         var (id, _) = await server.CreateTrackerAsync("fay");
 
