@@ -18,6 +18,7 @@ public sealed class BadInputTests
         { "no requests", "{\"action\":\"subscribe\",\"hash\":\"HASH\"}", 7, "subscription/subscribe" },
         { "requests not an array", "{\"action\":\"subscribe\",\"hash\":\"HASH\",\"requests\":{\"type\":\"state\"}}", 7, "subscription/subscribe" },
         { "unknown request type", "{\"action\":\"subscribe\",\"hash\":\"HASH\",\"requests\":[{\"type\":\"weather\"}]}", 7, "subscription/subscribe" },
+        { "iot_monitor (not served)", "{\"action\":\"subscribe\",\"hash\":\"HASH\",\"requests\":[{\"type\":\"iot_monitor\",\"target\":{\"type\":\"selected\",\"tracker_ids\":[1]},\"rate_limit\":\"5s\"}]}", 7, "subscription/subscribe" },
         { "trackers of the wrong type", "{\"action\":\"subscribe\",\"hash\":\"HASH\",\"requests\":[{\"type\":\"state\",\"trackers\":\"A\"}]}", 7, "subscription/subscribe" },
         { "tracker ids that are not numbers", "{\"action\":\"subscribe\",\"hash\":\"HASH\",\"requests\":[{\"type\":\"state\",\"trackers\":[\"1\"]}]}", 7, "subscription/subscribe" },
         { "batch without target", "{\"action\":\"subscribe\",\"hash\":\"HASH\",\"requests\":[{\"type\":\"state_batch\"}]}", 7, "subscription/subscribe" },
