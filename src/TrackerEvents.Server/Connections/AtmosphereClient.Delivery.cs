@@ -30,6 +30,13 @@ internal sealed partial class AtmosphereClient
                 stream.Pending.Put(state.TrackerId, new PendingState(state.BatchItem(batched.Format, batched.Dates), state.Version));
                 ScheduleFlushLocked(stream.LastFlush, stream.RateLimit);
             }
+
+            if (_iotMonitor is { } monitor && monitor.Trackers.TryGetValue(state.TrackerId, out var iot) && !iot.Blocked
+                && iot.Record(state.State, state.Version, Time.GetUtcNow()))
+            {
+                monitor.Pending.Put(state.TrackerId, state.TrackerId);
+                ScheduleFlushLocked(monitor.LastFlush, monitor.RateLimit);
+            }
         }
     }
 
@@ -103,12 +110,22 @@ internal sealed partial class AtmosphereClient
                 ScheduleFlushLocked(readings.LastFlush, readings.RateLimit);
             }
 
+            if (_iotMonitor is { } monitor && monitor.Trackers.TryGetValue(id, out var iot))
+            {
+                // The Data Stream Analyzer has no lifecycle items: a blocked tracker's values stop, and
+                // after unblock its current state is the next message.
+                iot.Blocked = blocked;
+                needsState |= change.Event == "unblock";
+            }
+
             if (change.Event == "corrupt")
             {
                 // The tracker is gone: its lifecycle event is the last thing the client hears of it.
                 _state.Remove(id);
                 _stateBatch?.Trackers.Remove(id);
                 _readingsBatch?.Trackers.Remove(id);
+                _iotMonitor?.Trackers.Remove(id);
+                _iotMonitor?.Pending.Remove(id);
                 Index.RemoveTracker(id, this);
                 needsState = false;
             }
@@ -149,6 +166,13 @@ internal sealed partial class AtmosphereClient
                 _readingsBatch.Pending.Remove(id);
                 RemoveFromIndexIfUnwatchedLocked(id);
             }
+
+            foreach (var id in _iotMonitor?.Trackers.Where(w => w.Value.SessionId == sessionId).Select(w => w.Key).ToList() ?? [])
+            {
+                _iotMonitor!.Trackers.Remove(id);
+                _iotMonitor.Pending.Remove(id);
+                RemoveFromIndexIfUnwatchedLocked(id);
+            }
         }
     }
 
@@ -182,6 +206,16 @@ internal sealed partial class AtmosphereClient
                 }
 
                 return items.Count > 0 ? EventFrames.BatchEvent("readings_batch", items, null, Time.GetUtcNow()) : null;
+            }));
+        }
+
+        if (_iotMonitor is { Pending.Count: > 0 } monitor)
+        {
+            next = Min(next, FlushLocked(monitor, now, pending =>
+            {
+                var trackers = pending.Where(p => p.Key is { } id && monitor.Trackers.ContainsKey(id))
+                    .Select(p => (p.Key!.Value, monitor.Trackers[p.Key!.Value])).ToList();
+                return trackers.Count > 0 ? EventFrames.IotMonitorEvent(trackers) : null;
             }));
         }
 

@@ -90,6 +90,38 @@ internal sealed partial class AtmosphereClient
         }
     }
 
+    /// <summary>
+    /// The packet right after an <c>iot_monitor</c> subscribe: each tracker's current state recorded as a
+    /// message (unless a newer one already was), then one frame with the values of these trackers.
+    /// </summary>
+    public void SendIotSnapshot(IReadOnlyList<long> trackerIds, IEnumerable<StateRendering> states, DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            if (_released || _iotMonitor is not { } monitor)
+            {
+                return;
+            }
+
+            foreach (var state in states)
+            {
+                if (monitor.Trackers.TryGetValue(state.TrackerId, out var watch) && !watch.Blocked)
+                {
+                    watch.Record(state.State, state.Version, now);
+                }
+            }
+
+            var trackers = trackerIds.Where(id => monitor.Trackers.TryGetValue(id, out var w) && !w.Blocked)
+                .Select(id => (id, monitor.Trackers[id])).ToList();
+            foreach (var (id, _) in trackers)
+            {
+                monitor.Pending.Remove(id); // the packet carries it
+            }
+
+            AddLocked(EventFrames.IotMonitorEvent(trackers));
+        }
+    }
+
     /// <summary>The snapshot of a <c>readings_batch</c> subscribe: one frame with every tracker's current readings.</summary>
     public void SendReadingsSnapshot(IReadOnlyDictionary<long, IReadOnlyList<ReadingItem>> readings, DateTimeOffset now)
     {

@@ -13,12 +13,13 @@ internal enum TrackerStatus
     Unknown,
 }
 
-/// <summary>The three request types that hold tracker subscriptions.</summary>
+/// <summary>The request types that hold tracker subscriptions.</summary>
 internal enum SubscriptionKind
 {
     State,
     StateBatch,
     ReadingsBatch,
+    IotMonitor,
 }
 
 internal sealed partial class AtmosphereClient
@@ -28,6 +29,7 @@ internal sealed partial class AtmosphereClient
     private readonly HashSet<long> _users = [];
     private BatchStream<StateWatch, PendingState>? _stateBatch;
     private BatchStream<ReadingsWatch, PendingReadings>? _readingsBatch;
+    private BatchStream<IotWatch, long>? _iotMonitor;
 
     /// <summary>
     /// Records that this client acted with a session of a user, so that it gets <c>logout</c> when that
@@ -66,14 +68,18 @@ internal sealed partial class AtmosphereClient
     {
         lock (_gate)
         {
-            var held = _state.Count + (_stateBatch?.Trackers.Count ?? 0) + (_readingsBatch?.Trackers.Count ?? 0);
+            var held = _state.Count + (_stateBatch?.Trackers.Count ?? 0) + (_readingsBatch?.Trackers.Count ?? 0) + (_iotMonitor?.Trackers.Count ?? 0);
             var already = trackerIds.Count(id => kind switch
             {
                 SubscriptionKind.State => _state.ContainsKey(id),
                 SubscriptionKind.StateBatch => _stateBatch?.Trackers.ContainsKey(id) == true,
-                _ => _readingsBatch?.Trackers.ContainsKey(id) == true,
+                SubscriptionKind.ReadingsBatch => _readingsBatch?.Trackers.ContainsKey(id) == true,
+                _ => _iotMonitor?.Trackers.ContainsKey(id) == true,
             });
-            return _registry.Options.MaxTrackersPerConnection - held + already;
+            var room = _registry.Options.MaxTrackersPerConnection - held + already;
+            return kind == SubscriptionKind.IotMonitor
+                ? Math.Min(room, IotWatch.MaxTrackers - (_iotMonitor?.Trackers.Count ?? 0) + already)
+                : room;
         }
     }
 
@@ -109,9 +115,22 @@ internal sealed partial class AtmosphereClient
                         _stateBatch ??= new BatchStream<StateWatch, PendingState>(rateLimit, dates) { LastFlush = Time.GetTimestamp() };
                         _stateBatch.Trackers[tracker.Id] = new StateWatch(sessionId, format, dates, blocked);
                         break;
-                    default:
+                    case SubscriptionKind.ReadingsBatch:
                         _readingsBatch ??= new BatchStream<ReadingsWatch, PendingReadings>(rateLimit, dates) { LastFlush = Time.GetTimestamp() };
                         _readingsBatch.Trackers[tracker.Id] = new ReadingsWatch(sessionId, filter, dates, blocked);
+                        break;
+                    default:
+                        // A renewed watch keeps its history: the packet after the subscribe shows it again.
+                        _iotMonitor ??= new BatchStream<IotWatch, long>(rateLimit, dates) { LastFlush = Time.GetTimestamp() };
+                        if (_iotMonitor.Trackers.TryGetValue(tracker.Id, out var iot))
+                        {
+                            (iot.SessionId, iot.Blocked) = (sessionId, blocked);
+                        }
+                        else
+                        {
+                            _iotMonitor.Trackers[tracker.Id] = new IotWatch(sessionId, blocked);
+                        }
+
                         break;
                 }
 
@@ -129,6 +148,10 @@ internal sealed partial class AtmosphereClient
             else if (kind == SubscriptionKind.ReadingsBatch && _readingsBatch is not null)
             {
                 (_readingsBatch.RateLimit, _readingsBatch.UserTimeDates) = (rateLimit, dates);
+            }
+            else if (kind == SubscriptionKind.IotMonitor && _iotMonitor is not null)
+            {
+                _iotMonitor.RateLimit = rateLimit;
             }
         }
     }
@@ -151,9 +174,13 @@ internal sealed partial class AtmosphereClient
                         removed = _stateBatch?.Trackers.Remove(id) == true;
                         _stateBatch?.Pending.Remove(id);
                         break;
-                    default:
+                    case SubscriptionKind.ReadingsBatch:
                         removed = _readingsBatch?.Trackers.Remove(id) == true;
                         _readingsBatch?.Pending.Remove(id);
+                        break;
+                    default:
+                        removed = _iotMonitor?.Trackers.Remove(id) == true;
+                        _iotMonitor?.Pending.Remove(id);
                         break;
                 }
 
@@ -174,22 +201,26 @@ internal sealed partial class AtmosphereClient
             {
                 SubscriptionKind.State => [.. _state.Keys],
                 SubscriptionKind.StateBatch => _stateBatch is null ? [] : [.. _stateBatch.Trackers.Keys],
-                _ => _readingsBatch is null ? [] : [.. _readingsBatch.Trackers.Keys],
+                SubscriptionKind.ReadingsBatch => _readingsBatch is null ? [] : [.. _readingsBatch.Trackers.Keys],
+                _ => _iotMonitor is null ? [] : [.. _iotMonitor.Trackers.Keys],
             };
         }
     }
 
     private bool IsWatchedLocked(long trackerId) =>
-        _state.ContainsKey(trackerId) || _stateBatch?.Trackers.ContainsKey(trackerId) == true || _readingsBatch?.Trackers.ContainsKey(trackerId) == true;
+        _state.ContainsKey(trackerId) || _stateBatch?.Trackers.ContainsKey(trackerId) == true || _readingsBatch?.Trackers.ContainsKey(trackerId) == true
+        || _iotMonitor?.Trackers.ContainsKey(trackerId) == true;
 
     private IEnumerable<long> WatchedTrackersLocked() =>
-        _state.Keys.Concat(_stateBatch?.Trackers.Keys ?? Enumerable.Empty<long>()).Concat(_readingsBatch?.Trackers.Keys ?? Enumerable.Empty<long>()).Distinct();
+        _state.Keys.Concat(_stateBatch?.Trackers.Keys ?? Enumerable.Empty<long>()).Concat(_readingsBatch?.Trackers.Keys ?? Enumerable.Empty<long>())
+            .Concat(_iotMonitor?.Trackers.Keys ?? Enumerable.Empty<long>()).Distinct();
 
     private void ClearSubscriptionsLocked()
     {
         _state.Clear();
         _stateBatch = null;
         _readingsBatch = null;
+        _iotMonitor = null;
         _sessions.Clear();
         _users.Clear();
     }

@@ -19,6 +19,8 @@ internal sealed class StateRendering(long trackerId, long sourceId, TrackerState
 
     public long Version { get; } = version;
 
+    public TrackerState State => state;
+
     public static StateRendering Of(StateChange change, DateTimeOffset now) =>
         new(change.TrackerId, change.SourceId, change.State, change.Version, now);
 

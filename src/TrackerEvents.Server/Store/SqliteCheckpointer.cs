@@ -45,6 +45,6 @@ internal sealed partial class SqliteCheckpointer(IStoreDialect dialect, IOptions
         }
     }
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "SQLite checkpoint failed, retrying: {Reason}")]
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "SQLite checkpoint failed, retrying: {Reason}")]
     private static partial void LogFailed(ILogger logger, string reason);
 }

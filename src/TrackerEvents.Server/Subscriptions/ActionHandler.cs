@@ -85,8 +85,9 @@ internal sealed partial class ActionHandler(
             var known = trackers.Where(t => t.Status != TrackerStatus.Unknown).Select(t => t.Id).ToList();
             if (client.RoomFor(request.Kind, known) < known.Count)
             {
-                throw new ActionException(action.ActionName, ApiError.InvalidParameters, reason: string.Create(CultureInfo.InvariantCulture,
-                    $"more trackers than allowed on one connection ({options.Value.MaxTrackersPerConnection})"));
+                throw new ActionException(action.ActionName, ApiError.InvalidParameters, reason: request.Kind == SubscriptionKind.IotMonitor
+                    ? string.Create(CultureInfo.InvariantCulture, $"iot_monitor takes at most {IotWatch.MaxTrackers} trackers per connection")
+                    : string.Create(CultureInfo.InvariantCulture, $"more trackers than allowed on one connection ({options.Value.MaxTrackersPerConnection})"));
             }
 
             plans.Add((request, trackers));
@@ -103,8 +104,8 @@ internal sealed partial class ActionHandler(
         // Snapshots are read after the watches are in place: a change committed after this read reaches
         // the client through the dispatcher, one committed before it is in the snapshot.
         var now = time.GetUtcNow();
-        var stateIds = Normal(plans, SubscriptionKind.State, SubscriptionKind.StateBatch);
-        if (stateIds.Count > 0 || plans.Any(p => p.Request.Kind == SubscriptionKind.StateBatch))
+        var stateIds = Normal(plans, SubscriptionKind.State, SubscriptionKind.StateBatch, SubscriptionKind.IotMonitor);
+        if (stateIds.Count > 0 || plans.Any(p => p.Request.Kind is SubscriptionKind.StateBatch or SubscriptionKind.IotMonitor))
         {
             var states = (await store.GetSnapshotAsync(stateIds, cancellationToken)).Select(s => StateRendering.Of(s, now)).ToList();
             if (plans.Any(p => p.Request.Kind == SubscriptionKind.State))
@@ -117,6 +118,12 @@ internal sealed partial class ActionHandler(
             {
                 var watched = Normal(plans, SubscriptionKind.StateBatch).ToHashSet();
                 client.SendStateBatchSnapshot(states.Where(s => watched.Contains(s.TrackerId)), now);
+            }
+
+            if (plans.Any(p => p.Request.Kind == SubscriptionKind.IotMonitor))
+            {
+                var watched = Normal(plans, SubscriptionKind.IotMonitor);
+                client.SendIotSnapshot(watched, states.Where(s => watched.Contains(s.TrackerId)), now);
             }
         }
 

@@ -121,17 +121,18 @@ internal static partial class ClientActionParser
                 "state" => SubscriptionKind.State,
                 "state_batch" => SubscriptionKind.StateBatch,
                 "readings_batch" => SubscriptionKind.ReadingsBatch,
+                "iot_monitor" => SubscriptionKind.IotMonitor,
                 _ => null,
             };
             if (kind is null)
             {
-                errors.Add(path + ".type", "must be one of state, state_batch, readings_batch");
+                errors.Add(path + ".type", "must be one of state, state_batch, readings_batch, iot_monitor");
                 continue;
             }
 
             var (all, ids) = kind == SubscriptionKind.State && request.TryGetProperty("trackers", out var trackers)
                 ? (false, TrackerIds(trackers, path + ".trackers", errors, maxTrackers))
-                : Target(request, path, errors, maxTrackers);
+                : Target(request, path, errors, kind == SubscriptionKind.IotMonitor ? Math.Min(IotWatch.MaxTrackers, maxTrackers) : maxTrackers);
             requests.Add(new RequestSpec(type!, kind.Value, all, ids, Format(request, path, errors), RateLimit(request, path, errors),
                 Filter(request, path, errors)));
         }

@@ -83,6 +83,22 @@ internal static class EventFrames
         w.WriteEndObject();
     });
 
+    /// <summary><c>{"type":"event","event":"iot_monitor","data":{"iot_last_values":[..]}}</c>, one item per tracker.</summary>
+    public static Payload IotMonitorEvent(IReadOnlyList<(long TrackerId, IotWatch Watch)> trackers) => Build(w =>
+    {
+        w.WriteString("type", "event");
+        w.WriteString("event", "iot_monitor");
+        w.WriteStartObject("data");
+        w.WriteStartArray("iot_last_values");
+        foreach (var (id, watch) in trackers)
+        {
+            watch.Write(w, id);
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }, PayloadKind.Batch);
+
     /// <summary>A <c>state_batch</c> or <c>readings_batch</c> event holding already rendered items.</summary>
     public static Payload BatchEvent(string eventName, IReadOnlyList<byte[]> items, DateStyle? userTimeDates, DateTimeOffset now)
     {
