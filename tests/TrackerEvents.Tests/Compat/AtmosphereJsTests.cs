@@ -1,6 +1,7 @@
 using System.Text.Json;
 using TrackerEvents.Connections;
 using TrackerEvents.Tests.Infrastructure;
+using TrackerEvents.Tests.Protocol;
 
 namespace TrackerEvents.Tests.Compat;
 
@@ -16,7 +17,7 @@ public sealed class AtmosphereJsTests
     [MemberData(nameof(Versions))]
     public async Task NavixySample_GetsTheResponse_Snapshots_AndLiveStateAndStateBatchEvents(string version)
     {
-        await using var fleet = await CompatFleet.StartAsync();
+        await using var fleet = await Fleet.StartAsync();
         await using var client = await AtmosphereJsClient.StartAsync(version, fleet.Url);
         (await client.NextAsync("open")).GetProperty("transport").GetString().Should().Be("websocket");
 
@@ -29,7 +30,7 @@ public sealed class AtmosphereJsTests
     {
         // The window of silence is what is tested: with a 3 s client timeout and heartbeats every 1 s,
         // the client must stay quiet for 5 s.
-        await using var fleet = await CompatFleet.StartAsync("Atmosphere:ServerHeartbeat=00:00:01");
+        await using var fleet = await Fleet.StartAsync("Atmosphere:ServerHeartbeat=00:00:01");
         await using var client = await AtmosphereJsClient.StartAsync(version, fleet.Url, "--timeout", "3000");
         await client.NextAsync("open");
 
@@ -41,7 +42,7 @@ public sealed class AtmosphereJsTests
     [MemberData(nameof(Versions))]
     public async Task WithoutServerHeartbeats_TheSameClientTimesOut(string version)
     {
-        await using var fleet = await CompatFleet.StartAsync("Atmosphere:ServerHeartbeat=00:00:00");
+        await using var fleet = await Fleet.StartAsync("Atmosphere:ServerHeartbeat=00:00:00");
         await using var client = await AtmosphereJsClient.StartAsync(version, fleet.Url, "--timeout", "3000");
         await client.NextAsync("open");
 
@@ -52,7 +53,7 @@ public sealed class AtmosphereJsTests
     [MemberData(nameof(Versions))]
     public async Task AfterTheServerDropsTheSocket_TheClientReopens_AndEventsResumeWithoutANewSubscribe(string version)
     {
-        await using var fleet = await CompatFleet.StartAsync();
+        await using var fleet = await Fleet.StartAsync();
         await using var client = await AtmosphereJsClient.StartAsync(version, fleet.Url, "--reconnectInterval", "200");
         var uuid = (await client.NextAsync("open")).GetProperty("uuid").GetString()!;
         await client.PushJsonAsync(new { action = "subscribe", hash = fleet.Hash, requests = new[] { new { type = "state", trackers = new[] { fleet.A } } } });
@@ -73,7 +74,7 @@ public sealed class AtmosphereJsTests
     [MemberData(nameof(Versions))]
     public async Task Unsubscribe_SendsTheCloseRequest_AndTheServerForgetsTheClient(string version)
     {
-        await using var fleet = await CompatFleet.StartAsync();
+        await using var fleet = await Fleet.StartAsync();
         await using var client = await AtmosphereJsClient.StartAsync(version, fleet.Url);
         var uuid = (await client.NextAsync("open")).GetProperty("uuid").GetString()!;
         await client.PushJsonAsync(new { action = "subscribe", hash = fleet.Hash, requests = new[] { new { type = "state", trackers = new[] { fleet.A } } } });
@@ -90,7 +91,7 @@ public sealed class AtmosphereJsTests
     [MemberData(nameof(Versions))]
     public async Task WithMessageLengthTracking_NonAsciiPayloadsArriveWhole(string version)
     {
-        await using var fleet = await CompatFleet.StartAsync();
+        await using var fleet = await Fleet.StartAsync();
         await using var client = await AtmosphereJsClient.StartAsync(version, fleet.Url, "--trackMessageLength", "true");
         await client.NextAsync("open");
         await client.PushJsonAsync(new { action = "subscribe", hash = fleet.Hash, requests = new[] { new { type = "state", trackers = new[] { fleet.A } } } });

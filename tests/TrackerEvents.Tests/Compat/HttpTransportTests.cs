@@ -1,5 +1,6 @@
 using TrackerEvents.Connections;
 using TrackerEvents.Tests.Infrastructure;
+using TrackerEvents.Tests.Protocol;
 
 namespace TrackerEvents.Tests.Compat;
 
@@ -24,7 +25,7 @@ public sealed class HttpTransportTests
     public async Task TheClient_Subscribes_GetsTheResponseSnapshotsAndLiveEvents_AndUnsubscribesWithTheCloseRequest(
         string version, string transport, bool trackMessageLength)
     {
-        await using var fleet = await CompatFleet.StartAsync();
+        await using var fleet = await Fleet.StartAsync();
         await using var client = await AtmosphereJsClient.StartAsync(version, fleet.Url, "--transport", transport,
             "--trackMessageLength", trackMessageLength ? "true" : "false");
         var open = await client.NextAsync("open");
@@ -47,7 +48,7 @@ public sealed class HttpTransportTests
     [InlineData("3.1.3", "streaming")]
     public async Task AfterTheServerEndsTheConnection_TheClientReopens_AndEventsResumeWithoutANewSubscribe(string version, string transport)
     {
-        await using var fleet = await CompatFleet.StartAsync();
+        await using var fleet = await Fleet.StartAsync();
         await using var client = await AtmosphereJsClient.StartAsync(version, fleet.Url, "--transport", transport, "--reconnectInterval", "200");
         var uuid = (await client.NextAsync("open")).GetProperty("uuid").GetString()!;
         await client.PushJsonAsync(new { action = "subscribe", hash = fleet.Hash, requests = new[] { new { type = "state", trackers = new[] { fleet.A } } } });
@@ -75,7 +76,7 @@ public sealed class HttpTransportTests
     [InlineData("2.3.6")]
     public async Task AClientWhoseWebSocketIsRefused_FallsBackToStreamingByItself_AndGetsItsEvents(string version)
     {
-        await using var fleet = await CompatFleet.StartAsync("Atmosphere:Transports=long-polling,streaming");
+        await using var fleet = await Fleet.StartAsync("Atmosphere:Transports=long-polling,streaming");
         await using var client = await AtmosphereJsClient.StartAsync(version, fleet.Url, "--reconnectInterval", "100");
 
         (await client.NextAsync("transportFailure")).GetProperty("reason").GetString().Should().Contain("Downgrading to streaming");
@@ -91,7 +92,7 @@ public sealed class HttpTransportTests
     [InlineData("2.3.6", "streaming")]
     public async Task ServerHeartbeats_KeepAnIdleHttpClientFromTimingOut_WithoutReachingOnMessage(string version, string transport)
     {
-        await using var fleet = await CompatFleet.StartAsync("Atmosphere:ServerHeartbeat=00:00:01");
+        await using var fleet = await Fleet.StartAsync("Atmosphere:ServerHeartbeat=00:00:01");
         await using var client = await AtmosphereJsClient.StartAsync(version, fleet.Url, "--transport", transport, "--timeout", "3000");
         await client.NextAsync("open");
 
@@ -104,7 +105,7 @@ public sealed class HttpTransportTests
     [InlineData("3.1.3")]
     public async Task AStreamingClient_KeepsItsStreamWithItsHeartbeats(string version)
     {
-        await using var fleet = await CompatFleet.StartAsync("Atmosphere:ClientHeartbeat=00:00:01", "Atmosphere:DeadPeerIntervals=3");
+        await using var fleet = await Fleet.StartAsync("Atmosphere:ClientHeartbeat=00:00:01", "Atmosphere:DeadPeerIntervals=3");
         await using var client = await AtmosphereJsClient.StartAsync(version, fleet.Url, "--transport", "streaming");
         var uuid = (await client.NextAsync("open")).GetProperty("uuid").GetString()!;
         var transport = fleet.Server.Service<ClientRegistry>().Find(uuid)!.Transport;
@@ -115,7 +116,7 @@ public sealed class HttpTransportTests
         fleet.Server.Service<ClientRegistry>().Find(uuid)!.Transport.Should().BeSameAs(transport);
     }
 
-    private static async Task SubscribeAndReceiveWithALargeMessageAsync(CompatFleet fleet, AtmosphereJsClient client)
+    private static async Task SubscribeAndReceiveWithALargeMessageAsync(Fleet fleet, AtmosphereJsClient client)
     {
         await fleet.SubscribeAndReceiveAsync(client);
 

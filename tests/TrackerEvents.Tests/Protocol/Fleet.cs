@@ -17,6 +17,9 @@ internal sealed class Fleet : IAsyncDisposable
     public required long Blocked { get; init; }
     public required long Foreign { get; init; }
 
+    /// <summary>The subscription endpoint, for the real atmosphere.js clients.</summary>
+    public Uri Url => new(Server.BaseAddress, "/v2/event/subscription");
+
     public static Task<Fleet> StartAsync(params string[] settings) => StartCoreAsync("UTC", null, settings);
 
     public static Task<Fleet> StartAsync(ManualClock clock, params string[] settings) => StartCoreAsync("UTC", clock, settings);
