@@ -94,12 +94,17 @@ public sealed class StreamingTests
         await AtmosphereHttp.SubscribeAsync(server.Http, stream.TrackingId!, hash, new { type = "state", trackers });
         var client = server.Service<ClientRegistry>().Find(stream.TrackingId!)!;
         var transport = client.Transport;
-        for (var round = 1; round <= 5 && !stream.Ended.IsCompleted; round++)
+        var dispatcher = server.Service<Dispatch.ChangeDispatcher>();
+        for (var round = 1; round <= 8 && !stream.Ended.IsCompleted; round++)
         {
             var filler = new string((char)('a' + round), 100_000);
             (await server.IngestStatesAsync(trackers.Select(id => (object)new { tracker_id = id, gps = new { speed = round }, additional = new { filler } }).ToArray()))
                 .ShouldSucceed();
-            await Eventually.Until(() => Task.FromResult(stream.Ended.IsCompleted || !client.HasPending), TimeSpan.FromSeconds(10), "the round to be written");
+            // Each round is dispatched and taken by the stream before the next one is written: otherwise the
+            // feed or the outbox would (rightly) hand on only the newer state of a tracker, and fewer bytes.
+            var version = await server.CurrentVersionAsync();
+            await Eventually.Until(() => Task.FromResult(stream.Ended.IsCompleted || (dispatcher.Watermark >= version && !client.HasPending)),
+                TimeSpan.FromSeconds(10), "the round to be written");
         }
 
         await stream.Ended.WaitAsync(TimeSpan.FromSeconds(10));
