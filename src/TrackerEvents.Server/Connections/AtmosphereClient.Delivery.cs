@@ -32,7 +32,7 @@ internal sealed partial class AtmosphereClient
             }
 
             if (_iotMonitor is { } monitor && monitor.Trackers.TryGetValue(state.TrackerId, out var iot) && !iot.Blocked
-                && iot.Record(state.State, state.Version, Time.GetUtcNow()))
+                && iot.Record(state.IotMessage, state.Version))
             {
                 monitor.Pending.Put(state.TrackerId, state.TrackerId);
                 ScheduleFlushLocked(monitor.LastFlush, monitor.RateLimit);
@@ -213,8 +213,15 @@ internal sealed partial class AtmosphereClient
         {
             next = Min(next, FlushLocked(monitor, now, pending =>
             {
-                var trackers = pending.Where(p => p.Key is { } id && monitor.Trackers.ContainsKey(id))
-                    .Select(p => (p.Key!.Value, monitor.Trackers[p.Key!.Value])).ToList();
+                var trackers = new List<(long, IotWatch)>();
+                foreach (var (key, _) in pending)
+                {
+                    if (key is { } id && monitor.Trackers.TryGetValue(id, out var watch))
+                    {
+                        trackers.Add((id, watch));
+                    }
+                }
+
                 return trackers.Count > 0 ? EventFrames.IotMonitorEvent(trackers) : null;
             }));
         }

@@ -94,7 +94,7 @@ internal sealed partial class AtmosphereClient
     /// The packet right after an <c>iot_monitor</c> subscribe: each tracker's current state recorded as a
     /// message (unless a newer one already was), then one frame with the values of these trackers.
     /// </summary>
-    public void SendIotSnapshot(IReadOnlyList<long> trackerIds, IEnumerable<StateRendering> states, DateTimeOffset now)
+    public void SendIotSnapshot(IReadOnlyList<long> trackerIds, IEnumerable<StateRendering> states)
     {
         lock (_gate)
         {
@@ -107,15 +107,18 @@ internal sealed partial class AtmosphereClient
             {
                 if (monitor.Trackers.TryGetValue(state.TrackerId, out var watch) && !watch.Blocked)
                 {
-                    watch.Record(state.State, state.Version, now);
+                    watch.Record(state.IotMessage, state.Version);
                 }
             }
 
-            var trackers = trackerIds.Where(id => monitor.Trackers.TryGetValue(id, out var w) && !w.Blocked)
-                .Select(id => (id, monitor.Trackers[id])).ToList();
-            foreach (var (id, _) in trackers)
+            var trackers = new List<(long, IotWatch)>();
+            foreach (var id in trackerIds)
             {
-                monitor.Pending.Remove(id); // the packet carries it
+                if (monitor.Trackers.TryGetValue(id, out var watch) && !watch.Blocked)
+                {
+                    trackers.Add((id, watch));
+                    monitor.Pending.Remove(id); // the packet carries it
+                }
             }
 
             AddLocked(EventFrames.IotMonitorEvent(trackers));

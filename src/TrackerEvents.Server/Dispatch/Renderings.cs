@@ -14,12 +14,14 @@ internal sealed class StateRendering(long trackerId, long sourceId, TrackerState
 {
     private readonly Dictionary<(StateFormat, string), Payload> _events = [];
     private readonly Dictionary<(StateFormat, string), byte[]> _items = [];
+    private IotMessage? _iotMessage;
 
     public long TrackerId { get; } = trackerId;
 
     public long Version { get; } = version;
 
-    public TrackerState State => state;
+    /// <summary>The change as an <c>iot_monitor</c> message, made on first use.</summary>
+    public IotMessage IotMessage => _iotMessage ??= IotMessage.Of(state, now);
 
     public static StateRendering Of(StateChange change, DateTimeOffset now) =>
         new(change.TrackerId, change.SourceId, change.State, change.Version, now);

@@ -123,7 +123,7 @@ internal sealed partial class ActionHandler(
             if (plans.Any(p => p.Request.Kind == SubscriptionKind.IotMonitor))
             {
                 var watched = Normal(plans, SubscriptionKind.IotMonitor);
-                client.SendIotSnapshot(watched, states.Where(s => watched.Contains(s.TrackerId)), now);
+                client.SendIotSnapshot(watched, states.Where(s => watched.Contains(s.TrackerId)));
             }
         }
 

@@ -8,6 +8,19 @@ namespace TrackerEvents.Subscriptions;
 internal readonly record struct IotValue(string? Json, DateTimeOffset MessageTime, DateTimeOffset ServerTime);
 
 /// <summary>
+/// A state change as an <c>iot_monitor</c> message: its attributes as JSON and its times. Made once per
+/// change (<see cref="Dispatch.StateRendering"/>) and recorded by every connection that monitors the tracker.
+/// </summary>
+internal sealed record IotMessage(IReadOnlyDictionary<string, string> Attributes, DateTimeOffset MessageTime, DateTimeOffset ServerTime)
+{
+    public static IotMessage Of(TrackerState state, DateTimeOffset now)
+    {
+        var server = state.LastUpdate ?? now;
+        return new IotMessage(IotWatch.Attributes(state), state.Gps.Updated ?? server, server);
+    }
+}
+
+/// <summary>
 /// One tracker a client watches with an <c>iot_monitor</c> request (Navixy's Data Stream Analyzer): the
 /// values of each attribute over the last <see cref="Depth"/> messages, newest first, in two queues —
 /// <c>nonnull_fields</c> (only messages that carried the attribute) and <c>all_fields</c> (a null where a
@@ -30,8 +43,8 @@ internal sealed class IotWatch(long sessionId, bool blocked)
     /// <summary>The newest state version recorded: an older or repeated one is not a new message.</summary>
     public long LastVersion { get; set; }
 
-    /// <summary>Records a state as the newest message, unless it is not newer than the last one.</summary>
-    public bool Record(TrackerState state, long version, DateTimeOffset now)
+    /// <summary>Records a state (at <paramref name="version"/>) as the newest message, unless it is not newer than the last one.</summary>
+    public bool Record(IotMessage message, long version)
     {
         if (version <= LastVersion)
         {
@@ -39,12 +52,9 @@ internal sealed class IotWatch(long sessionId, bool blocked)
         }
 
         LastVersion = version;
-        var server = state.LastUpdate ?? now;
-        var message = state.Gps.Updated ?? server;
-        var present = Attributes(state);
-        foreach (var name in _all.Keys.Union(present.Keys).ToList())
+        foreach (var name in _all.Keys.Union(message.Attributes.Keys).ToList())
         {
-            var value = new IotValue(present.GetValueOrDefault(name), message, server);
+            var value = new IotValue(message.Attributes.GetValueOrDefault(name), message.MessageTime, message.ServerTime);
             Push(_all, name, value);
             if (value.Json is not null)
             {
