@@ -1,6 +1,8 @@
-using System.Net;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Primitives;
+using TrackerEvents.Auth;
 using TrackerEvents.Protocol;
+using TrackerEvents.Store;
 using TrackerEvents.Subscriptions;
 
 namespace TrackerEvents.Connections;
@@ -10,41 +12,32 @@ namespace TrackerEvents.Connections;
 /// transports (long-polling and streaming GET, push by POST with <c>X-Atmosphere-Transport=polling</c>),
 /// and the close request (GET or POST with <c>X-Atmosphere-Transport=close</c>) that atmosphere.js sends on unsubscribe.
 /// </summary>
-internal static partial class AtmosphereEndpoint
+internal sealed partial class AtmosphereEndpoint(
+    ClientRegistry registry, ConnectionSlots slots, TransportServices services, HttpTransportEndpoint httpTransports, PushEndpoint push,
+    RateLimits limits, TrackerStore store, IStoreDialect dialect, ILogger<AtmosphereEndpoint> logger)
 {
-    public static void MapAtmosphere(this IEndpointRouteBuilder routes, string basePath)
-    {
-        routes.Map("/event/subscription", HandleAsync);
-        if (basePath.Length > 0)
-        {
-            routes.Map(basePath + "/event/subscription", HandleAsync);
-        }
-    }
+    private readonly IReadOnlySet<string> _served = AtmosphereTransports.Parse(services.Options.Transports);
 
-    private static async Task HandleAsync(HttpContext http)
+    public async Task HandleAsync(HttpContext http)
     {
         var parameters = AtmosphereParameters.Parse(
             http.Request.Query.Select(q => new KeyValuePair<string, string>(q.Key, q.Value.ToString())),
             http.Request.Headers.Select(h => new KeyValuePair<string, string>(h.Key, h.Value.ToString())));
-        var registry = http.RequestServices.GetRequiredService<ClientRegistry>();
-        var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("TrackerEvents.Connections");
         if (parameters.IsClose)
         {
-            await CloseAsync(http, parameters.TrackingId, registry);
+            await CloseAsync(http, parameters.TrackingId);
             return;
         }
 
-        var options = registry.Options;
-        var served = registry.ServedTransports;
         if (http.WebSockets.IsWebSocketRequest)
         {
-            if (!served.Contains(AtmosphereTransports.WebSocket))
+            if (!_served.Contains(AtmosphereTransports.WebSocket))
             {
-                await RefuseTransportAsync(http, AtmosphereTransports.WebSocket, options.Transports);
+                await RefuseTransportAsync(http, AtmosphereTransports.WebSocket);
             }
-            else if (await TryTakeConnectionAsync(http, registry, logger))
+            else if (await TryTakeConnectionAsync(http))
             {
-                await ServeWebSocketAsync(http, parameters, registry, logger);
+                await ServeWebSocketAsync(http, parameters);
             }
 
             return;
@@ -62,49 +55,46 @@ internal static partial class AtmosphereEndpoint
             return;
         }
 
-        if (isStream ? !served.Contains(transport) : !served.Contains(AtmosphereTransports.LongPolling) && !served.Contains(AtmosphereTransports.Streaming))
+        if (isStream ? !_served.Contains(transport) : !_served.Contains(AtmosphereTransports.LongPolling) && !_served.Contains(AtmosphereTransports.Streaming))
         {
-            await RefuseTransportAsync(http, transport, options.Transports);
+            await RefuseTransportAsync(http, transport);
         }
-        else if (!IsAllowedOrigin(http, options))
+        else if (!IsAllowedOrigin(http))
         {
             http.Response.StatusCode = StatusCodes.Status403Forbidden;
         }
         else if (isPush)
         {
-            await PushEndpoint.HandleAsync(http, parameters, registry);
+            await push.HandleAsync(http, parameters);
         }
         else if (!HttpMethods.IsGet(http.Request.Method))
         {
             http.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
             http.Response.Headers.Allow = "GET";
         }
-        else if (await TryTakeConnectionAsync(http, registry, logger))
+        else if (await TryTakeConnectionAsync(http))
         {
             try
             {
-                await HttpTransportEndpoint.ServeAsync(http, parameters, registry, logger);
+                await httpTransports.ServeAsync(http, parameters);
             }
             finally
             {
-                registry.CloseConnection(ClientAddress(http));
+                slots.Release(ClientAddress.Of(http));
             }
         }
     }
 
-    private static async Task ServeWebSocketAsync(HttpContext http, AtmosphereParameters parameters, ClientRegistry registry, ILogger logger)
+    private async Task ServeWebSocketAsync(HttpContext http, AtmosphereParameters parameters)
     {
         try
         {
             using var socket = await http.WebSockets.AcceptWebSocketAsync();
-            var stopping = http.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped;
-            await WebSocketTransport.RunAsync(socket, parameters, registry, http.RequestServices.GetRequiredService<ActionHandler>(),
-                http.RequestServices.GetRequiredService<Dispatch.ChangeDispatcher>(), logger,
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown", http.Abort, stopping);
+            await WebSocketTransport.ServeAsync(socket, http, parameters, registry, services);
         }
         finally
         {
-            registry.CloseConnection(ClientAddress(http));
+            slots.Release(ClientAddress.Of(http));
         }
     }
 
@@ -113,7 +103,7 @@ internal static partial class AtmosphereEndpoint
     /// by another node (the load balancer routed the close elsewhere): the close goes through the store
     /// to every node. The answer is empty; the client does not read it.
     /// </summary>
-    private static async Task CloseAsync(HttpContext http, string? trackingId, ClientRegistry registry)
+    private async Task CloseAsync(HttpContext http, string? trackingId)
     {
         http.Response.StatusCode = StatusCodes.Status200OK;
         if (trackingId is null || registry.Close(trackingId) || !TrackingId().IsMatch(trackingId))
@@ -122,7 +112,7 @@ internal static partial class AtmosphereEndpoint
         }
 
         // Unauthenticated, so it may not write without limit.
-        if (!http.RequestServices.GetRequiredService<Api.ApiRateLimiter>().TryAddress(Api.ApiEndpoint.ClientAddress(http)))
+        if (!limits.TryAddress(ClientAddress.Text(http)))
         {
             http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
             return;
@@ -130,26 +120,23 @@ internal static partial class AtmosphereEndpoint
 
         try
         {
-            await http.RequestServices.GetRequiredService<Store.TrackerStore>().RecordClientCloseAsync(trackingId, http.RequestAborted);
+            await store.RecordClientCloseAsync(trackingId, http.RequestAborted);
         }
-        catch (Exception e) when (e is System.Data.Common.DbException || http.RequestServices.GetRequiredService<Store.IStoreDialect>().IsUnavailable(e))
+        catch (Exception e) when (e is System.Data.Common.DbException || dialect.IsUnavailable(e))
         {
             // Without the store the close cannot travel; the other node's retention ends it within a minute.
             http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         }
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9-]{1,64}$")]
-    private static partial System.Text.RegularExpressions.Regex TrackingId();
-
     /// <summary>
     /// Takes a connection slot (WebSocket, held poll or open stream) for the client's address, or answers
     /// 503 when the process is full or stopping and 429 when that address holds its share.
     /// </summary>
-    private static async Task<bool> TryTakeConnectionAsync(HttpContext http, ClientRegistry registry, ILogger logger)
+    private async Task<bool> TryTakeConnectionAsync(HttpContext http)
     {
-        var stopping = http.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested;
-        var admission = stopping ? ConnectionAdmission.ProcessFull : registry.TryOpenConnection(ClientAddress(http));
+        var stopping = services.Stopping.IsCancellationRequested;
+        var admission = stopping ? ConnectionAdmission.ProcessFull : slots.TryTake(ClientAddress.Of(http));
         if (admission == ConnectionAdmission.Admitted)
         {
             return true;
@@ -158,7 +145,8 @@ internal static partial class AtmosphereEndpoint
         string message;
         if (admission == ConnectionAdmission.AddressFull)
         {
-            LogRefusedAddress(logger, ClientAddress(http)?.ToString() ?? "unknown", registry.Options.MaxConnectionsPerAddress);
+            services.Metrics.CountDisconnect(Disconnect.AddressFull);
+            LogRefusedAddress(logger, ClientAddress.Text(http), services.Options.MaxConnectionsPerAddress);
             http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
             message = "Too many connections from this address; try again later.";
         }
@@ -166,7 +154,8 @@ internal static partial class AtmosphereEndpoint
         {
             if (!stopping)
             {
-                LogRefused(logger, registry.Options.MaxConnections);
+                services.Metrics.CountDisconnect(Disconnect.ProcessFull);
+                LogRefused(logger, services.Options.MaxConnections);
             }
 
             http.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
@@ -178,25 +167,24 @@ internal static partial class AtmosphereEndpoint
         return false;
     }
 
-    /// <summary>The client's address (the forwarded one behind a known proxy), IPv4-mapped addresses as IPv4.</summary>
-    private static IPAddress? ClientAddress(HttpContext http) =>
-        http.Connection.RemoteIpAddress is { IsIPv4MappedToIPv6: true } mapped ? mapped.MapToIPv4() : http.Connection.RemoteIpAddress;
-
     /// <summary>A transport switched off by <c>Atmosphere:Transports</c>: 501, and atmosphere.js tries its fallback transport.</summary>
-    private static Task RefuseTransportAsync(HttpContext http, string transport, string served)
+    private Task RefuseTransportAsync(HttpContext http, string transport)
     {
         http.Response.StatusCode = StatusCodes.Status501NotImplemented;
-        return http.Response.WriteAsync($"This server does not offer the {transport} transport (it serves: {served}).", http.RequestAborted);
+        return http.Response.WriteAsync($"This server does not offer the {transport} transport (it serves: {services.Options.Transports}).", http.RequestAborted);
     }
 
     /// <summary>The WebSocket origin allow-list, applied to browser requests of the HTTP transports as well.</summary>
-    private static bool IsAllowedOrigin(HttpContext http, AtmosphereOptions options) =>
-        options.AllowedOrigins.Length == 0 || http.Request.Headers.Origin is not { Count: > 0 } origin
-        || options.AllowedOrigins.Contains(origin.ToString(), StringComparer.OrdinalIgnoreCase);
+    private bool IsAllowedOrigin(HttpContext http) =>
+        services.Options.AllowedOrigins.Length == 0 || http.Request.Headers.Origin is not { Count: > 0 } origin
+        || services.Options.AllowedOrigins.Contains(origin.ToString(), StringComparer.OrdinalIgnoreCase);
 
-    [LoggerMessage(EventId = 3303, Level = LogLevel.Warning, Message = "Connection refused: this process already holds {MaxConnections} connections")]
+    [GeneratedRegex("^[A-Za-z0-9-]{1,64}$")]
+    private static partial Regex TrackingId();
+
+    [LoggerMessage(EventId = 3304, Level = LogLevel.Warning, Message = "Connection refused: this process already holds {MaxConnections} connections")]
     private static partial void LogRefused(ILogger logger, int maxConnections);
 
-    [LoggerMessage(EventId = 3304, Level = LogLevel.Warning, Message = "Connection refused: {Address} already holds {MaxConnectionsPerAddress} connections")]
+    [LoggerMessage(EventId = 3305, Level = LogLevel.Warning, Message = "Connection refused: {Address} already holds {MaxConnectionsPerAddress} connections")]
     private static partial void LogRefusedAddress(ILogger logger, string address, int maxConnectionsPerAddress);
 }

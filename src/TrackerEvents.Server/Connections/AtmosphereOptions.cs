@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using TrackerEvents.Protocol;
 
 namespace TrackerEvents.Connections;
 
@@ -69,6 +70,10 @@ public sealed class AtmosphereOptions : IValidatableObject
     /// </summary>
     public string Transports { get; set; } = string.Join(", ", AtmosphereTransports.All);
 
+    /// <summary>The limits every client obeys.</summary>
+    internal Subscriptions.ClientLimits ClientLimits() =>
+        new(Retention, MaxQueuedMessages, MaxActionsPerSecond, MaxTrackersPerConnection, MaxConnectionsPerUser);
+
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
         var names = AtmosphereTransports.Parse(Transports);
@@ -79,22 +84,4 @@ public sealed class AtmosphereOptions : IValidatableObject
                 [nameof(Transports)]);
         }
     }
-}
-
-/// <summary>The Atmosphere transport names this server knows.</summary>
-public static class AtmosphereTransports
-{
-    public const string WebSocket = "websocket";
-    public const string LongPolling = "long-polling";
-    public const string Streaming = "streaming";
-
-    /// <summary>Push by POST on the HTTP transports.</summary>
-    public const string Polling = "polling";
-
-    public static IReadOnlyList<string> All { get; } = [WebSocket, LongPolling, Streaming];
-
-    /// <summary>The names in a comma- or space-separated list, lower-cased.</summary>
-    public static IReadOnlySet<string> Parse(string? list) =>
-        (list ?? "").Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(n => n.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
 }

@@ -1,48 +1,38 @@
 using System.IO.Pipelines;
-using TrackerEvents.Dispatch;
 using TrackerEvents.Protocol;
+using TrackerEvents.Subscriptions;
 
 namespace TrackerEvents.Connections;
 
 /// <summary>
-/// A client reached over HTTP: <see cref="LongPollingTransport"/> or <see cref="StreamingTransport"/>.
-/// One object serves a run of requests with one tracking id (the polls of a long-polling client; a
-/// stream and the next one after the server ended it) and stays attached to the client between them,
-/// so a normal gap between requests is not a drop. Each request is served by its own async flow, which
-/// waits on a signal while there is nothing to write: a held poll or an idle stream holds no thread.
-/// The transport ends, and the client is retained for its reconnect, when a request fails, when no new
-/// request comes for <see cref="AtmosphereOptions.StallTimeout"/>, when nothing is heard from the client
-/// (request, message or heartbeat) for the dead-peer window, or when a write stalls.
+/// A client reached over HTTP (<see cref="LongPollingTransport"/>, <see cref="StreamingTransport"/>). One object
+/// serves a run of requests with one tracking id (the polls of a long-polling client; a stream and the next
+/// one) and stays attached to the client between them, so a normal gap between requests is not a drop. Each
+/// request is its own async flow, waiting on a <see cref="WakeSignal"/> while there is nothing to write (no
+/// thread held). It ends, the client retained, when a request fails or one of its <see cref="TransportDeadlines"/> passes.
 /// </summary>
-internal abstract partial class HttpTransport : IClientTransport
+internal abstract class HttpTransport : IClientTransport
 {
     private readonly Lock _gate = new();
-    private readonly ILogger _logger;
-    private readonly string _remote;
     private readonly long _opened;
-    private readonly Payload _heartbeatPayload = new(AtmosphereFraming.Heartbeat(trackMessageSize: false), PayloadKind.Heartbeat);
+    private readonly Payload _heartbeat = new(AtmosphereFraming.Heartbeat(trackMessageSize: false), PayloadKind.Heartbeat);
     private HttpContext? _request;
-    private TaskCompletionSource? _wake;
-    private bool _signaled;
+    private readonly WakeSignal _wake = new();
     private long _idleSince;
-    private long _lastHeard;
-    private long _lastWrite;
-    private long _writeStarted;
-    private string? _endReason;
+    private Disconnect? _endReason;
     private bool _finished;
     private long _messagesSent;
 
-    protected HttpTransport(HttpContext request, AtmosphereClient client, ClientRegistry registry, AtmosphereParameters parameters,
-        ILogger logger, string remote)
+    protected HttpTransport(HttpContext request, AtmosphereClient client, AtmosphereParameters parameters, TransportServices services)
     {
         Client = client;
-        Registry = registry;
-        _logger = logger;
-        _remote = remote;
+        Services = services;
         _request = request;
         TrackMessageSize = parameters.TrackMessageSize;
-        Heartbeat = WebSocketTransport.HeartbeatInterval(registry.Options.ServerHeartbeat, parameters.HeartbeatServerSeconds);
-        _opened = _lastHeard = _lastWrite = registry.Time.GetTimestamp();
+        var options = services.Options;
+        Deadlines = new TransportDeadlines(services.Time, TransportDeadlines.HeartbeatFor(options.ServerHeartbeat, parameters.HeartbeatServerSeconds),
+            options.StallTimeout, services.UnconfirmedWindow);
+        _opened = services.Time.GetTimestamp();
     }
 
     public abstract string Name { get; }
@@ -51,14 +41,12 @@ internal abstract partial class HttpTransport : IClientTransport
 
     protected AtmosphereClient Client { get; }
 
-    protected ClientRegistry Registry { get; }
+    protected TransportServices Services { get; }
+
+    protected TransportDeadlines Deadlines { get; }
 
     /// <summary>What the client sends to keep this transport going, for the log: "poll", "stream request".</summary>
     protected abstract string RequestNoun { get; }
-
-    private TimeSpan Heartbeat { get; }
-
-    private TimeProvider Time => Registry.Time;
 
     /// <summary>Takes <paramref name="request"/> as the next request of this transport; false when it is over, busy, or framed differently.</summary>
     public bool TryContinue(HttpContext request, AtmosphereParameters parameters)
@@ -72,37 +60,30 @@ internal abstract partial class HttpTransport : IClientTransport
 
             _request = request;
             _idleSince = 0;
-            _signaled = false;
-            _lastHeard = _lastWrite = Time.GetTimestamp();
+            _wake.Reset();
+            Deadlines.Restart();
             return true;
         }
     }
 
     /// <summary>The client sent something (a message or a heartbeat by POST): it is alive.</summary>
-    public void Heard()
-    {
-        lock (_gate)
-        {
-            _lastHeard = Time.GetTimestamp();
-        }
-    }
+    public void Heard() => Deadlines.Heard();
 
     /// <summary>
     /// Serves the current request: <paramref name="first"/> (the handshake or whitespace), then, for a new
     /// transport (<paramref name="opening"/> names how it came), attaches it and resumes the client; then
     /// the transport's own loop, unless <paramref name="firstOnly"/>.
     /// </summary>
-    public async Task RunAsync(HttpContext http, ReadOnlyMemory<byte> first, bool firstOnly, string? opening, bool resumed,
-        ChangeDispatcher dispatcher, CancellationToken stopping)
+    public async Task RunAsync(HttpContext http, ReadOnlyMemory<byte> first, bool firstOnly, string? opening, bool resumed)
     {
-        string? lost = null;
+        Disconnect? lost = null;
         using var onAborted = http.RequestAborted.UnsafeRegister(static state => ((HttpTransport)state!).Signal(), this);
-        using var onStopping = stopping.UnsafeRegister(static state => ((HttpTransport)state!).Close("server shutting down"), this);
+        using var onStopping = Services.Stopping.UnsafeRegister(static state => ((HttpTransport)state!).Close(Disconnect.Shutdown), this);
         try
         {
             if (opening is not null)
             {
-                LogOpened(_logger, Client.Number, Client.TrackingId, Name, _remote, opening, TrackMessageSize);
+                ConnectionLog.Opened(Services, Client, Name, http, opening, TrackMessageSize);
             }
 
             // The handshake or the whitespace goes out before anything queued, and starts the response (Chromium
@@ -112,13 +93,11 @@ internal abstract partial class HttpTransport : IClientTransport
             {
                 if (!Client.Attach(this, out var lostSince))
                 {
-                    Close("client already released");
+                    Close(Disconnect.AlreadyReleased);
                 }
                 else if (resumed)
                 {
-                    // As for a WebSocket: writes are unconfirmed for as long as a dead peer can go unnoticed.
-                    var window = Registry.Options.ClientHeartbeat * Registry.Options.DeadPeerIntervals;
-                    await dispatcher.ResumeAsync(Client, lostSince - (long)(window.TotalSeconds * Time.TimestampFrequency), stopping);
+                    await Services.ResumeAsync(Client, lostSince, Services.Stopping);
                 }
             }
 
@@ -129,23 +108,58 @@ internal abstract partial class HttpTransport : IClientTransport
 
             if (http.RequestAborted.IsCancellationRequested)
             {
-                lost = "connection lost: the client went away";
+                lost = Disconnect.ConnectionLost("the client went away");
             }
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
         {
-            lost = "connection lost: " + e.Message;
+            lost = Disconnect.ConnectionLost(e.Message);
         }
         catch (Exception e)
         {
             // A fault of ours: this connection ends (cut, as its body may be half written), the client is kept.
-            LogFailed(_logger, Client.Number, Client.TrackingId, e);
+            ConnectionLog.Failed(Services, Client, e);
             http.Abort();
-            lost = "internal error: " + e.Message;
+            lost = Disconnect.InternalError(e);
         }
 
         EndRequest(http, lost);
     }
+
+    /// <summary>Sends a heartbeat when one is due, and ends the transport when one of its deadlines passed.</summary>
+    public TimeSpan OnTimer()
+    {
+        DeadlineCheck check;
+        lock (_gate)
+        {
+            if (_endReason is not null)
+            {
+                return TimeSpan.MaxValue;
+            }
+
+            check = Deadlines.Check(canWrite: _request is not null && !Deadlines.Writing, _request is null ? _idleSince : null, "response", RequestNoun);
+        }
+
+        if (check.EndReason is { } end)
+        {
+            Abort(end);
+        }
+        else if (check.HeartbeatDue)
+        {
+            Client.EnqueueHeartbeat(_heartbeat);
+            Signal();
+        }
+
+        return check.Next;
+    }
+
+    public void OnDataAvailable() => Signal();
+
+    /// <summary>Ends the transport: the request in progress completes (an empty poll, the end of the stream).</summary>
+    public void Close(Disconnect reason) => End(reason, cut: false);
+
+    /// <summary>Ends the transport; a write in progress (stuck) is cut by aborting the connection.</summary>
+    public void Abort(Disconnect reason) => End(reason, cut: true);
 
     /// <summary>The transport's loop for one request: returns when the request should complete.</summary>
     protected abstract Task ServeCoreAsync(HttpContext http);
@@ -161,42 +175,10 @@ internal abstract partial class HttpTransport : IClientTransport
 
     protected bool TryTake(out Payload payload) => Client.TryTake(this, out payload);
 
-    protected TimeSpan SinceLastWrite()
-    {
-        lock (_gate)
-        {
-            return Time.GetElapsedTime(_lastWrite);
-        }
-    }
-
     /// <summary>Waits until <see cref="Signal"/> (data, heartbeat, end, client gone); returns at once if it came already.</summary>
-    protected Task WaitAsync()
-    {
-        lock (_gate)
-        {
-            if (_signaled)
-            {
-                _signaled = false;
-                return Task.CompletedTask;
-            }
+    protected Task WaitAsync() => _wake.WaitAsync();
 
-            _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            return _wake.Task;
-        }
-    }
-
-    protected void Signal()
-    {
-        TaskCompletionSource? wake;
-        lock (_gate)
-        {
-            wake = _wake;
-            _wake = null;
-            _signaled = wake is null;
-        }
-
-        wake?.TrySetResult();
-    }
+    protected void Signal() => _wake.Set();
 
     /// <summary>Writes <paramref name="raw"/> and the payloads (framed for this connection) and flushes, timed for the stall check.</summary>
     protected async Task WriteAsync(HttpContext http, ReadOnlyMemory<byte> raw, IReadOnlyList<Payload> payloads)
@@ -210,7 +192,7 @@ internal abstract partial class HttpTransport : IClientTransport
 
         lock (_gate)
         {
-            _writeStarted = Time.GetTimestamp();
+            Deadlines.WriteStarted(); // under the lock: End reads it to decide whether a write must be cut
         }
 
         try
@@ -225,16 +207,13 @@ internal abstract partial class HttpTransport : IClientTransport
         {
             lock (_gate)
             {
-                _writeStarted = 0;
-                _lastWrite = Time.GetTimestamp();
+                Deadlines.WriteEnded();
                 _messagesSent += payloads.Count;
             }
 
-            Registry.CountSent(payloads.Count);
+            Services.Metrics.CountSent(payloads.Count);
         }
     }
-
-    public void OnDataAvailable() => Signal();
 
     /// <summary>
     /// Copies <paramref name="bytes"/> into one contiguous buffer, so that it goes out as one HTTP chunk: a client
@@ -249,11 +228,73 @@ internal abstract partial class HttpTransport : IClientTransport
         }
     }
 
-    [LoggerMessage(EventId = 3311, Level = LogLevel.Information,
-        Message = "Connection {ClientNumber} opened: tracking id {TrackingId}, {Transport} from {Remote}, {ConnectKind}, track message size {TrackMessageSize}")]
-    private static partial void LogOpened(ILogger logger, long clientNumber, string trackingId, string transport, string remote, string connectKind,
-        bool trackMessageSize);
+    private void End(Disconnect reason, bool cut)
+    {
+        bool idle;
+        lock (_gate)
+        {
+            if (_endReason is not null)
+            {
+                return;
+            }
 
-    [LoggerMessage(EventId = 3313, Level = LogLevel.Error, Message = "Connection {ClientNumber} (tracking id {TrackingId}) failed")]
-    private static partial void LogFailed(ILogger logger, long clientNumber, string trackingId, Exception exception);
+            _endReason = reason;
+            idle = _request is null;
+            if (cut && Deadlines.Writing)
+            {
+                // Still in progress: the request clears _request under this lock before it completes.
+                _request?.Abort();
+            }
+        }
+
+        if (idle)
+        {
+            Finish();
+        }
+        else
+        {
+            Signal();
+        }
+    }
+
+    private void EndRequest(HttpContext http, Disconnect? lost)
+    {
+        bool finish;
+        lock (_gate)
+        {
+            if (_request == http)
+            {
+                _request = null;
+                Deadlines.WriteEnded();
+                _idleSince = Services.Time.GetTimestamp();
+            }
+
+            _endReason ??= lost;
+            finish = _endReason is not null && _request is null;
+        }
+
+        if (finish)
+        {
+            Finish();
+        }
+    }
+
+    private void Finish()
+    {
+        Disconnect reason;
+        long messagesSent;
+        lock (_gate)
+        {
+            if (_finished)
+            {
+                return;
+            }
+
+            _finished = true;
+            reason = _endReason!;
+            messagesSent = _messagesSent;
+        }
+
+        ConnectionLog.Closed(Services, Client, Name, reason, retained: Client.Detach(this), _opened, messagesSent);
+    }
 }

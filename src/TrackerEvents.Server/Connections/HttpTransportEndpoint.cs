@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
-using TrackerEvents.Dispatch;
 using TrackerEvents.Protocol;
+using TrackerEvents.Subscriptions;
 
 namespace TrackerEvents.Connections;
 
@@ -9,13 +9,10 @@ namespace TrackerEvents.Connections;
 /// transport (the next poll; the next stream after the server ended one) or starts a new one, which
 /// takes over from whatever transport the client had (a WebSocket, another HTTP transport).
 /// </summary>
-internal static class HttpTransportEndpoint
+internal sealed class HttpTransportEndpoint(ClientRegistry registry, TransportServices services)
 {
-    public static async Task ServeAsync(HttpContext http, AtmosphereParameters parameters, ClientRegistry registry, ILogger logger)
+    public async Task ServeAsync(HttpContext http, AtmosphereParameters parameters)
     {
-        var services = http.RequestServices;
-        var dispatcher = services.GetRequiredService<ChangeDispatcher>();
-        var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         var (client, resumed) = registry.Connect(parameters.TrackingId);
         PrepareResponse(http, client.TrackingId);
 
@@ -23,23 +20,22 @@ internal static class HttpTransportEndpoint
         // polls again at once with its uuid); otherwise whitespace, which makes atmosphere.js fire onReopen on a
         // stream and lets a browser see a held poll start (the client trims it away).
         var handshake = parameters.IsFirstConnect && parameters.Protocol
-            ? AtmosphereFraming.Handshake(client.TrackingId, (int)registry.Options.ClientHeartbeat.TotalMilliseconds, parameters.TrackMessageSize)
+            ? AtmosphereFraming.Handshake(client.TrackingId, (int)services.Options.ClientHeartbeat.TotalMilliseconds, parameters.TrackMessageSize)
             : null;
         var first = handshake ?? AtmosphereFraming.ReopenPadding;
         var longPolling = parameters.Transport == AtmosphereTransports.LongPolling;
         if (!parameters.IsFirstConnect && client.Transport is HttpTransport current && current.Name == parameters.Transport
             && current.TryContinue(http, parameters))
         {
-            await current.RunAsync(http, first, firstOnly: false, opening: null, resumed: false, dispatcher, stopping);
+            await current.RunAsync(http, first, firstOnly: false, opening: null, resumed: false);
             return;
         }
 
-        var remote = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         HttpTransport transport = longPolling
-            ? new LongPollingTransport(http, client, registry, parameters, logger, remote)
-            : new StreamingTransport(http, client, registry, parameters, logger, remote);
+            ? new LongPollingTransport(http, client, parameters, services)
+            : new StreamingTransport(http, client, parameters, services);
         var opening = parameters.IsFirstConnect ? "first connect" : resumed ? "resumed" : "reconnect (new client)";
-        await transport.RunAsync(http, first, firstOnly: longPolling && handshake is not null, opening, resumed, dispatcher, stopping);
+        await transport.RunAsync(http, first, firstOnly: longPolling && handshake is not null, opening, resumed);
     }
 
     private static void PrepareResponse(HttpContext http, string trackingId)

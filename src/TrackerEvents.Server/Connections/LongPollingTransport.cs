@@ -1,3 +1,6 @@
+using TrackerEvents.Protocol;
+using TrackerEvents.Subscriptions;
+
 namespace TrackerEvents.Connections;
 
 /// <summary>
@@ -6,9 +9,9 @@ namespace TrackerEvents.Connections;
 /// tracks message size; otherwise exactly one, since messages run together in one body cannot be split.
 /// Between polls the messages wait in the outbox and the transport stays attached.
 /// </summary>
-internal sealed class LongPollingTransport(HttpContext request, AtmosphereClient client, ClientRegistry registry,
-    Protocol.AtmosphereParameters parameters, ILogger logger, string remote)
-    : HttpTransport(request, client, registry, parameters, logger, remote)
+internal sealed class LongPollingTransport(HttpContext request, AtmosphereClient client, AtmosphereParameters parameters,
+    TransportServices services)
+    : HttpTransport(request, client, parameters, services)
 {
     /// <summary>A response stops taking messages past this size; the rest goes in the next poll, which comes at once.</summary>
     private const int MaxResponseBytes = 1024 * 1024;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
-using TrackerEvents.Api;
+using System.Globalization;
+using TrackerEvents.Messages;
 using TrackerEvents.Protocol;
 using TrackerEvents.Subscriptions;
 
@@ -12,9 +13,9 @@ namespace TrackerEvents.Connections;
 /// answer (response, error, snapshot) goes out through the client's poll or stream. The POST itself is
 /// answered 200 with an empty body (atmosphere.js hands a non-empty one to onMessagePublished).
 /// </summary>
-internal static class PushEndpoint
+internal sealed class PushEndpoint(ClientRegistry registry, TransportServices services)
 {
-    public static async Task HandleAsync(HttpContext http, AtmosphereParameters parameters, ClientRegistry registry)
+    public async Task HandleAsync(HttpContext http, AtmosphereParameters parameters)
     {
         http.Response.ContentType = "text/plain; charset=utf-8";
         http.Response.Headers.CacheControl = "no-store";
@@ -25,7 +26,7 @@ internal static class PushEndpoint
             return;
         }
 
-        var max = registry.Options.MaxMessageBytes;
+        var max = services.Options.MaxMessageBytes;
         string? body;
         try
         {
@@ -49,13 +50,13 @@ internal static class PushEndpoint
         Heard(client);
         if (body is null)
         {
-            client.Send(EventFrames.Error("null", ApiError.TooLarge, w => w.WriteString("reason", $"messages are limited to {max} bytes")));
+            client.Send(EventFrames.Error("null", ApiError.TooLarge,
+                w => w.WriteString("reason", string.Create(CultureInfo.InvariantCulture, $"messages are limited to {max} bytes"))));
             http.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
             return;
         }
 
-        var stopped = http.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopped;
-        await http.RequestServices.GetRequiredService<ActionHandler>().HandleAsync(client, body, stopped);
+        await services.Actions.HandleAsync(client, body, services.Stopped);
     }
 
     private static void Heard(AtmosphereClient? client)

@@ -1,3 +1,6 @@
+using TrackerEvents.Protocol;
+using TrackerEvents.Subscriptions;
+
 namespace TrackerEvents.Connections;
 
 /// <summary>
@@ -7,9 +10,9 @@ namespace TrackerEvents.Connections;
 /// <see cref="UntrackedSpacing"/> apart, one message each: browsers hand a stream to the page at most
 /// every 50 ms, and two messages handed over together cannot be split.
 /// </summary>
-internal sealed class StreamingTransport(HttpContext request, AtmosphereClient client, ClientRegistry registry,
-    Protocol.AtmosphereParameters parameters, ILogger logger, string remote)
-    : HttpTransport(request, client, registry, parameters, logger, remote), ITimerTarget
+internal sealed class StreamingTransport(HttpContext request, AtmosphereClient client, AtmosphereParameters parameters,
+    TransportServices services)
+    : HttpTransport(request, client, parameters, services), ITimerTarget
 {
     /// <summary>
     /// Below atmosphere.js's <c>maxStreamingLength</c> (10,000,000 characters; a UTF-8 byte count is never
@@ -33,11 +36,11 @@ internal sealed class StreamingTransport(HttpContext request, AtmosphereClient c
         long written = 0;
         while (IsCurrent(http))
         {
-            if (!TrackMessageSize && Client.HasPending && UntrackedSpacing - SinceLastWrite() is var wait && wait > TimeSpan.Zero)
+            if (!TrackMessageSize && Client.HasPendingFor(this) && UntrackedSpacing - Deadlines.SinceLastWrite is var wait && wait > TimeSpan.Zero)
             {
                 if (Interlocked.Exchange(ref _spacingScheduled, 1) == 0)
                 {
-                    Registry.Wheel.Schedule(this, 0, wait);
+                    Services.Wheel.Schedule(this, 0, wait);
                 }
 
                 await WaitAsync();

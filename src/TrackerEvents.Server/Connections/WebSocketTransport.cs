@@ -1,221 +1,138 @@
-using System.Buffers;
 using System.Net.WebSockets;
-using System.Text;
-using TrackerEvents.Api;
-using TrackerEvents.Dispatch;
 using TrackerEvents.Protocol;
 using TrackerEvents.Subscriptions;
 
 namespace TrackerEvents.Connections;
 
 /// <summary>
-/// A client reached over a WebSocket: one receive loop per socket (the request's own task), and a send
-/// loop that runs on the thread pool only while the client's outbox has something. Heartbeats and the
-/// stall check run on the client's timer.
+/// A client reached over a WebSocket: one receive loop per socket (the request's own task, in
+/// <see cref="WebSocketReader"/>), and a send loop that runs on the thread pool only while the client's
+/// outbox has something. Heartbeats and the stall check run on the client's timer.
 /// </summary>
-internal sealed partial class WebSocketTransport : IClientTransport
+internal sealed class WebSocketTransport : IClientTransport
 {
-    private const int ReceiveChunk = 1024;
     private readonly WebSocket _socket;
     private readonly AtmosphereClient _client;
-    private readonly ClientRegistry _registry;
-    private readonly TimeSpan _heartbeat;
-    private readonly Payload _heartbeatPayload;
-    private readonly CancellationToken _stopping;
+    private readonly TransportServices _services;
+    private readonly TransportDeadlines _deadlines;
+    private readonly Payload _heartbeat = new(AtmosphereFraming.Heartbeat(trackMessageSize: false), PayloadKind.Heartbeat);
     private readonly Action _abortConnection;
-    private long _lastWrite;
-    private long _sendStarted;
+    private readonly Lock _requestGate = new();
     private int _sending;
     private Task _sendLoop = Task.CompletedTask;
-    private string? _closeReason;
+    private Disconnect? _closeReason;
     private bool _closeSent;
-    private string? _abortReason;
-    private readonly Lock _requestGate = new();
+    private Disconnect? _abortReason;
     private bool _requestEnded;
     private long _messagesSent;
 
-    private WebSocketTransport(WebSocket socket, AtmosphereClient client, ClientRegistry registry, AtmosphereParameters parameters,
-        Action abortConnection, CancellationToken stopping)
+    private WebSocketTransport(WebSocket socket, AtmosphereClient client, AtmosphereParameters parameters, TransportServices services, Action abortConnection)
     {
         _socket = socket;
-        _abortConnection = abortConnection;
         _client = client;
-        _registry = registry;
-        _stopping = stopping;
+        _services = services;
+        _abortConnection = abortConnection;
         TrackMessageSize = parameters.TrackMessageSize;
-        _heartbeat = HeartbeatInterval(registry.Options.ServerHeartbeat, parameters.HeartbeatServerSeconds);
-        _heartbeatPayload = new Payload(AtmosphereFraming.Heartbeat(trackMessageSize: false), PayloadKind.Heartbeat);
-        _lastWrite = registry.Time.GetTimestamp();
+        var options = services.Options;
+        _deadlines = new TransportDeadlines(services.Time, TransportDeadlines.HeartbeatFor(options.ServerHeartbeat, parameters.HeartbeatServerSeconds),
+            options.StallTimeout, deadPeer: TimeSpan.Zero); // the WebSocket's keep-alive pings find dead peers
     }
 
-    public string Name => "websocket";
+    public string Name => AtmosphereTransports.WebSocket;
 
     public bool TrackMessageSize { get; }
 
-    /// <summary>
-    /// The server heartbeat for this connection: the configured interval; <c>X-Heartbeat-Server: 0</c>
-    /// turns it off, and a client asking for a longer one gets that (a shorter one is raised).
-    /// </summary>
-    public static TimeSpan HeartbeatInterval(TimeSpan configured, int? requestedSeconds) => requestedSeconds switch
-    {
-        0 => TimeSpan.Zero,
-        { } seconds when TimeSpan.FromSeconds(seconds) > configured => TimeSpan.FromSeconds(seconds),
-        _ => configured,
-    };
-
     /// <summary>Serves one accepted WebSocket until it closes.</summary>
-    /// <param name="abortConnection">Tears down the TCP connection (<see cref="HttpContext.Abort"/>): aborting the
-    /// WebSocket alone does not end a write stuck on a peer that reads nothing.</param>
-    public static async Task RunAsync(WebSocket socket, AtmosphereParameters parameters, ClientRegistry registry, ActionHandler actions,
-        ChangeDispatcher dispatcher, ILogger logger, string remote, Action abortConnection, CancellationToken stopping)
+    /// <param name="http">The upgraded request; <see cref="HttpContext.Abort"/> tears down the TCP connection, which aborting the
+    /// WebSocket alone does not do for a write stuck on a peer that reads nothing.</param>
+    public static async Task ServeAsync(WebSocket socket, HttpContext http, AtmosphereParameters parameters, ClientRegistry registry,
+        TransportServices services)
     {
         var (client, resumed) = registry.Connect(parameters.TrackingId);
-        var transport = new WebSocketTransport(socket, client, registry, parameters, abortConnection, stopping);
-        var opened = registry.Time.GetTimestamp();
-        LogOpened(logger, client.Number, client.TrackingId, remote, parameters.IsFirstConnect ? "first connect" : resumed ? "resumed" : "reconnect (new client)",
+        var transport = new WebSocketTransport(socket, client, parameters, services, http.Abort);
+        var opened = services.Time.GetTimestamp();
+        ConnectionLog.Opened(services, client, transport.Name, http, parameters.IsFirstConnect ? "first connect" : resumed ? "resumed" : "reconnect (new client)",
             parameters.TrackMessageSize);
-        string reason;
+        Disconnect reason;
         try
         {
             // The handshake (first connect) or the reopen padding (reconnect) goes out before anything queued.
             var first = parameters.IsFirstConnect
-                ? parameters.Protocol ? AtmosphereFraming.Handshake(client.TrackingId, (int)registry.Options.ClientHeartbeat.TotalMilliseconds, parameters.TrackMessageSize) : null
+                ? parameters.Protocol
+                    ? AtmosphereFraming.Handshake(client.TrackingId, (int)services.Options.ClientHeartbeat.TotalMilliseconds, parameters.TrackMessageSize)
+                    : null
                 : AtmosphereFraming.ReopenPadding;
             if (first is not null)
             {
-                await socket.SendAsync(first, WebSocketMessageType.Text, endOfMessage: true, stopping);
-                transport._lastWrite = registry.Time.GetTimestamp();
+                await socket.SendAsync(first, WebSocketMessageType.Text, endOfMessage: true, services.Stopped);
+                transport._deadlines.WriteEnded();
             }
 
             if (client.Attach(transport, out var lostSince))
             {
                 if (resumed)
                 {
-                    // Writes are unconfirmed for as long as a dead peer can go unnoticed: send those states again.
-                    var window = registry.Options.ClientHeartbeat * registry.Options.DeadPeerIntervals;
-                    await dispatcher.ResumeAsync(client, lostSince - (long)(window.TotalSeconds * registry.Time.TimestampFrequency), stopping);
+                    await services.ResumeAsync(client, lostSince, services.Stopped);
                 }
 
-                reason = await transport.ReceiveLoopAsync(actions);
+                var closed = await new WebSocketReader(socket, client, services).RunAsync();
+                reason = transport._closeReason ?? closed;
             }
             else
             {
-                reason = "client already released";
+                reason = Disconnect.AlreadyReleased;
             }
+        }
+        catch (WebSocketException e) when (e.WebSocketErrorCode is not (WebSocketError.ConnectionClosedPrematurely or WebSocketError.InvalidState))
+        {
+            reason = transport._abortReason ?? transport._closeReason ?? Disconnect.ProtocolError(e.Message);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)
         {
-            reason = transport._abortReason ?? transport._closeReason ?? "connection lost: " + e.Message;
+            reason = transport._abortReason ?? transport._closeReason ?? Disconnect.ConnectionLost(e.Message);
         }
         catch (Exception e)
         {
             // A fault of ours: this connection ends, its client is kept for the reconnect, the server carries on.
-            LogFailed(logger, client.Number, client.TrackingId, e);
-            transport.Abort("internal error: " + e.Message);
-            reason = "internal error: " + e.Message;
+            ConnectionLog.Failed(services, client, e);
+            reason = Disconnect.InternalError(e);
+            transport.Abort(reason);
         }
 
-        if (client.Detach(transport))
-        {
-            reason += ", client retained for its reconnect";
-        }
-
+        var retained = client.Detach(transport);
         await transport.FinishAsync();
         lock (transport._requestGate)
         {
             transport._requestEnded = true; // from here on the request's HttpContext may be disposed (or reused)
         }
 
-        var seconds = registry.Time.GetElapsedTime(opened).TotalSeconds;
-        LogClosed(logger, client.Number, client.TrackingId, reason, seconds, transport._messagesSent);
-    }
-
-    private async Task<string> ReceiveLoopAsync(ActionHandler actions)
-    {
-        var chunk = ArrayPool<byte>.Shared.Rent(ReceiveChunk);
-        var message = new ArrayBufferWriter<byte>(ReceiveChunk);
-        var oversized = false;
-        var max = _registry.Options.MaxMessageBytes;
-        try
-        {
-            while (true)
-            {
-                var result = await _socket.ReceiveAsync(chunk.AsMemory(), _stopping);
-                if (result.MessageType == WebSocketMessageType.Close)
-                {
-                    return _closeReason ?? $"client closed ({(int?)_socket.CloseStatus ?? 1005} {_socket.CloseStatusDescription})".TrimEnd();
-                }
-
-                if (message.WrittenCount + result.Count > max)
-                {
-                    oversized = true;
-                }
-                else
-                {
-                    message.Write(chunk.AsSpan(0, result.Count));
-                }
-
-                if (!result.EndOfMessage)
-                {
-                    continue;
-                }
-
-                if (oversized)
-                {
-                    _client.Send(EventFrames.Error("null", ApiError.TooLarge, w => w.WriteString("reason", $"messages are limited to {max} bytes")));
-                }
-                else if (result.MessageType == WebSocketMessageType.Binary)
-                {
-                    _client.Send(EventFrames.Error("null", ApiError.WrongFormat, w => w.WriteString("reason", "binary messages are not understood: send JSON text")));
-                }
-                else if (AtmosphereFraming.Classify(Encoding.UTF8.GetString(message.WrittenSpan), out var text) == InboundKind.Message)
-                {
-                    await actions.HandleAsync(_client, text, _stopping);
-                }
-
-                message.ResetWrittenCount();
-                oversized = false;
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(chunk);
-        }
+        ConnectionLog.Closed(services, client, transport.Name, reason, retained, opened, transport._messagesSent);
     }
 
     public TimeSpan OnTimer()
     {
-        var options = _registry.Options;
-        var started = _sendStarted;
-        if (started != 0 && _registry.Time.GetElapsedTime(started) >= options.StallTimeout)
+        var check = _deadlines.Check(canWrite: Volatile.Read(ref _sending) == 0, awaitingRequestSince: null, "socket", "");
+        if (check.EndReason is { } end)
         {
-            Abort($"slow consumer: the socket took no write for {options.StallTimeout.TotalSeconds:0} s");
-            return TimeSpan.MaxValue;
+            Abort(end);
+        }
+        else if (check.HeartbeatDue)
+        {
+            _client.EnqueueHeartbeat(_heartbeat);
         }
 
-        var next = options.StallTimeout;
-        if (_heartbeat > TimeSpan.Zero)
-        {
-            var idle = _registry.Time.GetElapsedTime(_lastWrite);
-            if (idle >= _heartbeat)
-            {
-                if (Volatile.Read(ref _sending) == 0)
-                {
-                    _client.EnqueueHeartbeat(_heartbeatPayload);
-                }
-
-                next = _heartbeat < next ? _heartbeat : next;
-            }
-            else if (_heartbeat - idle < next)
-            {
-                next = _heartbeat - idle;
-            }
-        }
-
-        return next;
+        return check.Next;
     }
 
-    public void Close(string reason)
+    public void OnDataAvailable()
+    {
+        if (Interlocked.Exchange(ref _sending, 1) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static transport => transport._sendLoop = transport.SendLoopAsync(), this, preferLocal: false);
+        }
+    }
+
+    public void Close(Disconnect reason)
     {
         if (Interlocked.CompareExchange(ref _closeReason, reason, null) is null)
         {
@@ -223,7 +140,7 @@ internal sealed partial class WebSocketTransport : IClientTransport
         }
     }
 
-    public void Abort(string reason)
+    public void Abort(Disconnect reason)
     {
         Interlocked.CompareExchange(ref _abortReason, reason, null);
 
@@ -239,6 +156,46 @@ internal sealed partial class WebSocketTransport : IClientTransport
         }
     }
 
+    /// <summary>The send side: runs only while the client's outbox holds something for this socket.</summary>
+    private async Task SendLoopAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                while (_closeReason is null && _client.TryTake(this, out var payload))
+                {
+                    _deadlines.WriteStarted();
+                    await _socket.SendAsync(payload.For(TrackMessageSize), WebSocketMessageType.Text, endOfMessage: true, _services.Stopped);
+                    _deadlines.WriteEnded();
+                    _messagesSent++;
+                    _services.Metrics.CountSent(1);
+                }
+
+                if (_closeReason is { } reason && !_closeSent)
+                {
+                    _closeSent = true;
+                    await _socket.CloseOutputAsync(WebSocketCloseStatus.EndpointUnavailable, reason.Text, _services.Stopped);
+                }
+
+                Volatile.Write(ref _sending, 0);
+                // HasPendingFor, not "the outbox is not empty": after a drop the retained client keeps
+                // collecting states that TryTake no longer hands to this transport, and this loop spun on
+                // them at full speed (one thread per dropped slow consumer) until the retention ended.
+                var more = _closeReason is null ? _client.HasPendingFor(this) : !_closeSent;
+                if (!more || Interlocked.Exchange(ref _sending, 1) == 1)
+                {
+                    return;
+                }
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            _deadlines.WriteEnded();
+            Abort(Disconnect.SendFailed(e.Message));
+        }
+    }
+
     private async Task FinishAsync()
     {
         try
@@ -247,27 +204,16 @@ internal sealed partial class WebSocketTransport : IClientTransport
 
             if (_socket.State == WebSocketState.CloseReceived)
             {
-                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, _stopping);
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, _services.Stopped);
             }
         }
         catch (TimeoutException)
         {
-            Abort("a write did not finish after the connection ended");
+            Abort(Disconnect.StuckWrite);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
         {
             // the peer is gone; nothing left to say to it
         }
     }
-
-    [LoggerMessage(EventId = 3304, Level = LogLevel.Error, Message = "Connection {ClientNumber} (tracking id {TrackingId}) failed")]
-    private static partial void LogFailed(ILogger logger, long clientNumber, string trackingId, Exception exception);
-
-    [LoggerMessage(EventId = 3301, Level = LogLevel.Information,
-        Message = "Connection {ClientNumber} opened: tracking id {TrackingId}, websocket from {Remote}, {ConnectKind}, track message size {TrackMessageSize}")]
-    private static partial void LogOpened(ILogger logger, long clientNumber, string trackingId, string remote, string connectKind, bool trackMessageSize);
-
-    [LoggerMessage(EventId = 3302, Level = LogLevel.Information,
-        Message = "Connection {ClientNumber} closed: tracking id {TrackingId}, {Reason}, after {DurationSeconds:0.0} s and {MessagesSent} messages")]
-    private static partial void LogClosed(ILogger logger, long clientNumber, string trackingId, string reason, double durationSeconds, long messagesSent);
 }

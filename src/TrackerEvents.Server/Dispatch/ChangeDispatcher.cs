@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
-using TrackerEvents.Connections;
-using TrackerEvents.Hosting;
+using TrackerEvents.Messages;
 using TrackerEvents.Store;
 using TrackerEvents.Subscriptions;
 
@@ -84,14 +83,14 @@ internal sealed partial class ChangeDispatcher(
     /// </summary>
     public async Task ResumeAsync(AtmosphereClient client, long since, CancellationToken cancellationToken)
     {
-        var trackers = client.TrackersSentAfter(_history.VersionAt(since));
+        var trackers = client.Subscriptions.TrackersSentAfter(_history.VersionAt(since));
         if (trackers.Count == 0)
         {
             return;
         }
 
         var now = time.GetUtcNow();
-        client.Redeliver((await store.GetSnapshotAsync(trackers, cancellationToken)).Select(s => StateRendering.Of(s, now)));
+        client.Subscriptions.Redeliver((await store.GetSnapshotAsync(trackers, cancellationToken)).Select(s => StateRendering.Of(s, now)));
         client.NotifyTransport();
     }
 
@@ -110,7 +109,7 @@ internal sealed partial class ChangeDispatcher(
                 case ReadingChange reading:
                     foreach (var client in index.WatchingTracker(reading.TrackerId))
                     {
-                        client.DeliverReading(reading, now);
+                        client.Subscriptions.DeliverReading(reading, now);
                     }
 
                     break;
@@ -118,7 +117,7 @@ internal sealed partial class ChangeDispatcher(
                     var rendering = new LifecycleRendering(lifecycle);
                     foreach (var client in index.WatchingTracker(lifecycle.TrackerId))
                     {
-                        if (client.DeliverLifecycle(rendering))
+                        if (client.Subscriptions.DeliverLifecycle(rendering))
                         {
                             needState.Add(lifecycle.TrackerId);
                         }
@@ -133,7 +132,7 @@ internal sealed partial class ChangeDispatcher(
                 case SessionEndedChange ended:
                     foreach (var client in index.UsingSession(ended.SessionId))
                     {
-                        client.EndSession(ended.SessionId, _logout);
+                        client.Subscriptions.EndSession(ended.SessionId, _logout);
                         touched.Add(client);
                     }
 
@@ -168,7 +167,7 @@ internal sealed partial class ChangeDispatcher(
         var rendering = StateRendering.Of(state, now);
         foreach (var client in clients)
         {
-            client.DeliverState(rendering, state.Blocked);
+            client.Subscriptions.DeliverState(rendering, state.Blocked);
             touched.Add(client);
         }
     }

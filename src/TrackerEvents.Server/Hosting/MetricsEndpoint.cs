@@ -10,28 +10,37 @@ namespace TrackerEvents.Hosting;
 /// <summary><c>/metrics</c>: the server's gauges and counters in the Prometheus text format. Reads memory only, never the store.</summary>
 internal static class MetricsEndpoint
 {
-    public static void MapMetrics(this IEndpointRouteBuilder routes) => routes.MapGet("/metrics", (HttpContext http) =>
-    {
-        var registry = http.RequestServices.GetRequiredService<ClientRegistry>();
-        var dispatcher = http.RequestServices.GetRequiredService<ChangeDispatcher>();
-        var index = http.RequestServices.GetRequiredService<SubscriptionIndex>();
-        using var process = Process.GetCurrentProcess();
-        var text = new StringBuilder();
-        Metric(text, "trackerevents_connections", "gauge", "Live connections (WebSockets and held HTTP requests).", registry.Connections);
-        Metric(text, "trackerevents_connections_refused_total", "counter", "Connections refused at the process limit.", registry.Refused);
-        Metric(text, "trackerevents_clients", "gauge", "Clients known by tracking id, retained ones included.", registry.Clients);
-        Metric(text, "trackerevents_watched_trackers", "gauge", "Trackers at least one client watches.", index.TrackersWatched);
-        Metric(text, "trackerevents_messages_sent_total", "counter", "Messages written to clients.", registry.MessagesSent);
-        Metric(text, "trackerevents_changes_dispatched_total", "counter", "Changes read from the feed and routed.", dispatcher.Dispatched);
-        Metric(text, "trackerevents_feed_watermark", "gauge", "Highest change version dispatched.", dispatcher.Watermark);
-        Metric(text, "trackerevents_feed_failing", "gauge", "1 while the change feed cannot be read.", dispatcher.Failing ? 1 : 0);
-        Metric(text, "process_resident_memory_bytes", "gauge", "Resident set size.", process.WorkingSet64);
-        Metric(text, "process_cpu_seconds_total", "counter", "CPU time used.", process.TotalProcessorTime.TotalSeconds);
-        Metric(text, "dotnet_gc_heap_bytes", "gauge", "Managed heap size.", GC.GetGCMemoryInfo().HeapSizeBytes);
-        Metric(text, "dotnet_threadpool_threads", "gauge", "Thread pool threads.", ThreadPool.ThreadCount);
-        return Results.Text(text.ToString(), "text/plain; version=0.0.4; charset=utf-8");
-    });
+    public static IEndpointConventionBuilder MapMetrics(this IEndpointRouteBuilder routes) => routes.MapGet("/metrics",
+        (ConnectionSlots slots, ClientRegistry registry, ConnectionMetrics metrics, ChangeDispatcher dispatcher, SubscriptionIndex index) =>
+        {
+            using var process = Process.GetCurrentProcess();
+            var text = new StringBuilder();
+            Metric(text, "trackerevents_connections", "gauge", "Live connections (WebSockets and held HTTP requests).", slots.Connections);
+            Metric(text, "trackerevents_connections_refused_total", "counter", "Connections refused at the process or address limit.", slots.Refused);
+            Metric(text, "trackerevents_clients", "gauge", "Clients known by tracking id, retained ones included.", registry.Clients);
+            Metric(text, "trackerevents_watched_trackers", "gauge", "Trackers at least one client watches.", index.TrackersWatched);
+            Metric(text, "trackerevents_messages_sent_total", "counter", "Messages written to clients.", metrics.MessagesSent);
+            Labelled(text, "trackerevents_disconnects_total", "Connections ended or refused, by reason.", metrics.Disconnects);
+            Labelled(text, "trackerevents_clients_released_total", "Clients dropped for good, by reason.", metrics.Releases);
+            Metric(text, "trackerevents_changes_dispatched_total", "counter", "Changes read from the feed and routed.", dispatcher.Dispatched);
+            Metric(text, "trackerevents_feed_watermark", "gauge", "Highest change version dispatched.", dispatcher.Watermark);
+            Metric(text, "trackerevents_feed_failing", "gauge", "1 while the change feed cannot be read.", dispatcher.Failing ? 1 : 0);
+            Metric(text, "process_resident_memory_bytes", "gauge", "Resident set size.", process.WorkingSet64);
+            Metric(text, "process_cpu_seconds_total", "counter", "CPU time used.", process.TotalProcessorTime.TotalSeconds);
+            Metric(text, "dotnet_gc_heap_bytes", "gauge", "Managed heap size.", GC.GetGCMemoryInfo().HeapSizeBytes);
+            Metric(text, "dotnet_threadpool_threads", "gauge", "Thread pool threads.", ThreadPool.ThreadCount);
+            return Results.Text(text.ToString(), "text/plain; version=0.0.4; charset=utf-8");
+        });
 
     private static void Metric(StringBuilder text, string name, string type, string help, double value) =>
         text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} {type}\n{name} {value}\n");
+
+    private static void Labelled(StringBuilder text, string name, string help, IReadOnlyDictionary<string, long> byReason)
+    {
+        text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} counter\n");
+        foreach (var (reason, count) in byReason.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{name}{{reason=\"{reason}\"}} {count}\n");
+        }
+    }
 }

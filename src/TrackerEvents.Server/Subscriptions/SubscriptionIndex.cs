@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using TrackerEvents.Connections;
 
 namespace TrackerEvents.Subscriptions;
 

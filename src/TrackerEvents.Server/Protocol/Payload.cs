@@ -1,0 +1,54 @@
+using System.Text;
+
+namespace TrackerEvents.Protocol;
+
+/// <summary>
+/// One serialised message, shared by every connection that sends it. The length-prefixed form is
+/// built once, on first use, for all connections that track message size.
+/// </summary>
+internal sealed class Payload
+{
+    private readonly byte[] _buffer;
+    private readonly int _prefixLength;
+    private byte[]? _tracked;
+
+    public Payload(byte[] utf8, PayloadKind kind = PayloadKind.Message)
+    {
+        _buffer = utf8;
+        Kind = kind;
+        Utf16Length = Encoding.UTF8.GetCharCount(utf8);
+    }
+
+    /// <summary>
+    /// A message already laid out behind its length prefix (<c>&lt;length&gt;|</c> in the first
+    /// <paramref name="prefixLength"/> bytes of <paramref name="framed"/>): both forms share one array,
+    /// so a large batch frame is allocated once.
+    /// </summary>
+    public Payload(byte[] framed, int prefixLength, int utf16Length, PayloadKind kind)
+    {
+        _buffer = framed;
+        _prefixLength = prefixLength;
+        _tracked = framed;
+        Kind = kind;
+        Utf16Length = utf16Length;
+    }
+
+    public ReadOnlyMemory<byte> Utf8 => _buffer.AsMemory(_prefixLength);
+
+    public int Utf16Length { get; }
+
+    public PayloadKind Kind { get; }
+
+    /// <summary>The bytes to write on a connection with or without message length tracking.</summary>
+    public ReadOnlyMemory<byte> For(bool trackMessageSize)
+    {
+        if (!trackMessageSize || Kind == PayloadKind.Padding)
+        {
+            return Utf8; // the reopen padding is never prefixed: atmosphere.js would deliver it as a message
+        }
+
+        return _tracked ??= AtmosphereFraming.Frame(Utf8.Span, Utf16Length, trackMessageSize: true);
+    }
+
+    public override string ToString() => Encoding.UTF8.GetString(Utf8.Span);
+}

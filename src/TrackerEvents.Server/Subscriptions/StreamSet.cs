@@ -1,0 +1,215 @@
+using TrackerEvents.Messages;
+using TrackerEvents.Store;
+
+namespace TrackerEvents.Subscriptions;
+
+/// <summary>
+/// A client's streams, at most one per <see cref="StreamKind"/> (made at its first watch), and their
+/// entries in the <see cref="SubscriptionIndex"/>: a tracker is in the index for this client while any of
+/// its streams watches it. Changes go to every stream in <see cref="StreamKinds.All"/> order. Not
+/// thread-safe: the owning client locks around it.
+/// </summary>
+internal sealed class StreamSet(AtmosphereClient owner, SubscriptionIndex index, TimeProvider time)
+{
+    private readonly ISubscriptionStream?[] _streams = new ISubscriptionStream?[StreamKinds.All.Count];
+
+    /// <summary>Tracker subscriptions over all streams (a tracker watched by two streams counts twice).</summary>
+    public int Count => _streams.Sum(s => s?.Trackers.Count ?? 0);
+
+    /// <summary>When the next batch frame is due (<see cref="TimeSpan.MaxValue"/>: none waits).</summary>
+    public TimeSpan FlushDue
+    {
+        get
+        {
+            var due = TimeSpan.MaxValue;
+            foreach (var stream in _streams)
+            {
+                due = stream is not null && stream.FlushDue < due ? stream.FlushDue : due;
+            }
+
+            return due;
+        }
+    }
+
+    /// <summary>How many more trackers a request of <paramref name="kind"/> for <paramref name="trackerIds"/> may add.</summary>
+    public int RoomFor(StreamKind kind, IReadOnlyCollection<long> trackerIds, int maxPerConnection)
+    {
+        var stream = _streams[kind.Index];
+        var already = stream is null ? 0 : trackerIds.Count(stream.Watches);
+        var room = maxPerConnection - Count + already;
+        return kind.Shape.MaxTrackers is { } max ? Math.Min(room, max - (stream?.Trackers.Count ?? 0) + already) : room;
+    }
+
+    /// <summary>Watches the known trackers of one request (see <see cref="ISubscriptionStream.Watch"/>).</summary>
+    public void Watch(StreamKind kind, IReadOnlyList<ResolvedTracker> trackers, WatchRequest request)
+    {
+        var known = trackers.Where(t => t.Status != TrackerStatus.Unknown).ToList();
+        var stream = _streams[kind.Index];
+        if (stream is null)
+        {
+            if (known.Count == 0)
+            {
+                return; // no stream for nothing: a first subscribe of unknown trackers sends no snapshot frame
+            }
+
+            stream = _streams[kind.Index] = kind.Create(time);
+        }
+
+        var added = known.Where(t => !IsWatched(t.Id)).Select(t => t.Id).ToList();
+        stream.Watch(known, request);
+        foreach (var id in added)
+        {
+            index.AddTracker(id, owner);
+        }
+    }
+
+    public void Unwatch(StreamKind kind, IEnumerable<long> trackerIds, Outbox outbox)
+    {
+        if (_streams[kind.Index] is not { } stream)
+        {
+            return;
+        }
+
+        foreach (var id in trackerIds)
+        {
+            if (stream.Watches(id))
+            {
+                stream.Unwatch(id, outbox);
+                LeaveIndexIfUnwatched(id);
+            }
+        }
+    }
+
+    /// <summary>A session ended: every watch made with its hash ends.</summary>
+    public void UnwatchSession(long sessionId, Outbox outbox)
+    {
+        foreach (var stream in Existing())
+        {
+            foreach (var id in stream.WatchedWith(sessionId))
+            {
+                stream.Unwatch(id, outbox);
+                LeaveIndexIfUnwatched(id);
+            }
+        }
+    }
+
+    // The delivery paths run for every change and every client watching it: plain loops, no allocation.
+    public void OnState(StateRendering state, Outbox outbox)
+    {
+        foreach (var stream in _streams)
+        {
+            stream?.OnState(state, outbox);
+        }
+    }
+
+    public void OnReading(ReadingChange change, DateTimeOffset now)
+    {
+        foreach (var stream in _streams)
+        {
+            stream?.OnReading(change, now);
+        }
+    }
+
+    /// <summary>True when a stream now needs the tracker's current state (after <c>unblock</c>).</summary>
+    public bool OnLifecycle(LifecycleRendering lifecycle, Outbox outbox)
+    {
+        var needsState = false;
+        foreach (var stream in Existing())
+        {
+            needsState |= stream.OnLifecycle(lifecycle, outbox);
+        }
+
+        if (lifecycle.Change.Event != "corrupt")
+        {
+            return needsState;
+        }
+
+        // The tracker is gone: its lifecycle event is the last thing the client hears of it.
+        var id = lifecycle.Change.TrackerId;
+        foreach (var stream in Existing())
+        {
+            stream.Forget(id);
+        }
+
+        index.RemoveTracker(id, owner);
+        return false;
+    }
+
+    /// <summary>Builds the batch frames that are due; returns when the next one will be.</summary>
+    public TimeSpan Flush(Outbox outbox)
+    {
+        var next = TimeSpan.MaxValue;
+        foreach (var stream in Existing())
+        {
+            var due = stream.Flush(outbox);
+            next = due < next ? due : next;
+        }
+
+        return next;
+    }
+
+    public void SendSnapshot(StreamKind kind, IReadOnlyList<long> trackerIds, Snapshot snapshot, Outbox outbox) =>
+        _streams[kind.Index]?.SendSnapshot(trackerIds, snapshot, outbox);
+
+    public void Redeliver(StateRendering state, Outbox outbox)
+    {
+        foreach (var stream in Existing())
+        {
+            stream.Redeliver(state, outbox);
+        }
+    }
+
+    public IReadOnlyCollection<long> SentAfter(long version)
+    {
+        var trackers = new HashSet<long>();
+        foreach (var stream in Existing())
+        {
+            stream.CollectSentAfter(version, trackers);
+        }
+
+        return trackers;
+    }
+
+    /// <summary>Drops every stream and index entry (the client was released).</summary>
+    public void Clear()
+    {
+        foreach (var id in Existing().SelectMany(s => s.Trackers).Distinct().ToList())
+        {
+            index.RemoveTracker(id, owner);
+        }
+
+        Array.Clear(_streams);
+    }
+
+    private bool IsWatched(long trackerId)
+    {
+        foreach (var stream in _streams)
+        {
+            if (stream?.Watches(trackerId) == true)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void LeaveIndexIfUnwatched(long trackerId)
+    {
+        if (!IsWatched(trackerId))
+        {
+            index.RemoveTracker(trackerId, owner);
+        }
+    }
+
+    private IEnumerable<ISubscriptionStream> Existing()
+    {
+        foreach (var stream in _streams)
+        {
+            if (stream is not null)
+            {
+                yield return stream;
+            }
+        }
+    }
+}

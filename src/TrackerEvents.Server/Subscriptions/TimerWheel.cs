@@ -1,0 +1,88 @@
+namespace TrackerEvents.Subscriptions;
+
+/// <summary>
+/// The one timer mechanism of the process: a hashed timing wheel that drives heartbeats, batch
+/// flushes, retention expiry and stall checks for every client — no timer or task per connection.
+/// Each client keeps at most a few entries; a client that fires early simply schedules itself again.
+/// </summary>
+internal sealed partial class TimerWheel(TimeProvider time, ILogger<TimerWheel> logger) : BackgroundService
+{
+    public static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(20);
+    private const int Slots = 4096; // ~82 s per turn; longer delays wait for their turn in the slot
+
+    private readonly List<(ITimerTarget Target, long Due, long Token)>[] _slots = Enumerable.Range(0, Slots).Select(_ => new List<(ITimerTarget, long, long)>()).ToArray();
+    private readonly Lock _lock = new();
+    private readonly long _origin = time.GetTimestamp();
+    private long _processed = -1;
+
+    /// <summary>Calls <paramref name="target"/> once, no sooner than <paramref name="delay"/> from now (rounded up to the tick).</summary>
+    public void Schedule(ITimerTarget target, long token, TimeSpan delay)
+    {
+        var due = CurrentTick() + Math.Max(1, (long)Math.Ceiling(delay / Tick));
+        lock (_lock)
+        {
+            due = Math.Max(due, _processed + 1);
+            _slots[due % Slots].Add((target, due, token));
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Tick, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            RunDue();
+        }
+    }
+
+    /// <summary>Calls back every target that is due by now (the loop does this every tick).</summary>
+    internal void RunDue()
+    {
+        var due = new List<(ITimerTarget Target, long Token)>();
+        var now = CurrentTick();
+        lock (_lock)
+        {
+            // Visit each slot passed since the last turn (all of them at most, after a long pause or a
+            // clock jump) and take every entry that is due by now.
+            var passed = Math.Min(now - _processed, Slots);
+            for (var step = 1; step <= passed; step++)
+            {
+                // Take what is due, keep entries for later turns (compacting in place: O(slot size)).
+                var slot = _slots[(_processed + step) % Slots];
+                var kept = 0;
+                foreach (var entry in slot)
+                {
+                    if (entry.Due <= now)
+                    {
+                        due.Add((entry.Target, entry.Token));
+                    }
+                    else
+                    {
+                        slot[kept++] = entry;
+                    }
+                }
+
+                slot.RemoveRange(kept, slot.Count - kept);
+            }
+
+            _processed = now;
+        }
+
+        foreach (var (target, token) in due)
+        {
+            try
+            {
+                target.OnTimer(token);
+            }
+            catch (Exception e)
+            {
+                LogTimerFailed(logger, e);
+            }
+        }
+    }
+
+    private long CurrentTick() => (long)(time.GetElapsedTime(_origin) / Tick);
+
+    [LoggerMessage(EventId = 3901, Level = LogLevel.Error, Message = "A timer callback failed")]
+    private static partial void LogTimerFailed(ILogger logger, Exception exception);
+}
