@@ -98,5 +98,3 @@ internal sealed partial class Migrator(IStoreDialect dialect, ILogger<Migrator> 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Applied {Dialect} migration {MigrationId} {MigrationName}")]
     private static partial void LogApplied(ILogger logger, string dialect, int migrationId, string migrationName);
 }
-
-internal sealed record MigrationScript(int Id, string Name, string Sql);

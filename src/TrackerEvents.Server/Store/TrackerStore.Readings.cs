@@ -3,9 +3,6 @@ using TrackerEvents.Tracking;
 
 namespace TrackerEvents.Store;
 
-/// <summary>The validated readings updates of one ingest item.</summary>
-internal sealed record ReadingsUpdate(long TrackerId, IReadOnlyList<ReadingUpdate> Items);
-
 internal sealed partial class TrackerStore
 {
     public async Task<IReadOnlyDictionary<long, IReadOnlyList<ReadingItem>>> GetReadingsAsync(IReadOnlyCollection<long> trackerIds,

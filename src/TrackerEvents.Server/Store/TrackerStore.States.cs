@@ -5,9 +5,6 @@ using TrackerEvents.Tracking;
 
 namespace TrackerEvents.Store;
 
-/// <summary>One validated state update of an ingest batch.</summary>
-internal sealed record StateUpdate(long TrackerId, JsonElement Patch);
-
 internal sealed partial class TrackerStore
 {
     /// <summary>The current states of the given trackers (no ownership check: callers pass ids they resolved).</summary>
