@@ -16,7 +16,7 @@ internal sealed partial class TrackerStore
 
         await using var connection = await OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<ReadingRow>(Command(
-            dialect.SelectReadings, new { TrackerIds = dialect.IdList(result.Keys.ToArray()) }, cancellationToken));
+            _statements.SelectReadings, new { TrackerIds = dialect.IdList(result.Keys.ToArray()) }, cancellationToken));
         foreach (var row in rows)
         {
             if (ToItem(row) is { } item)
@@ -37,7 +37,7 @@ internal sealed partial class TrackerStore
         var ids = await LockLiveTrackersAsync(connection, transaction, updates.Select(u => u.TrackerId).ToList(), cancellationToken);
 
         var items = new Dictionary<(long, ReadingKind, string), ReadingItem>();
-        foreach (var row in await connection.QueryAsync<ReadingRow>(Command(dialect.SelectReadingsForUpdate, new { TrackerIds = dialect.IdList(ids) }, cancellationToken, transaction)))
+        foreach (var row in await connection.QueryAsync<ReadingRow>(Command(_statements.SelectReadingsForUpdate, new { TrackerIds = dialect.IdList(ids) }, cancellationToken, transaction)))
         {
             if (ToItem(row) is { } item)
             {

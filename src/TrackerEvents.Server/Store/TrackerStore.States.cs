@@ -18,7 +18,7 @@ internal sealed partial class TrackerStore
 
         await using var connection = await OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<StateRow>(Command(
-            dialect.SelectStates, new { TrackerIds = dialect.IdList(trackerIds.Distinct().ToArray()) }, cancellationToken));
+            _statements.SelectStates, new { TrackerIds = dialect.IdList(trackerIds.Distinct().ToArray()) }, cancellationToken));
         foreach (var row in rows)
         {
             states[row.TrackerId] = ParseStoredState(row.State);
@@ -39,7 +39,7 @@ internal sealed partial class TrackerStore
         }
 
         await using var connection = await OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<SnapshotRow>(Command(dialect.SelectSnapshot,
+        var rows = await connection.QueryAsync<SnapshotRow>(Command(_statements.SelectSnapshot,
             new { TrackerIds = dialect.IdList(trackerIds.Distinct().ToArray()) }, cancellationToken));
         return rows.Select(r => new StateChange(r.Version, r.TrackerId, r.UserId, r.SourceId, r.Blocked, ParseStoredState(r.State))).ToList();
     }
@@ -66,7 +66,7 @@ internal sealed partial class TrackerStore
         var transaction = write.Transaction;
         var ids = await LockLiveTrackersAsync(connection, transaction, updates.Select(u => u.TrackerId).ToList(), cancellationToken);
 
-        var states = (await connection.QueryAsync<StateRow>(Command(dialect.SelectStatesForUpdate, new { TrackerIds = dialect.IdList(ids) }, cancellationToken, transaction)))
+        var states = (await connection.QueryAsync<StateRow>(Command(_statements.SelectStatesForUpdate, new { TrackerIds = dialect.IdList(ids) }, cancellationToken, transaction)))
             .ToDictionary(r => r.TrackerId, r => ParseStoredState(r.State));
         var now = time.GetUtcNow();
         var errors = new FieldErrors();
@@ -95,7 +95,7 @@ internal sealed partial class TrackerStore
     {
         var ids = itemTrackerIds.Distinct().Order().ToArray();
         var live = (await connection.QueryAsync<long>(Command(
-            dialect.SelectLiveTrackersForWrite, new { TrackerIds = dialect.IdList(ids) }, cancellationToken, transaction))).ToHashSet();
+            _statements.SelectLiveTrackersForWrite, new { TrackerIds = dialect.IdList(ids) }, cancellationToken, transaction))).ToHashSet();
         for (var i = 0; i < itemTrackerIds.Count; i++)
         {
             if (!live.Contains(itemTrackerIds[i]))

@@ -6,14 +6,6 @@ namespace TrackerEvents.Store;
 
 internal sealed partial class TrackerStore
 {
-    internal const string SelectTracker = """
-        SELECT t.id AS Id, t.user_id AS UserId, t.label AS Label, t.clone AS Clone, t.group_id AS GroupId,
-               t.avatar_file_name AS AvatarFileName, t.corrupted AS Corrupted, s.id AS SourceId, s.device_id AS DeviceId,
-               s.model AS Model, s.blocked AS Blocked, s.tariff_id AS TariffId, s.status_listing_id AS StatusListingId,
-               s.creation_date AS CreationDate, s.tariff_end_date AS TariffEndDate, s.phone AS Phone
-          FROM trackers t JOIN sources s ON s.id = t.source_id
-        """;
-
     /// <summary>Creates a tracker with its own data source and an initial (empty) state.</summary>
     public async Task<(long TrackerId, long SourceId)> CreateTrackerAsync(NewTracker tracker, CancellationToken cancellationToken) =>
         (await CreateTrackersAsync([tracker], cancellationToken))[0];
@@ -74,7 +66,7 @@ internal sealed partial class TrackerStore
     {
         await using var connection = await OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<TrackerRow>(Command(
-            SelectTracker + " WHERE t.user_id = @UserId AND NOT t.corrupted ORDER BY t.id", new { UserId = userId }, cancellationToken));
+            StoreStatements.SelectTracker + " WHERE t.user_id = @UserId AND NOT t.corrupted ORDER BY t.id", new { UserId = userId }, cancellationToken));
         return rows.AsList();
     }
 
@@ -92,7 +84,7 @@ internal sealed partial class TrackerStore
 
         await using var connection = await OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<TrackerRow>(Command(
-            dialect.SelectUserTrackers, new { UserId = userId, TrackerIds = dialect.IdList(trackerIds.Distinct().ToArray()) }, cancellationToken));
+            _statements.SelectUserTrackers, new { UserId = userId, TrackerIds = dialect.IdList(trackerIds.Distinct().ToArray()) }, cancellationToken));
         return rows.ToDictionary(r => r.Id);
     }
 
@@ -100,7 +92,7 @@ internal sealed partial class TrackerStore
     public async Task<TrackerRow?> FindTrackerAsync(long trackerId, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<TrackerRow>(Command(SelectTracker + " WHERE t.id = @Id", new { Id = trackerId },
+        return await connection.QuerySingleOrDefaultAsync<TrackerRow>(Command(StoreStatements.SelectTracker + " WHERE t.id = @Id", new { Id = trackerId },
             cancellationToken));
     }
 

@@ -10,6 +10,8 @@ namespace TrackerEvents.Store;
 /// </summary>
 internal sealed partial class TrackerStore(IStoreDialect dialect, ChangeSignal signal, TimeProvider time)
 {
+    private readonly StoreStatements _statements = new(dialect);
+
     public IStoreDialect Dialect => dialect;
 
     private long NowMs => time.GetUtcNow().ToUnixTimeMilliseconds();
