@@ -130,7 +130,7 @@ internal static partial class AtmosphereEndpoint
 
         try
         {
-            await http.RequestServices.GetRequiredService<Store.TrackerStore>().RecordClientCloseAsync(trackingId, http.RequestAborted);
+            await http.RequestServices.GetRequiredService<Store.ChangeFeed>().RecordClientCloseAsync(trackingId, http.RequestAborted);
         }
         catch (Exception e) when (e is System.Data.Common.DbException || http.RequestServices.GetRequiredService<Store.IStoreDialect>().IsUnavailable(e))
         {

@@ -12,7 +12,14 @@ internal static class StoreExtensions
         services.AddOptions<StoreOptions>().BindConfiguration("Store").ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IStoreDialect>(sp => CreateDialect(sp.GetRequiredService<IOptions<StoreOptions>>().Value, configuration, environment));
         services.AddSingleton<ChangeSignal>();
+        services.AddSingleton<Database>();
+        services.AddSingleton<ServerSettings>();
+        services.AddSingleton<UserStore>();
+        services.AddSingleton<SessionStore>();
         services.AddSingleton<TrackerStore>();
+        services.AddSingleton<StateStore>();
+        services.AddSingleton<ReadingStore>();
+        services.AddSingleton<ChangeFeed>();
         services.AddSingleton<Migrator>();
         if (IsPostgres(configuration))
         {

@@ -16,8 +16,8 @@ namespace TrackerEvents.Subscriptions;
 /// gets an <c>error</c> message; the connection and its other subscriptions carry on.
 /// </summary>
 internal sealed partial class ActionHandler(
-    SessionService sessions, TrackerStore store, IStoreDialect dialect, IOptions<AtmosphereOptions> options, TimeProvider time,
-    ILogger<ActionHandler> logger)
+    SessionService sessions, TrackerStore store, StateStore stateStore, ReadingStore readingStore, IStoreDialect dialect,
+    IOptions<AtmosphereOptions> options, TimeProvider time, ILogger<ActionHandler> logger)
 {
     public async Task HandleAsync(AtmosphereClient client, string text, CancellationToken cancellationToken)
     {
@@ -107,7 +107,7 @@ internal sealed partial class ActionHandler(
         var stateIds = Normal(plans, SubscriptionKind.State, SubscriptionKind.StateBatch, SubscriptionKind.IotMonitor);
         if (stateIds.Count > 0 || plans.Any(p => p.Request.Kind is SubscriptionKind.StateBatch or SubscriptionKind.IotMonitor))
         {
-            var states = (await store.GetSnapshotAsync(stateIds, cancellationToken)).Select(s => StateRendering.Of(s, now)).ToList();
+            var states = (await stateStore.GetSnapshotAsync(stateIds, cancellationToken)).Select(s => StateRendering.Of(s, now)).ToList();
             if (plans.Any(p => p.Request.Kind == SubscriptionKind.State))
             {
                 var watched = Normal(plans, SubscriptionKind.State).ToHashSet();
@@ -129,7 +129,7 @@ internal sealed partial class ActionHandler(
 
         if (plans.Any(p => p.Request.Kind == SubscriptionKind.ReadingsBatch))
         {
-            client.SendReadingsSnapshot(await store.GetReadingsAsync(Normal(plans, SubscriptionKind.ReadingsBatch), cancellationToken), now);
+            client.SendReadingsSnapshot(await readingStore.GetReadingsAsync(Normal(plans, SubscriptionKind.ReadingsBatch), cancellationToken), now);
         }
 
         client.NotifyTransport();

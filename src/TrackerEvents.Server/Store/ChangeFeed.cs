@@ -1,0 +1,115 @@
+using Dapper;
+using TrackerEvents.Tracking;
+using static TrackerEvents.Store.Database;
+
+namespace TrackerEvents.Store;
+
+/// <summary>
+/// The change feed: every versioned change (states, readings, lifecycle events, ended sessions, client
+/// close requests) in version order, read after a watermark.
+/// </summary>
+internal sealed class ChangeFeed(Database database, TimeProvider time)
+{
+    // One statement, so one snapshot: a change committed between two separate reads could otherwise
+    // be skipped by a watermark taken from the later read.
+    private const string ReadChanges = """
+        SELECT * FROM (
+            SELECT st.version AS Version, 1 AS Kind, st.tracker_id AS TrackerId, t.user_id AS UserId, t.source_id AS SourceId,
+                   src.blocked AS Blocked, CAST(NULL AS TEXT) AS ItemKind, CAST(NULL AS TEXT) AS ItemKey, st.state AS Payload,
+                   CAST(NULL AS BIGINT) AS OccurredAt
+              FROM tracker_states st JOIN trackers t ON t.id = st.tracker_id JOIN sources src ON src.id = t.source_id
+             WHERE st.version > @After AND NOT t.corrupted
+            UNION ALL
+            SELECT r.version, 2, r.tracker_id, t.user_id, t.source_id, src.blocked, r.kind, r.item_key, r.item, CAST(NULL AS BIGINT)
+              FROM tracker_readings r JOIN trackers t ON t.id = r.tracker_id JOIN sources src ON src.id = t.source_id
+             WHERE r.version > @After AND NOT t.corrupted
+            UNION ALL
+            SELECT e.version, 3, e.tracker_id, t.user_id, t.source_id, src.blocked, CAST(NULL AS TEXT), CAST(NULL AS TEXT), e.event, e.occurred_at
+              FROM lifecycle_events e JOIN trackers t ON t.id = e.tracker_id JOIN sources src ON src.id = t.source_id
+             WHERE e.version > @After
+            UNION ALL
+            SELECT s.version, 4, s.id, s.user_id, CAST(NULL AS BIGINT), FALSE, CAST(NULL AS TEXT), CAST(NULL AS TEXT), s.end_reason, s.ended_at
+              FROM sessions s
+             WHERE s.version > @After
+            UNION ALL
+            SELECT c.version, 5, c.id, 0, CAST(NULL AS BIGINT), FALSE, CAST(NULL AS TEXT), CAST(NULL AS TEXT), c.tracking_id, c.closed_at
+              FROM client_closes c
+             WHERE c.version > @After
+        ) changes
+        ORDER BY Version
+        LIMIT @Limit
+        """;
+
+    /// <summary>The highest version committed so far: where a reader that needs no history starts.</summary>
+    public Task<long> GetCurrentVersionAsync(CancellationToken cancellationToken) =>
+        database.ReadAsync(connection => connection.ExecuteScalarAsync<long>(Command(
+            database.Dialect.SelectCurrentVersion, null, cancellationToken)), cancellationToken);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> changes with a version above <paramref name="after"/>, oldest
+    /// first. A state or readings item appears once, at its latest version.
+    /// </summary>
+    public async Task<ChangeBatch> ReadChangesAsync(long after, int limit, CancellationToken cancellationToken)
+    {
+        var rows = await database.ReadAsync(async connection => (await connection.QueryAsync<FeedRow>(Command(ReadChanges,
+            new { After = after, Limit = limit }, cancellationToken))).AsList(), cancellationToken);
+        return ToBatch(rows, after, limit);
+    }
+
+    /// <summary>Records a close request for a client this node does not hold, so that the node holding it releases it.</summary>
+    public Task RecordClientCloseAsync(string trackingId, CancellationToken cancellationToken) =>
+        database.WriteAsync((connection, transaction) => connection.ExecuteAsync(Command(
+            "INSERT INTO client_closes (tracking_id, closed_at) VALUES (@TrackingId, @Now)",
+            new { TrackingId = trackingId, Now = time.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken, transaction)),
+            cancellationToken);
+
+    /// <summary>
+    /// The changes of the rows read after <paramref name="after"/>. A row that does not parse (a readings
+    /// item of a kind this server does not know) is skipped, but still moves the watermark past it.
+    /// </summary>
+    internal static ChangeBatch ToBatch(IReadOnlyList<FeedRow> rows, long after, int limit)
+    {
+        var changes = new List<Change>(rows.Count);
+        foreach (var row in rows)
+        {
+            Change? change = row.Kind switch
+            {
+                1 => new StateChange(row.Version, row.TrackerId, row.UserId, row.SourceId ?? 0, row.Blocked,
+                    StateStore.ParseStored(row.Payload ?? "")),
+                2 => ReadingItem.ParseKind(row.ItemKind ?? "") is { } kind
+                     && ReadingItem.FromCanonical(kind, row.ItemKey ?? "", row.Payload ?? "") is { } item
+                    ? new ReadingChange(row.Version, row.TrackerId, row.UserId, row.Blocked, item)
+                    : null,
+                3 => new LifecycleChange(row.Version, row.TrackerId, row.UserId, row.SourceId ?? 0, row.Payload ?? "",
+                    DateTimeOffset.FromUnixTimeMilliseconds(row.OccurredAt ?? 0)),
+                4 => new SessionEndedChange(row.Version, row.TrackerId, row.UserId, row.Payload ?? ""),
+                _ => new ClientClosedChange(row.Version, row.Payload ?? ""),
+            };
+            if (change is not null)
+            {
+                changes.Add(change);
+            }
+        }
+
+        var watermark = rows.Count > 0 ? rows[^1].Version : after;
+        return new ChangeBatch(changes, watermark, rows.Count == limit);
+    }
+
+    /// <summary>
+    /// One row of <see cref="ReadChanges"/>. Kind: 1 state, 2 readings item, 3 lifecycle event, 4 ended
+    /// session, 5 client close.
+    /// </summary>
+    internal sealed class FeedRow
+    {
+        public long Version { get; set; }
+        public long Kind { get; set; }
+        public long TrackerId { get; set; }
+        public long UserId { get; set; }
+        public long? SourceId { get; set; }
+        public bool Blocked { get; set; }
+        public string? ItemKind { get; set; }
+        public string? ItemKey { get; set; }
+        public string? Payload { get; set; }
+        public long? OccurredAt { get; set; }
+    }
+}
