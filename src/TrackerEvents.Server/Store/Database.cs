@@ -31,15 +31,25 @@ internal sealed class Database(IStoreDialect dialect, ChangeSignal signal)
     public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
     {
         T result;
-        await using (var connection = await dialect.OpenAsync(cancellationToken))
-        await using (var write = await dialect.BeginWriteAsync(connection, cancellationToken))
+        var committed = false;
+        try
         {
+            await using var connection = await dialect.OpenAsync(cancellationToken);
+            await using var write = await dialect.BeginWriteAsync(connection, cancellationToken);
             result = await work(connection, write.Transaction);
             await write.Transaction.CommitAsync(cancellationToken);
+            committed = true;
+        }
+        finally
+        {
+            // After the commit, and after SQLite's writer turn is given up: a reader woken now sees the
+            // change. Also when ending the transaction or closing the connection failed after the commit.
+            if (committed)
+            {
+                signal.Notify();
+            }
         }
 
-        // After the commit (and after SQLite's writer turn is given up): a reader woken now sees the change.
-        signal.Notify();
         return result;
     }
 
