@@ -56,7 +56,7 @@ internal static partial class AdminEndpoints
         var hash = password is null ? null : call.Service<PasswordHasher<UserRow>>().HashPassword(new UserRow(), password);
         try
         {
-            var id = await call.Service<TrackerStore>().CreateUserAsync(login!, hash, zone, call.Aborted);
+            var id = await call.Service<UserStore>().CreateUserAsync(login!, hash, zone, call.Aborted);
             return writer => writer.WriteNumber("id", id);
         }
         catch (StoreConflictException e) when (e.Conflict == StoreConflict.LoginInUse)
@@ -68,7 +68,7 @@ internal static partial class AdminEndpoints
     private static async Task<ApiFields> SetUserBlockedAsync(AdminCall call, bool blocked)
     {
         var user = await RequireUserAsync(call);
-        await call.Service<TrackerStore>().SetUserBlockedAsync(user.Id, blocked, call.Aborted);
+        await call.Service<UserStore>().SetUserBlockedAsync(user.Id, blocked, call.Aborted);
         return ApiResponse.Empty;
     }
 
@@ -77,7 +77,7 @@ internal static partial class AdminEndpoints
         var password = call.Parameters.String("password", required: true, maxLength: 256);
         var user = await RequireUserAsync(call);
         var hash = call.Service<PasswordHasher<UserRow>>().HashPassword(user, password!);
-        await call.Service<TrackerStore>().SetPasswordAsync(user.Id, hash, call.Aborted);
+        await call.Service<UserStore>().SetPasswordAsync(user.Id, hash, call.Aborted);
         return ApiResponse.Empty;
     }
 
@@ -145,7 +145,7 @@ internal static partial class AdminEndpoints
     {
         var login = call.Parameters.String("login", required: true, maxLength: 254)?.ToLowerInvariant();
         call.Parameters.ThrowIfInvalid();
-        return await call.Service<TrackerStore>().FindUserAsync(login!, call.Aborted) ?? throw new ApiException(ApiError.NotFound);
+        return await call.Service<UserStore>().FindUserAsync(login!, call.Aborted) ?? throw new ApiException(ApiError.NotFound);
     }
 
     private static async Task<TrackerRow> RequireTrackerAsync(AdminCall call, bool allowCorrupted = false)

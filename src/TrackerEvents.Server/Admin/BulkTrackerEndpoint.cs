@@ -78,7 +78,6 @@ internal static class BulkTrackerEndpoint
         }
 
         ThrowIfInvalid(errors);
-        var store = call.Service<TrackerStore>();
         var users = new Dictionary<string, long>(StringComparer.Ordinal);
         var trackers = new List<NewTracker>(items.Count);
         for (var i = 0; i < items.Count; i++)
@@ -86,7 +85,7 @@ internal static class BulkTrackerEndpoint
             var (login, tracker) = items[i];
             if (!users.TryGetValue(login, out var userId))
             {
-                var user = await store.FindUserAsync(login, call.Aborted);
+                var user = await call.Service<UserStore>().FindUserAsync(login, call.Aborted);
                 if (user is null)
                 {
                     errors.Add(Item(i) + ".login", "no such user");
@@ -103,7 +102,7 @@ internal static class BulkTrackerEndpoint
         IReadOnlyList<(long TrackerId, long SourceId)> created;
         try
         {
-            created = await store.CreateTrackersAsync(trackers, call.Aborted);
+            created = await call.Service<TrackerStore>().CreateTrackersAsync(trackers, call.Aborted);
         }
         catch (StoreConflictException e) when (e.Conflict == StoreConflict.DeviceIdInUse && e.ItemIndex is { } i)
         {

@@ -16,9 +16,9 @@ internal static class ChangeFeedEndpoint
         var after = call.Parameters.Long("after", min: 0) ?? 0;
         var limit = (int)(call.Parameters.Long("limit", min: 1, max: 10_000) ?? 1000);
         call.Parameters.ThrowIfInvalid();
-        var store = call.Service<TrackerStore>();
-        var current = await store.GetCurrentVersionAsync(call.Aborted);
-        var batch = await store.ReadChangesAsync(after, limit, call.Aborted);
+        var feed = call.Service<ChangeFeed>();
+        var current = await feed.GetCurrentVersionAsync(call.Aborted);
+        var batch = await feed.ReadChangesAsync(after, limit, call.Aborted);
         return writer =>
         {
             writer.WriteNumber("current_version", current);

@@ -37,7 +37,7 @@ internal static class IngestEndpoints
         }
 
         ThrowIfInvalid(errors);
-        var accepted = await Write(() => call.Service<TrackerStore>().IngestStatesAsync(updates, call.Aborted), "states");
+        var accepted = await Write(() => call.Service<StateStore>().IngestStatesAsync(updates, call.Aborted), "states");
         return writer => writer.WriteNumber("accepted", accepted);
     }
 
@@ -56,7 +56,7 @@ internal static class IngestEndpoints
         }
 
         ThrowIfInvalid(errors);
-        var accepted = await Write(() => call.Service<TrackerStore>().IngestReadingsAsync(updates, call.Aborted), "readings");
+        var accepted = await Write(() => call.Service<ReadingStore>().IngestReadingsAsync(updates, call.Aborted), "readings");
         return writer => writer.WriteNumber("accepted", accepted);
     }
 

@@ -23,7 +23,7 @@ internal static class ReadingsEndpoints
             throw new ApiException(ApiError.DeviceBlocked);
         }
 
-        var readings = await call.Service<TrackerStore>().GetReadingsAsync([tracker.Id], call.Aborted);
+        var readings = await call.Service<ReadingStore>().GetReadingsAsync([tracker.Id], call.Aborted);
         var items = readings[tracker.Id];
         return writer => WriteArrays(writer, items, filter, call.Dates);
     }
@@ -46,7 +46,7 @@ internal static class ReadingsEndpoints
             throw new ApiException(ApiError.DeviceBlocked);
         }
 
-        var readings = await store.GetReadingsAsync(distinct, call.Aborted);
+        var readings = await call.Service<ReadingStore>().GetReadingsAsync(distinct, call.Aborted);
         return writer =>
         {
             writer.WriteStartObject("result");

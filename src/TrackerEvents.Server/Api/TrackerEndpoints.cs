@@ -57,7 +57,7 @@ internal static class TrackerEndpoints
             throw new ApiException(ApiError.DeviceBlocked);
         }
 
-        var states = await call.Service<TrackerStore>().GetStatesAsync([tracker.Id], call.Aborted);
+        var states = await call.Service<StateStore>().GetStatesAsync([tracker.Id], call.Aborted);
         var state = states.GetValueOrDefault(tracker.Id, TrackerState.Initial);
         return writer =>
         {
@@ -112,7 +112,7 @@ internal static class TrackerEndpoints
             }
         }
 
-        var states = await store.GetStatesAsync(readable.Select(t => t.Id).ToList(), call.Aborted);
+        var states = await call.Service<StateStore>().GetStatesAsync(readable.Select(t => t.Id).ToList(), call.Aborted);
         return writer =>
         {
             WriteUserTime(writer, call);

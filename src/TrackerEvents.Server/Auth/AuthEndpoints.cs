@@ -47,9 +47,9 @@ internal static class AuthEndpoints
             throw new ApiException(ApiError.TooManyRequests);
         }
 
-        var store = services.GetRequiredService<TrackerStore>();
+        var users = services.GetRequiredService<UserStore>();
         var hasher = services.GetRequiredService<PasswordHasher<UserRow>>();
-        var user = await store.FindUserAsync(login!, http.RequestAborted);
+        var user = await users.FindUserAsync(login!, http.RequestAborted);
         var verdict = user?.PasswordHash is { } stored
             ? hasher.VerifyHashedPassword(user, stored, password!)
             : DummyVerify(hasher, password!);
@@ -67,7 +67,7 @@ internal static class AuthEndpoints
 
         if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
         {
-            await store.UpgradePasswordHashAsync(user.Id, hasher.HashPassword(user, password!), http.RequestAborted);
+            await users.UpgradePasswordHashAsync(user.Id, hasher.HashPassword(user, password!), http.RequestAborted);
         }
 
         var hash = await services.GetRequiredService<SessionService>().CreateSessionAsync(user.Id, http.RequestAborted);

@@ -14,7 +14,7 @@ internal sealed record AuthenticatedSession(long SessionId, long UserId, string 
 /// Issues and checks session hashes and API keys. A hash is 128 bits from a CSPRNG written as 32
 /// lowercase hex characters; the store keeps only its SHA-256.
 /// </summary>
-internal sealed class SessionService(TrackerStore store, IOptions<UserSessionOptions> options, TimeProvider time)
+internal sealed class SessionService(SessionStore store, IOptions<UserSessionOptions> options, TimeProvider time)
 {
     public const string SessionKind = "session";
     public const string ApiKeyKind = "api_key";

@@ -15,8 +15,8 @@ namespace TrackerEvents.Connections;
 /// gets an <c>error</c> message; the connection and its other subscriptions carry on.
 /// </summary>
 internal sealed partial class ActionHandler(
-    SessionService sessions, TrackerStore store, IStoreDialect dialect, IOptions<AtmosphereOptions> options, TimeProvider time,
-    ILogger<ActionHandler> logger)
+    SessionService sessions, TrackerStore store, StateStore stateStore, ReadingStore readingStore, IStoreDialect dialect,
+    IOptions<AtmosphereOptions> options, TimeProvider time, ILogger<ActionHandler> logger)
 {
     public async Task HandleAsync(AtmosphereClient client, string text, CancellationToken cancellationToken)
     {
@@ -110,12 +110,12 @@ internal sealed partial class ActionHandler(
         IReadOnlyDictionary<long, IReadOnlyList<ReadingItem>> readings = new Dictionary<long, IReadOnlyList<ReadingItem>>();
         if (plans.Any(p => p.Kind.Snapshot == SnapshotSource.States))
         {
-            states = (await store.GetSnapshotAsync(Normal(plans, SnapshotSource.States), cancellationToken)).Select(s => StateRendering.Of(s, now)).ToList();
+            states = (await stateStore.GetSnapshotAsync(Normal(plans, SnapshotSource.States), cancellationToken)).Select(s => StateRendering.Of(s, now)).ToList();
         }
 
         if (plans.Any(p => p.Kind.Snapshot == SnapshotSource.Readings))
         {
-            readings = await store.GetReadingsAsync(Normal(plans, SnapshotSource.Readings), cancellationToken);
+            readings = await readingStore.GetReadingsAsync(Normal(plans, SnapshotSource.Readings), cancellationToken);
         }
 
         var snapshot = new Snapshot(states, readings, now);

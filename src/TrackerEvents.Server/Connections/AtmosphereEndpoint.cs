@@ -14,7 +14,7 @@ namespace TrackerEvents.Connections;
 /// </summary>
 internal sealed partial class AtmosphereEndpoint(
     ClientRegistry registry, ConnectionSlots slots, TransportServices services, HttpTransportEndpoint httpTransports, PushEndpoint push,
-    RateLimits limits, TrackerStore store, IStoreDialect dialect, ILogger<AtmosphereEndpoint> logger)
+    RateLimits limits, ChangeFeed feed, IStoreDialect dialect, ILogger<AtmosphereEndpoint> logger)
 {
     private readonly IReadOnlySet<string> _served = AtmosphereTransports.Parse(services.Options.Transports);
 
@@ -120,7 +120,7 @@ internal sealed partial class AtmosphereEndpoint(
 
         try
         {
-            await store.RecordClientCloseAsync(trackingId, http.RequestAborted);
+            await feed.RecordClientCloseAsync(trackingId, http.RequestAborted);
         }
         catch (Exception e) when (e is System.Data.Common.DbException || dialect.IsUnavailable(e))
         {

@@ -10,7 +10,8 @@ namespace TrackerEvents.Demo;
 
 /// <summary>Fills an empty store with the demo user and trackers, placed around Amsterdam with a first state and readings.</summary>
 internal sealed partial class DemoSeeder(
-    TrackerStore store, PasswordHasher<UserRow> hasher, IOptions<DemoOptions> options, ILogger<DemoSeeder> logger)
+    IStoreDialect dialect, UserStore userStore, TrackerStore trackerStore, StateStore stateStore, ReadingStore readingStore,
+    PasswordHasher<UserRow> hasher, IOptions<DemoOptions> options, ILogger<DemoSeeder> logger)
 {
     public const double CenterLat = 52.3676;
     public const double CenterLng = 4.9041;
@@ -22,19 +23,19 @@ internal sealed partial class DemoSeeder(
         var demo = options.Value;
         // The demo belongs to the embedded store: on a shared PostgreSQL database every node would race to
         // seed it, and a real user who happens to be called "demo" would get vehicles.
-        if (!demo.Enabled || store.Dialect is not SqliteDialect || await store.FindUserAsync(demo.Login, cancellationToken) is not null)
+        if (!demo.Enabled || dialect is not SqliteDialect || await userStore.FindUserAsync(demo.Login, cancellationToken) is not null)
         {
             return false;
         }
 
-        var userId = await store.CreateUserAsync(demo.Login, hasher.HashPassword(new UserRow(), demo.Password), demo.TimeZone, cancellationToken);
+        var userId = await userStore.CreateUserAsync(demo.Login, hasher.HashPassword(new UserRow(), demo.Password), demo.TimeZone, cancellationToken);
         var states = new List<StateUpdate>();
         var readings = new List<ReadingsUpdate>();
         var random = new Random(1);
         for (var i = 1; i <= demo.Trackers; i++)
         {
             var number = i.ToString("D2", CultureInfo.InvariantCulture);
-            var (id, _) = await store.CreateTrackerAsync(new NewTracker(userId, $"Demo vehicle {number}",
+            var (id, _) = await trackerStore.CreateTrackerAsync(new NewTracker(userId, $"Demo vehicle {number}",
                 $"demo-{i.ToString("D6", CultureInfo.InvariantCulture)}", Models[i % Models.Length], 0, $"+3161000{number}", null), cancellationToken);
             var lat = CenterLat + (random.NextDouble() - 0.5) * 0.1;
             var lng = CenterLng + (random.NextDouble() - 0.5) * 0.15;
@@ -70,8 +71,8 @@ internal sealed partial class DemoSeeder(
             readings.Add(new ReadingsUpdate(id, DemoReadings.Initial(id)));
         }
 
-        await store.IngestStatesAsync(states, cancellationToken);
-        await store.IngestReadingsAsync(readings, cancellationToken);
+        await stateStore.IngestStatesAsync(states, cancellationToken);
+        await readingStore.IngestReadingsAsync(readings, cancellationToken);
         LogSeeded(logger, demo.Login, demo.Trackers);
         return true;
     }

@@ -10,7 +10,9 @@ namespace TrackerEvents.Demo;
 /// Drives the demo user's vehicles around Amsterdam through the same store path as the ingest API.
 /// Each tick moves a quarter of the vehicles, so every vehicle's state changes every 4 ticks (4 s by default).
 /// </summary>
-internal sealed partial class Simulator(TrackerStore store, IOptions<DemoOptions> options, TimeProvider time, ILogger<Simulator> logger)
+internal sealed partial class Simulator(
+    IStoreDialect dialect, UserStore userStore, TrackerStore trackerStore, StateStore stateStore, ReadingStore readingStore,
+    IOptions<DemoOptions> options, TimeProvider time, ILogger<Simulator> logger)
     : BackgroundService
 {
     private sealed class Vehicle(long id, double lat, double lng, int heading)
@@ -27,13 +29,13 @@ internal sealed partial class Simulator(TrackerStore store, IOptions<DemoOptions
     {
         var demo = options.Value;
         // Embedded store only, like the seed: on a shared database every node would move the same vehicles.
-        if (!demo.Simulator || store.Dialect is not SqliteDialect || await store.FindUserAsync(demo.Login, stoppingToken) is not { } user)
+        if (!demo.Simulator || dialect is not SqliteDialect || await userStore.FindUserAsync(demo.Login, stoppingToken) is not { } user)
         {
             return;
         }
 
-        var trackers = await store.ListTrackersAsync(user.Id, stoppingToken);
-        var states = await store.GetStatesAsync(trackers.Select(t => t.Id).ToList(), stoppingToken);
+        var trackers = await trackerStore.ListTrackersAsync(user.Id, stoppingToken);
+        var states = await stateStore.GetStatesAsync(trackers.Select(t => t.Id).ToList(), stoppingToken);
         var random = new Random();
         var vehicles = trackers.Select(t => states.GetValueOrDefault(t.Id)?.Gps is { Location: { } at } gps
                 ? new Vehicle(t.Id, at.Lat, at.Lng, gps.Heading)
@@ -49,8 +51,8 @@ internal sealed partial class Simulator(TrackerStore store, IOptions<DemoOptions
             var moving = vehicles.Where((_, i) => i % 4 == tick % 4).ToList();
             try
             {
-                await store.IngestStatesAsync(moving.Select(v => new StateUpdate(v.Id, Move(v, random))).ToList(), stoppingToken);
-                await store.IngestReadingsAsync(moving.Select(v => new ReadingsUpdate(v.Id, Readings(v, random))).ToList(), stoppingToken);
+                await stateStore.IngestStatesAsync(moving.Select(v => new StateUpdate(v.Id, Move(v, random))).ToList(), stoppingToken);
+                await readingStore.IngestReadingsAsync(moving.Select(v => new ReadingsUpdate(v.Id, Readings(v, random))).ToList(), stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

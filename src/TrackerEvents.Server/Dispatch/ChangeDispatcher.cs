@@ -12,8 +12,8 @@ namespace TrackerEvents.Dispatch;
 /// only delays delivery: nothing committed is skipped.
 /// </summary>
 internal sealed partial class ChangeDispatcher(
-    TrackerStore store, ChangeSignal signal, SubscriptionIndex index, ClientRegistry registry, IOptions<StoreOptions> options, TimeProvider time,
-    ILogger<ChangeDispatcher> logger) : BackgroundService
+    ChangeFeed feed, StateStore stateStore, ChangeSignal signal, SubscriptionIndex index, ClientRegistry registry,
+    IOptions<StoreOptions> options, TimeProvider time, ILogger<ChangeDispatcher> logger) : BackgroundService
 {
     private const int BatchSize = 2000;
     private readonly Payload _logout = EventFrames.Logout();
@@ -33,7 +33,7 @@ internal sealed partial class ChangeDispatcher(
 
     /// <summary>Starts from the store's current version, so that nothing committed after start-up is missed.</summary>
     public async Task InitializeAsync(CancellationToken cancellationToken) =>
-        Interlocked.Exchange(ref _watermark, await store.GetCurrentVersionAsync(cancellationToken));
+        Interlocked.Exchange(ref _watermark, await feed.GetCurrentVersionAsync(cancellationToken));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -47,7 +47,7 @@ internal sealed partial class ChangeDispatcher(
                     await InitializeAsync(stoppingToken);
                 }
 
-                var batch = await store.ReadChangesAsync(Watermark, BatchSize, stoppingToken);
+                var batch = await feed.ReadChangesAsync(Watermark, BatchSize, stoppingToken);
                 await DispatchAsync(batch.Changes, stoppingToken);
                 Interlocked.Exchange(ref _watermark, batch.Watermark);
                 Interlocked.Add(ref _dispatched, batch.Changes.Count);
@@ -90,7 +90,7 @@ internal sealed partial class ChangeDispatcher(
         }
 
         var now = time.GetUtcNow();
-        client.Subscriptions.Redeliver((await store.GetSnapshotAsync(trackers, cancellationToken)).Select(s => StateRendering.Of(s, now)));
+        client.Subscriptions.Redeliver((await stateStore.GetSnapshotAsync(trackers, cancellationToken)).Select(s => StateRendering.Of(s, now)));
         client.NotifyTransport();
     }
 
@@ -143,7 +143,7 @@ internal sealed partial class ChangeDispatcher(
         if (needState.Count > 0)
         {
             // After unblock the current state goes out, changed or not.
-            foreach (var state in await store.GetSnapshotAsync(needState, cancellationToken))
+            foreach (var state in await stateStore.GetSnapshotAsync(needState, cancellationToken))
             {
                 Deliver(state, now, touched);
             }

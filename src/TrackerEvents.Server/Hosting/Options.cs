@@ -2,22 +2,6 @@ using System.ComponentModel.DataAnnotations;
 
 namespace TrackerEvents.Hosting;
 
-/// <summary>Section <c>Store</c>: which engine holds the data.</summary>
-public sealed class StoreOptions
-{
-    /// <summary><c>Sqlite</c> (default, embedded file) or <c>Postgres</c>.</summary>
-    [Required, RegularExpression("^(Sqlite|Postgres)$", ErrorMessage = "Store:Provider must be Sqlite or Postgres.")]
-    public string Provider { get; set; } = "Sqlite";
-
-    /// <summary>How often the change feed is read when no wake-up arrives. Default 1 s.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
-    public TimeSpan SafetyPollInterval { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>SQLite only: how often the write-ahead log is copied into the database file. Default 1 s.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
-    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
-}
-
 /// <summary>Section <c>Sessions</c>: session hashes and API keys.</summary>
 public sealed class UserSessionOptions
 {

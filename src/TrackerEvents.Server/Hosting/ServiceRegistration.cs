@@ -18,7 +18,6 @@ internal static class ServiceRegistration
     public static IServiceCollection AddTrackerEvents(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
         services.AddSingleton(TimeProvider.System);
-        services.AddOptions<StoreOptions>().BindConfiguration("Store").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<UserSessionOptions>().BindConfiguration("Sessions").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AuthOptions>().BindConfiguration("Auth").ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ApiOptions>().BindConfiguration("Api").ValidateDataAnnotations().ValidateOnStart();
@@ -30,10 +29,6 @@ internal static class ServiceRegistration
         services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidation>();
         services.AddSingleton<IValidateOptions<DemoOptions>, DemoOptionsValidation>();
 
-        services.AddSingleton<IStoreDialect>(sp => CreateDialect(sp.GetRequiredService<IOptions<StoreOptions>>().Value, configuration, environment));
-        services.AddSingleton<ChangeSignal>();
-        services.AddSingleton<TrackerStore>();
-        services.AddSingleton<Migrator>();
         services.AddSingleton<StoreInitializer>();
         services.AddSingleton<AdminKey>();
         services.AddSingleton<DemoSeeder>();
@@ -53,18 +48,9 @@ internal static class ServiceRegistration
         services.AddHostedService<StartupBanner>();
         services.AddHostedService<SessionSweeper>();
         services.AddHostedService<Simulator>();
-        if (IsPostgres(configuration))
-        {
-            services.AddSingleton(sp => (PostgresDialect)sp.GetRequiredService<IStoreDialect>());
-            services.AddHostedService<PostgresChangeListener>();
-        }
-        else
-        {
-            services.AddSingleton<SqliteCheckpointer>();
-            services.AddHostedService(sp => sp.GetRequiredService<SqliteCheckpointer>());
-        }
-
-        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
+        // Last: hosted services start in the order they are added, so the store's (the change listener or
+        // the checkpointer) start after the dispatcher and stop before it.
+        services.AddStore(configuration, environment);
         return services;
     }
 
@@ -110,29 +96,7 @@ internal static class ServiceRegistration
         return app;
     }
 
-    // Read before the options are validated (services are being registered); an invalid provider fails
-    // validation at start anyway.
-    private static bool IsPostgres(IConfiguration configuration) =>
-        string.Equals(configuration["Store:Provider"], "Postgres", StringComparison.Ordinal);
-
-    private static IStoreDialect CreateDialect(StoreOptions options, IConfiguration configuration, IHostEnvironment environment)
-    {
-        var connectionString = configuration.GetConnectionString("Tracker");
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            throw new OptionsValidationException("ConnectionStrings:Tracker", typeof(StoreOptions),
-                ["ConnectionStrings:Tracker is empty: set it to the database to use."]);
-        }
-
-        return options.Provider switch
-        {
-            "Sqlite" => new SqliteDialect(connectionString, environment.ContentRootPath),
-            "Postgres" => new PostgresDialect(connectionString),
-            _ => throw new OptionsValidationException("Store:Provider", typeof(StoreOptions), [$"Store:Provider '{options.Provider}' is not supported."]),
-        };
-    }
-
-    private sealed class AdminOptionsValidation(IOptions<StoreOptions> store) : IValidateOptions<AdminOptions>
+    private sealed class AdminOptionsValidation(IOptions<Store.StoreOptions> store) : IValidateOptions<AdminOptions>
     {
         public ValidateOptionsResult Validate(string? name, AdminOptions options)
         {

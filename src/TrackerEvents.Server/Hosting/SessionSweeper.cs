@@ -4,7 +4,7 @@ using TrackerEvents.Store;
 namespace TrackerEvents.Hosting;
 
 /// <summary>Periodically ends expired sessions (their connections then get <c>logout</c>) and forgets old ended ones.</summary>
-internal sealed partial class SessionSweeper(TrackerStore store, IOptions<UserSessionOptions> options, TimeProvider time, ILogger<SessionSweeper> logger)
+internal sealed partial class SessionSweeper(SessionStore store, IOptions<UserSessionOptions> options, TimeProvider time, ILogger<SessionSweeper> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

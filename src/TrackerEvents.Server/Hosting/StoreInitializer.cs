@@ -8,7 +8,7 @@ namespace TrackerEvents.Hosting;
 
 /// <summary>Runs before the server accepts requests: migrations, the admin key, the demo seed.</summary>
 internal sealed class StoreInitializer(
-    Migrator migrator, TrackerStore store, AdminKey adminKey, IOptions<AdminOptions> admin, DemoSeeder seeder)
+    Migrator migrator, ServerSettings settings, AdminKey adminKey, IOptions<AdminOptions> admin, DemoSeeder seeder)
 {
     private const string AdminKeySetting = "admin_api_key";
 
@@ -22,7 +22,7 @@ internal sealed class StoreInitializer(
         else
         {
             // Embedded store only (validation requires a configured key otherwise): generate once, keep it.
-            var key = await store.GetOrAddSettingAsync(AdminKeySetting, RandomNumberGenerator.GetHexString(32, lowercase: true), cancellationToken);
+            var key = await settings.GetOrAddAsync(AdminKeySetting, RandomNumberGenerator.GetHexString(32, lowercase: true), cancellationToken);
             adminKey.Set(key, generated: true);
         }
 

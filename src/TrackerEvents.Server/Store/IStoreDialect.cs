@@ -3,8 +3,10 @@ using System.Data.Common;
 namespace TrackerEvents.Store;
 
 /// <summary>
-/// What differs between the SQL engines the store runs on. Everything else in the store is plain,
-/// parameterised SQL that both engines accept.
+/// What differs between the SQL engines the store runs on: connections, the write transaction, the
+/// id-list and row-lock fragments that <see cref="StoreStatements"/> composes statements from, and a few
+/// engine-specific statements. Everything else in the store is plain, parameterised SQL that both
+/// engines accept.
 /// </summary>
 internal interface IStoreDialect : IAsyncDisposable
 {
@@ -17,7 +19,7 @@ internal interface IStoreDialect : IAsyncDisposable
     /// <summary>
     /// Begins the transaction used for read-modify-write batches. It must keep concurrent writers of
     /// the same rows out until commit (SQLite: BEGIN IMMEDIATE; PostgreSQL: rows locked by
-    /// <see cref="SelectStatesForUpdate"/>). Dispose the result to end it.
+    /// <see cref="ForUpdate"/> and <see cref="ForNoKeyUpdate"/>). Dispose the result to end it.
     /// </summary>
     ValueTask<WriteTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken);
 
@@ -30,36 +32,26 @@ internal interface IStoreDialect : IAsyncDisposable
     /// <summary>The value to pass as <c>@TrackerIds</c> for these ids.</summary>
     object IdList(long[] ids);
 
+    /// <summary>
+    /// The predicate that follows a column to test it against the ids in <c>@TrackerIds</c>
+    /// (<c>tracker_id</c> + this). Constant SQL: it names the parameter and holds no value.
+    /// </summary>
+    string InTrackerIds { get; }
+
+    /// <summary>
+    /// The clause that locks the selected rows until commit, so that they can be merged and written
+    /// back; empty when <see cref="BeginWriteAsync"/> already keeps every other writer out.
+    /// </summary>
+    string ForUpdate { get; }
+
+    /// <summary>
+    /// Like <see cref="ForUpdate"/>, for rows that are not rewritten themselves but stand for rows that
+    /// are: it must not conflict with foreign-key checks of rows that refer to them.
+    /// </summary>
+    string ForNoKeyUpdate { get; }
+
     /// <summary>The highest committed version: where a feed reader that needs no history starts.</summary>
     string SelectCurrentVersion { get; }
-
-    /// <summary>The stored state rows of the given trackers (<c>@TrackerIds</c>).</summary>
-    string SelectStates { get; }
-
-    /// <summary>
-    /// The states of the given trackers that exist, with version, owner, source and blocked flag
-    /// (a subscribe's snapshot).
-    /// </summary>
-    string SelectSnapshot { get; }
-
-    /// <summary>The stored readings rows of the given trackers, ordered by tracker, kind and key.</summary>
-    string SelectReadings { get; }
-
-    /// <summary>
-    /// Inside a write transaction: the ids among <c>@TrackerIds</c> of trackers that exist and are not
-    /// corrupted, kept from concurrent ingest writers until commit (so that rows not created yet, which
-    /// cannot be locked, are covered too).
-    /// </summary>
-    string SelectLiveTrackersForWrite { get; }
-
-    /// <summary>The trackers among <c>@TrackerIds</c> that belong to <c>@UserId</c>, as <see cref="TrackerRow"/>.</summary>
-    string SelectUserTrackers { get; }
-
-    /// <summary>Reads the stored state rows of the given trackers so that they can be merged and written back.</summary>
-    string SelectStatesForUpdate { get; }
-
-    /// <summary>Reads the stored readings rows of the given trackers so that they can be merged and written back.</summary>
-    string SelectReadingsForUpdate { get; }
 
     /// <summary>
     /// Serialises concurrent migrators (several nodes starting at once) for the whole migration run,

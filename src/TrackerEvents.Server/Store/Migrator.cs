@@ -8,7 +8,7 @@ namespace TrackerEvents.Store;
 /// Applies the numbered scripts in <c>sql/&lt;dialect&gt;/NNNN_name.sql</c> (embedded in the assembly) in
 /// order, each in its own transaction, and records them in <c>schema_migrations</c>.
 /// </summary>
-internal sealed partial class Migrator(IStoreDialect dialect, ILogger<Migrator> logger)
+internal sealed partial class Migrator(IStoreDialect dialect, TimeProvider time, ILogger<Migrator> logger)
 {
     private const string CreateTable = """
         CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -48,7 +48,7 @@ internal sealed partial class Migrator(IStoreDialect dialect, ILogger<Migrator> 
             await connection.ExecuteAsync(new CommandDefinition(script.Sql, transaction: transaction, cancellationToken: cancellationToken));
             await connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO schema_migrations (id, name, applied_at) VALUES (@Id, @Name, @AppliedAt)",
-                new { script.Id, script.Name, AppliedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() },
+                new { script.Id, script.Name, AppliedAt = time.GetUtcNow().ToUnixTimeMilliseconds() },
                 transaction, cancellationToken: cancellationToken));
             await transaction.CommitAsync(cancellationToken);
             LogApplied(logger, dialect.Name, script.Id, script.Name);
@@ -98,5 +98,3 @@ internal sealed partial class Migrator(IStoreDialect dialect, ILogger<Migrator> 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Applied {Dialect} migration {MigrationId} {MigrationName}")]
     private static partial void LogApplied(ILogger logger, string dialect, int migrationId, string migrationName);
 }
-
-internal sealed record MigrationScript(int Id, string Name, string Sql);

@@ -61,48 +61,23 @@ internal sealed class PostgresDialect : IStoreDialect
     public ValueTask<NpgsqlConnection> OpenListenerAsync(CancellationToken cancellationToken) =>
         _listenerSource.OpenConnectionAsync(cancellationToken);
 
-    // A plain READ COMMITTED transaction: the rows to merge are locked by the ...ForWrite/...ForUpdate
-    // statements, and the version lock is taken by the triggers at the first versioned row.
+    // A plain READ COMMITTED transaction: the rows to merge are locked by the statements that end in
+    // ForUpdate/ForNoKeyUpdate (StoreStatements), and the version lock is taken by the triggers at the
+    // first versioned row.
     public async ValueTask<WriteTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
         new(await connection.BeginTransactionAsync(cancellationToken), turn: null);
 
     public object IdList(long[] ids) => ids;
 
+    public string InTrackerIds => "= ANY(@TrackerIds)";
+
+    public string ForUpdate => "FOR UPDATE";
+
+    // NO KEY UPDATE: the trackers locked for an ingest batch are referred to by the lifecycle events of
+    // the same trackers, whose foreign-key checks take KEY SHARE locks; FOR UPDATE would conflict with them.
+    public string ForNoKeyUpdate => "FOR NO KEY UPDATE";
+
     public string SelectCurrentVersion => "SELECT current_change_version()";
-
-    public string SelectStates =>
-        "SELECT tracker_id AS TrackerId, state AS State FROM tracker_states WHERE tracker_id = ANY(@TrackerIds)";
-
-    public string SelectSnapshot => """
-        SELECT st.tracker_id AS TrackerId, t.user_id AS UserId, t.source_id AS SourceId, src.blocked AS Blocked,
-               st.state AS State, st.version AS Version
-          FROM tracker_states st JOIN trackers t ON t.id = st.tracker_id JOIN sources src ON src.id = t.source_id
-         WHERE st.tracker_id = ANY(@TrackerIds) AND NOT t.corrupted
-        """;
-
-    public string SelectReadings => """
-        SELECT tracker_id AS TrackerId, kind AS Kind, item_key AS ItemKey, item AS Item
-          FROM tracker_readings WHERE tracker_id = ANY(@TrackerIds) ORDER BY tracker_id, kind, item_key
-        """;
-
-    // Locks the trackers themselves, in id order: a tracker's state or readings row that does not exist
-    // yet cannot be locked, and two batches creating the same new readings item would otherwise both
-    // merge onto "nothing" and the later would overwrite the earlier. NO KEY UPDATE does not conflict
-    // with the KEY SHARE locks that foreign-key checks take (lifecycle events of the same trackers).
-    public string SelectLiveTrackersForWrite =>
-        "SELECT id FROM trackers WHERE id = ANY(@TrackerIds) AND NOT corrupted ORDER BY id FOR NO KEY UPDATE";
-
-    public string SelectUserTrackers => TrackerStore.SelectTracker + " WHERE t.user_id = @UserId AND t.id = ANY(@TrackerIds)";
-
-    // Ordered, so that two batches over overlapping trackers lock in the same order and cannot deadlock;
-    // FOR UPDATE also keeps out writers that update tracker_states directly, without the trackers lock.
-    public string SelectStatesForUpdate =>
-        "SELECT tracker_id AS TrackerId, state AS State FROM tracker_states WHERE tracker_id = ANY(@TrackerIds) ORDER BY tracker_id FOR UPDATE";
-
-    public string SelectReadingsForUpdate => """
-        SELECT tracker_id AS TrackerId, kind AS Kind, item_key AS ItemKey, item AS Item
-          FROM tracker_readings WHERE tracker_id = ANY(@TrackerIds) ORDER BY tracker_id, kind, item_key FOR UPDATE
-        """;
 
     public async ValueTask<IAsyncDisposable> LockForMigrationAsync(DbConnection connection, CancellationToken cancellationToken)
     {

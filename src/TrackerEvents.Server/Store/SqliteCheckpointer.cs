@@ -1,6 +1,5 @@
 using Dapper;
 using Microsoft.Extensions.Options;
-using TrackerEvents.Hosting;
 
 namespace TrackerEvents.Store;
 

@@ -85,32 +85,14 @@ internal sealed class SqliteDialect : IStoreDialect
         return json.Append(']').ToString();
     }
 
-    public string SelectCurrentVersion => "SELECT value FROM change_counter WHERE id = 1";
-
-    public string SelectStates =>
-        "SELECT tracker_id AS TrackerId, state AS State FROM tracker_states WHERE tracker_id IN (SELECT value FROM json_each(@TrackerIds))";
-
-    public string SelectSnapshot => """
-        SELECT st.tracker_id AS TrackerId, t.user_id AS UserId, t.source_id AS SourceId, src.blocked AS Blocked,
-               st.state AS State, st.version AS Version
-          FROM tracker_states st JOIN trackers t ON t.id = st.tracker_id JOIN sources src ON src.id = t.source_id
-         WHERE st.tracker_id IN (SELECT value FROM json_each(@TrackerIds)) AND NOT t.corrupted
-        """;
-
-    public string SelectReadings => """
-        SELECT tracker_id AS TrackerId, kind AS Kind, item_key AS ItemKey, item AS Item
-          FROM tracker_readings WHERE tracker_id IN (SELECT value FROM json_each(@TrackerIds)) ORDER BY tracker_id, kind, item_key
-        """;
+    public string InTrackerIds => "IN (SELECT value FROM json_each(@TrackerIds))";
 
     // The write transaction is BEGIN IMMEDIATE: no other writer runs until it commits, nothing to lock.
-    public string SelectLiveTrackersForWrite => "SELECT id FROM trackers WHERE id IN (SELECT value FROM json_each(@TrackerIds)) AND NOT corrupted";
+    public string ForUpdate => "";
 
-    public string SelectUserTrackers => TrackerStore.SelectTracker + " WHERE t.user_id = @UserId AND t.id IN (SELECT value FROM json_each(@TrackerIds))";
+    public string ForNoKeyUpdate => "";
 
-    public string SelectStatesForUpdate => SelectStates;
-
-    public string SelectReadingsForUpdate =>
-        "SELECT tracker_id AS TrackerId, kind AS Kind, item_key AS ItemKey, item AS Item FROM tracker_readings WHERE tracker_id IN (SELECT value FROM json_each(@TrackerIds))";
+    public string SelectCurrentVersion => "SELECT value FROM change_counter WHERE id = 1";
 
     // CREATE TABLE IF NOT EXISTS is atomic here, and each migration runs in a BEGIN IMMEDIATE
     // transaction, which already excludes every other writer (another process on the same file included).

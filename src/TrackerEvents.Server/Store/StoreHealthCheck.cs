@@ -3,7 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace TrackerEvents.Store;
 
 /// <summary>Ready when the database answers within the check's time.</summary>
-internal sealed class StoreHealthCheck(TrackerStore store) : IHealthCheck
+internal sealed class StoreHealthCheck(Database database) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -11,7 +11,7 @@ internal sealed class StoreHealthCheck(TrackerStore store) : IHealthCheck
         timeout.CancelAfter(TimeSpan.FromSeconds(2));
         try
         {
-            await store.PingAsync(timeout.Token);
+            await database.PingAsync(timeout.Token);
             return HealthCheckResult.Healthy();
         }
         catch (Exception e) when (e is not OperationCanceledException || timeout.IsCancellationRequested)

@@ -1,46 +1,125 @@
 using System.Data.Common;
+using System.Globalization;
 using Dapper;
+using TrackerEvents.Tracking;
+using static TrackerEvents.Store.Database;
 
 namespace TrackerEvents.Store;
 
-/// <summary>
-/// All data access: users, sessions, trackers, states, readings and the change feed. One class over
-/// the <see cref="IStoreDialect"/> seam; the SQL is plain and parameterised, the same for every engine
-/// except for the statements the dialect supplies.
-/// </summary>
-internal sealed partial class TrackerStore(IStoreDialect dialect, ChangeSignal signal, TimeProvider time)
+/// <summary>Trackers and their data sources: creation, look-up by owner or id, blocking and corruption (removal).</summary>
+internal sealed class TrackerStore(Database database, TimeProvider time)
 {
-    public IStoreDialect Dialect => dialect;
+    /// <summary>Creates a tracker with its own data source and an initial (empty) state.</summary>
+    public async Task<(long TrackerId, long SourceId)> CreateTrackerAsync(NewTracker tracker, CancellationToken cancellationToken) =>
+        (await CreateTrackersAsync([tracker], cancellationToken))[0];
 
-    private long NowMs => time.GetUtcNow().ToUnixTimeMilliseconds();
+    /// <summary>
+    /// Creates trackers in one transaction, all or nothing, in the given order. Throws
+    /// <see cref="StoreConflictException"/> (<see cref="StoreConflict.DeviceIdInUse"/>) naming the first
+    /// item whose device id is taken, by an existing tracker or an earlier item of the batch.
+    /// </summary>
+    public Task<IReadOnlyList<(long TrackerId, long SourceId)>> CreateTrackersAsync(IReadOnlyList<NewTracker> trackers,
+        CancellationToken cancellationToken) =>
+        database.WriteAsync<IReadOnlyList<(long, long)>>(async (connection, transaction) =>
+        {
+            var created = new List<(long, long)>(trackers.Count);
+            var now = time.GetUtcNow();
+            var creationDate = now.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var initialState = StateWriter.ToCanonicalJson(TrackerState.Initial);
+            for (var i = 0; i < trackers.Count; i++)
+            {
+                var tracker = trackers[i];
+                // ON CONFLICT rather than a check first, for concurrent creators on PostgreSQL (see UserStore.CreateUserAsync).
+                var insertedSource = await connection.ExecuteScalarAsync<long?>(Command("""
+                    INSERT INTO sources (device_id, model, phone, blocked, tariff_id, creation_date, tariff_end_date)
+                    VALUES (@DeviceId, @Model, @Phone, FALSE, 1, @CreationDate, @TariffEndDate)
+                    ON CONFLICT (device_id) DO NOTHING RETURNING id
+                    """, new
+                {
+                    tracker.DeviceId,
+                    tracker.Model,
+                    tracker.Phone,
+                    CreationDate = creationDate,
+                    tracker.TariffEndDate,
+                }, cancellationToken, transaction));
+                if (insertedSource is not { } sourceId)
+                {
+                    throw new StoreConflictException(StoreConflict.DeviceIdInUse, "Device ID already in use", i);
+                }
 
-    private ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) => dialect.OpenAsync(cancellationToken);
+                var trackerId = await connection.ExecuteScalarAsync<long>(Command("""
+                    INSERT INTO trackers (user_id, source_id, label, group_id, clone, corrupted, created_at)
+                    VALUES (@UserId, @SourceId, @Label, @GroupId, FALSE, FALSE, @Now) RETURNING id
+                    """, new { tracker.UserId, SourceId = sourceId, tracker.Label, tracker.GroupId, Now = now.ToUnixTimeMilliseconds() },
+                    cancellationToken, transaction));
+                await connection.ExecuteAsync(Command("INSERT INTO tracker_states (tracker_id, state) VALUES (@TrackerId, @State)",
+                    new { TrackerId = trackerId, State = initialState }, cancellationToken, transaction));
+                created.Add((trackerId, sourceId));
+            }
 
-    private static CommandDefinition Command(string sql, object? parameters, CancellationToken cancellationToken, DbTransaction? transaction = null) =>
-        new(sql, parameters, transaction, cancellationToken: cancellationToken);
+            return created;
+        }, cancellationToken);
 
-    /// <summary>Succeeds when the database answers a trivial query.</summary>
-    public async Task PingAsync(CancellationToken cancellationToken)
+    /// <summary>The user's trackers that exist (not corrupted), in id order.</summary>
+    public Task<IReadOnlyList<TrackerRow>> ListTrackersAsync(long userId, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<TrackerRow>>(async connection => (await connection.QueryAsync<TrackerRow>(Command(
+            StoreStatements.SelectTracker + " WHERE t.user_id = @UserId AND NOT t.corrupted ORDER BY t.id", new { UserId = userId },
+            cancellationToken))).AsList(), cancellationToken);
+
+    /// <summary>
+    /// The given trackers that belong to the user, corrupted ones included (callers decide what a
+    /// corrupted tracker means for them). Ids of other users' trackers are simply not returned.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<long, TrackerRow>> GetTrackersAsync(long userId, IReadOnlyCollection<long> trackerIds,
+        CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        await connection.ExecuteScalarAsync<long>(Command("SELECT 1", null, cancellationToken));
+        if (trackerIds.Count == 0)
+        {
+            return new Dictionary<long, TrackerRow>();
+        }
+
+        var parameters = new { UserId = userId, TrackerIds = database.Dialect.IdList(trackerIds.Distinct().ToArray()) };
+        var rows = await database.ReadAsync(connection => connection.QueryAsync<TrackerRow>(Command(
+            database.Statements.SelectUserTrackers, parameters, cancellationToken)), cancellationToken);
+        return rows.ToDictionary(r => r.Id);
     }
 
-    public async Task<string?> GetSettingAsync(string name, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        return await connection.QuerySingleOrDefaultAsync<string?>(Command(
-            "SELECT value FROM server_settings WHERE name = @Name", new { Name = name }, cancellationToken));
-    }
+    /// <summary>Any tracker by id, whoever owns it (admin use).</summary>
+    public Task<TrackerRow?> FindTrackerAsync(long trackerId, CancellationToken cancellationToken) =>
+        database.ReadAsync(connection => connection.QuerySingleOrDefaultAsync<TrackerRow>(Command(
+            StoreStatements.SelectTracker + " WHERE t.id = @Id", new { Id = trackerId }, cancellationToken)), cancellationToken);
 
-    /// <summary>Stores a setting unless one exists; returns the stored value either way.</summary>
-    public async Task<string> GetOrAddSettingAsync(string name, string value, CancellationToken cancellationToken)
+    /// <summary>Blocks or unblocks a tracker's source; the trigger records the lifecycle event. False if nothing changed.</summary>
+    public async Task<bool> SetTrackerBlockedAsync(long trackerId, bool blocked, CancellationToken cancellationToken) =>
+        await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(Command(
+            "UPDATE sources SET blocked = @Blocked WHERE blocked <> @Blocked AND id = (SELECT source_id FROM trackers WHERE id = @Id)",
+            new { Blocked = blocked, Id = trackerId }, cancellationToken, transaction)), cancellationToken) > 0;
+
+    /// <summary>Marks a tracker corrupted (removed); the trigger records the lifecycle event. False if it already was.</summary>
+    public async Task<bool> SetTrackerCorruptedAsync(long trackerId, CancellationToken cancellationToken) =>
+        await database.WriteAsync((connection, transaction) => connection.ExecuteAsync(Command(
+            "UPDATE trackers SET corrupted = TRUE WHERE id = @Id AND NOT corrupted",
+            new { Id = trackerId }, cancellationToken, transaction)), cancellationToken) > 0;
+
+    /// <summary>
+    /// Inside a write transaction: locks the trackers of an ingest batch against concurrent ingest writers
+    /// and checks that each exists; throws <see cref="StoreConflictException"/> naming the first item whose
+    /// tracker does not. Returns the distinct ids in order.
+    /// </summary>
+    public async Task<long[]> LockLiveTrackersAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<long> itemTrackerIds,
+        CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(Command(
-            "INSERT INTO server_settings (name, value) VALUES (@Name, @Value) ON CONFLICT (name) DO NOTHING",
-            new { Name = name, Value = value }, cancellationToken));
-        return await connection.QuerySingleAsync<string>(Command(
-            "SELECT value FROM server_settings WHERE name = @Name", new { Name = name }, cancellationToken));
+        var ids = itemTrackerIds.Distinct().Order().ToArray();
+        var live = (await connection.QueryAsync<long>(Command(database.Statements.SelectLiveTrackersForWrite,
+            new { TrackerIds = database.Dialect.IdList(ids) }, cancellationToken, transaction))).ToHashSet();
+        for (var i = 0; i < itemTrackerIds.Count; i++)
+        {
+            if (!live.Contains(itemTrackerIds[i]))
+            {
+                throw new StoreConflictException(StoreConflict.UnknownTracker, "Tracker not found", i);
+            }
+        }
+
+        return ids;
     }
 }

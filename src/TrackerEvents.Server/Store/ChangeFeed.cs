@@ -1,9 +1,14 @@
 using Dapper;
 using TrackerEvents.Tracking;
+using static TrackerEvents.Store.Database;
 
 namespace TrackerEvents.Store;
 
-internal sealed partial class TrackerStore
+/// <summary>
+/// The change feed: every versioned change (states, readings, lifecycle events, ended sessions, client
+/// close requests) in version order, read after a watermark.
+/// </summary>
+internal sealed class ChangeFeed(Database database, TimeProvider time)
 {
     // One statement, so one snapshot: a change committed between two separate reads could otherwise
     // be skipped by a watermark taken from the later read.
@@ -36,11 +41,9 @@ internal sealed partial class TrackerStore
         """;
 
     /// <summary>The highest version committed so far: where a reader that needs no history starts.</summary>
-    public async Task<long> GetCurrentVersionAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(Command(dialect.SelectCurrentVersion, null, cancellationToken));
-    }
+    public Task<long> GetCurrentVersionAsync(CancellationToken cancellationToken) =>
+        database.ReadAsync(connection => connection.ExecuteScalarAsync<long>(Command(
+            database.Dialect.SelectCurrentVersion, null, cancellationToken)), cancellationToken);
 
     /// <summary>
     /// Up to <paramref name="limit"/> changes with a version above <paramref name="after"/>, oldest
@@ -48,15 +51,33 @@ internal sealed partial class TrackerStore
     /// </summary>
     public async Task<ChangeBatch> ReadChangesAsync(long after, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<FeedRow>(Command(ReadChanges, new { After = after, Limit = limit }, cancellationToken))).AsList();
+        var rows = await database.ReadAsync(async connection => (await connection.QueryAsync<FeedRow>(Command(ReadChanges,
+            new { After = after, Limit = limit }, cancellationToken))).AsList(), cancellationToken);
+        return ToBatch(rows, after, limit);
+    }
+
+    /// <summary>Records a close request for a client this node does not hold, so that the node holding it releases it.</summary>
+    public Task RecordClientCloseAsync(string trackingId, CancellationToken cancellationToken) =>
+        database.WriteAsync((connection, transaction) => connection.ExecuteAsync(Command(
+            "INSERT INTO client_closes (tracking_id, closed_at) VALUES (@TrackingId, @Now)",
+            new { TrackingId = trackingId, Now = time.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken, transaction)),
+            cancellationToken);
+
+    /// <summary>
+    /// The changes of the rows read after <paramref name="after"/>. A row that does not parse (a readings
+    /// item of a kind this server does not know) is skipped, but still moves the watermark past it.
+    /// </summary>
+    internal static ChangeBatch ToBatch(IReadOnlyList<FeedRow> rows, long after, int limit)
+    {
         var changes = new List<Change>(rows.Count);
         foreach (var row in rows)
         {
             Change? change = row.Kind switch
             {
-                1 => new StateChange(row.Version, row.TrackerId, row.UserId, row.SourceId ?? 0, row.Blocked, ParseStoredState(row.Payload ?? "")),
-                2 => ReadingItem.ParseKind(row.ItemKind ?? "") is { } kind && ReadingItem.FromCanonical(kind, row.ItemKey ?? "", row.Payload ?? "") is { } item
+                1 => new StateChange(row.Version, row.TrackerId, row.UserId, row.SourceId ?? 0, row.Blocked,
+                    StateStore.ParseStored(row.Payload ?? "")),
+                2 => ReadingItem.ParseKind(row.ItemKind ?? "") is { } kind
+                     && ReadingItem.FromCanonical(kind, row.ItemKey ?? "", row.Payload ?? "") is { } item
                     ? new ReadingChange(row.Version, row.TrackerId, row.UserId, row.Blocked, item)
                     : null,
                 3 => new LifecycleChange(row.Version, row.TrackerId, row.UserId, row.SourceId ?? 0, row.Payload ?? "",
@@ -74,16 +95,11 @@ internal sealed partial class TrackerStore
         return new ChangeBatch(changes, watermark, rows.Count == limit);
     }
 
-    /// <summary>Records a close request for a client this node does not hold, so that the node holding it releases it.</summary>
-    public async Task RecordClientCloseAsync(string trackingId, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(Command("INSERT INTO client_closes (tracking_id, closed_at) VALUES (@TrackingId, @Now)",
-            new { TrackingId = trackingId, Now = NowMs }, cancellationToken));
-        signal.Notify();
-    }
-
-    private sealed class FeedRow
+    /// <summary>
+    /// One row of <see cref="ReadChanges"/>. Kind: 1 state, 2 readings item, 3 lifecycle event, 4 ended
+    /// session, 5 client close.
+    /// </summary>
+    internal sealed class FeedRow
     {
         public long Version { get; set; }
         public long Kind { get; set; }

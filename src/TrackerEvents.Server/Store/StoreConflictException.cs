@@ -8,11 +8,3 @@ internal sealed class StoreConflictException(StoreConflict conflict, string mess
     /// <summary>The batch item that caused it, for batch writes.</summary>
     public int? ItemIndex { get; } = itemIndex;
 }
-
-internal enum StoreConflict
-{
-    LoginInUse,
-    DeviceIdInUse,
-    UnknownTracker,
-    TooManySessions,
-}

@@ -1,0 +1,71 @@
+using System.Data.Common;
+using Dapper;
+
+namespace TrackerEvents.Store;
+
+/// <summary>
+/// The one way into the database: reads on a pooled connection, and writes in the dialect's write
+/// transaction, committed and then announced on the <see cref="ChangeSignal"/>, so that no write can
+/// forget to wake the change feed readers.
+/// </summary>
+internal sealed class Database(IStoreDialect dialect, ChangeSignal signal)
+{
+    public IStoreDialect Dialect => dialect;
+
+    /// <summary>The engine-dependent statements, composed once for this dialect.</summary>
+    public StoreStatements Statements { get; } = new(dialect);
+
+    /// <summary>Runs <paramref name="read"/> on a connection of its own.</summary>
+    public async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> read, CancellationToken cancellationToken)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        return await read(connection);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in the dialect's write transaction (<see cref="IStoreDialect.BeginWriteAsync"/>),
+    /// commits it, and then wakes the feed readers. If the work throws, the transaction is rolled back and
+    /// nobody is woken. Every write is announced, also one that created no version: that costs the
+    /// readers one feed read that finds nothing, never a change.
+    /// </summary>
+    public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        T result;
+        var committed = false;
+        try
+        {
+            await using var connection = await dialect.OpenAsync(cancellationToken);
+            await using var write = await dialect.BeginWriteAsync(connection, cancellationToken);
+            result = await work(connection, write.Transaction);
+            await write.Transaction.CommitAsync(cancellationToken);
+            committed = true;
+        }
+        finally
+        {
+            // After the commit, and after SQLite's writer turn is given up: a reader woken now sees the
+            // change. Also when ending the transaction or closing the connection failed after the commit.
+            if (committed)
+            {
+                signal.Notify();
+            }
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc cref="WriteAsync{T}"/>
+    public Task WriteAsync(Func<DbConnection, DbTransaction, Task> work, CancellationToken cancellationToken) =>
+        WriteAsync<bool>(async (connection, transaction) =>
+        {
+            await work(connection, transaction);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>Succeeds when the database answers a trivial query.</summary>
+    public Task PingAsync(CancellationToken cancellationToken) =>
+        ReadAsync(connection => connection.ExecuteScalarAsync<long>(Command("SELECT 1", null, cancellationToken)), cancellationToken);
+
+    /// <summary>A Dapper command; pass the transaction inside <see cref="WriteAsync{T}"/>.</summary>
+    public static CommandDefinition Command(string sql, object? parameters, CancellationToken cancellationToken,
+        DbTransaction? transaction = null) => new(sql, parameters, transaction, cancellationToken: cancellationToken);
+}

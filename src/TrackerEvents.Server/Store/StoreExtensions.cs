@@ -1,0 +1,60 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace TrackerEvents.Store;
+
+/// <summary>Registers the store: its options, the engine's dialect, the stores and their background services.</summary>
+internal static class StoreExtensions
+{
+    public static IServiceCollection AddStore(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<StoreOptions>().BindConfiguration("Store").ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IStoreDialect>(sp => CreateDialect(sp.GetRequiredService<IOptions<StoreOptions>>().Value, configuration, environment));
+        services.AddSingleton<ChangeSignal>();
+        services.AddSingleton<Database>();
+        services.AddSingleton<ServerSettings>();
+        services.AddSingleton<UserStore>();
+        services.AddSingleton<SessionStore>();
+        services.AddSingleton<TrackerStore>();
+        services.AddSingleton<StateStore>();
+        services.AddSingleton<ReadingStore>();
+        services.AddSingleton<ChangeFeed>();
+        services.AddSingleton<Migrator>();
+        if (IsPostgres(configuration))
+        {
+            services.AddSingleton(sp => (PostgresDialect)sp.GetRequiredService<IStoreDialect>());
+            services.AddHostedService<PostgresChangeListener>();
+        }
+        else
+        {
+            services.AddSingleton<SqliteCheckpointer>();
+            services.AddHostedService(sp => sp.GetRequiredService<SqliteCheckpointer>());
+        }
+
+        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
+        return services;
+    }
+
+    // Read before the options are validated (services are being registered); an invalid provider fails
+    // validation at start anyway.
+    private static bool IsPostgres(IConfiguration configuration) =>
+        string.Equals(configuration["Store:Provider"], "Postgres", StringComparison.Ordinal);
+
+    private static IStoreDialect CreateDialect(StoreOptions options, IConfiguration configuration, IHostEnvironment environment)
+    {
+        var connectionString = configuration.GetConnectionString("Tracker");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new OptionsValidationException("ConnectionStrings:Tracker", typeof(StoreOptions),
+                ["ConnectionStrings:Tracker is empty: set it to the database to use."]);
+        }
+
+        return options.Provider switch
+        {
+            "Sqlite" => new SqliteDialect(connectionString, environment.ContentRootPath),
+            "Postgres" => new PostgresDialect(connectionString),
+            _ => throw new OptionsValidationException("Store:Provider", typeof(StoreOptions), [$"Store:Provider '{options.Provider}' is not supported."]),
+        };
+    }
+}

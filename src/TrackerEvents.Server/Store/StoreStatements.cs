@@ -1,0 +1,83 @@
+namespace TrackerEvents.Store;
+
+/// <summary>
+/// The statements whose text depends on the engine: those that take a list of ids, and those that lock
+/// the rows a write transaction merges. Composed once per dialect, from constant SQL and the dialect's
+/// constant fragments (<see cref="IStoreDialect.InTrackerIds"/>, <see cref="IStoreDialect.ForUpdate"/>,
+/// <see cref="IStoreDialect.ForNoKeyUpdate"/>); every value stays a parameter.
+/// </summary>
+internal sealed class StoreStatements
+{
+    /// <summary>The columns of a <see cref="TrackerRow"/>; append a WHERE clause.</summary>
+    public const string SelectTracker = """
+        SELECT t.id AS Id, t.user_id AS UserId, t.label AS Label, t.clone AS Clone, t.group_id AS GroupId,
+               t.avatar_file_name AS AvatarFileName, t.corrupted AS Corrupted, s.id AS SourceId, s.device_id AS DeviceId,
+               s.model AS Model, s.blocked AS Blocked, s.tariff_id AS TariffId, s.status_listing_id AS StatusListingId,
+               s.creation_date AS CreationDate, s.tariff_end_date AS TariffEndDate, s.phone AS Phone
+          FROM trackers t JOIN sources s ON s.id = t.source_id
+        """;
+
+    private const string StateColumns = "SELECT tracker_id AS TrackerId, state AS State FROM tracker_states";
+
+    private const string ReadingColumns =
+        "SELECT tracker_id AS TrackerId, kind AS Kind, item_key AS ItemKey, item AS Item FROM tracker_readings";
+
+    public StoreStatements(IStoreDialect dialect)
+    {
+        var inIds = dialect.InTrackerIds;
+        SelectStates = $"{StateColumns} WHERE tracker_id {inIds}";
+        SelectSnapshot = $"""
+            SELECT st.tracker_id AS TrackerId, t.user_id AS UserId, t.source_id AS SourceId, src.blocked AS Blocked,
+                   st.state AS State, st.version AS Version
+              FROM tracker_states st JOIN trackers t ON t.id = st.tracker_id JOIN sources src ON src.id = t.source_id
+             WHERE st.tracker_id {inIds} AND NOT t.corrupted
+            """;
+        SelectReadings = $"{ReadingColumns} WHERE tracker_id {inIds} ORDER BY tracker_id, kind, item_key";
+        SelectUserTrackers = $"{SelectTracker} WHERE t.user_id = @UserId AND t.id {inIds}";
+
+        // The trackers themselves are locked: a tracker's state or readings row that does not exist yet
+        // cannot be locked, and two batches creating the same new readings item would otherwise both merge
+        // onto "nothing" and the later would overwrite the earlier.
+        SelectLiveTrackersForWrite = LockedInOrder(
+            $"SELECT id FROM trackers WHERE id {inIds} AND NOT corrupted", "id", dialect.ForNoKeyUpdate);
+        // Locking the rows themselves too keeps out writers that update tracker_states or tracker_readings
+        // directly, without the trackers lock.
+        SelectStatesForUpdate = LockedInOrder(SelectStates, "tracker_id", dialect.ForUpdate);
+        SelectReadingsForUpdate = LockedInOrder(
+            $"{ReadingColumns} WHERE tracker_id {inIds}", "tracker_id, kind, item_key", dialect.ForUpdate);
+    }
+
+    /// <summary>The stored state rows of the given trackers (<c>@TrackerIds</c>), as <see cref="StateRow"/>.</summary>
+    public string SelectStates { get; }
+
+    /// <summary>
+    /// The states of the given trackers that exist, with version, owner, source and blocked flag
+    /// (a subscribe's snapshot).
+    /// </summary>
+    public string SelectSnapshot { get; }
+
+    /// <summary>The stored readings rows of the given trackers, ordered by tracker, kind and key.</summary>
+    public string SelectReadings { get; }
+
+    /// <summary>The trackers among <c>@TrackerIds</c> that belong to <c>@UserId</c>, as <see cref="TrackerRow"/>.</summary>
+    public string SelectUserTrackers { get; }
+
+    /// <summary>
+    /// Inside a write transaction: the ids among <c>@TrackerIds</c> of trackers that exist and are not
+    /// corrupted, kept from concurrent ingest writers until commit (so that rows not created yet, which
+    /// cannot be locked, are covered too).
+    /// </summary>
+    public string SelectLiveTrackersForWrite { get; }
+
+    /// <summary>Inside a write transaction: the stored state rows of the given trackers, to be merged and written back.</summary>
+    public string SelectStatesForUpdate { get; }
+
+    /// <summary>Inside a write transaction: the stored readings rows of the given trackers, to be merged and written back.</summary>
+    public string SelectReadingsForUpdate { get; }
+
+    // Rows are locked in key order, so that two batches over overlapping trackers lock in the same order
+    // and cannot deadlock. An engine that locks no rows (its write transaction already keeps every other
+    // writer out) needs no order either.
+    private static string LockedInOrder(string select, string orderBy, string lockClause) =>
+        lockClause.Length == 0 ? select : $"{select} ORDER BY {orderBy} {lockClause}";
+}
