@@ -1,9 +1,8 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Options;
 using TrackerEvents.Api;
 using TrackerEvents.Auth;
-using TrackerEvents.Hosting;
+using TrackerEvents.Messages;
 using TrackerEvents.Store;
 
 namespace TrackerEvents.Admin;
@@ -14,34 +13,22 @@ namespace TrackerEvents.Admin;
 /// </summary>
 internal static partial class AdminEndpoints
 {
-    public static void MapAdmin(this IEndpointRouteBuilder routes)
+    public static void MapAdminCalls(this IEndpointRouteBuilder routes)
     {
-        routes.MapAdminCall("/admin/users", CreateUserAsync);
-        routes.MapAdminCall("/admin/users/block", call => SetUserBlockedAsync(call, blocked: true));
-        routes.MapAdminCall("/admin/users/unblock", call => SetUserBlockedAsync(call, blocked: false));
-        routes.MapAdminCall("/admin/users/password", ChangePasswordAsync);
-        routes.MapAdminCall("/admin/api_keys", CreateApiKeyAsync);
-        routes.MapAdminCall("/admin/trackers", CreateTrackerAsync);
-        routes.MapAdminCall("/admin/trackers/bulk", BulkTrackerEndpoint.CreateAsync, ingest: true);
-        routes.MapAdminCall("/admin/trackers/block", call => SetTrackerBlockedAsync(call, blocked: true));
-        routes.MapAdminCall("/admin/trackers/unblock", call => SetTrackerBlockedAsync(call, blocked: false));
-        routes.MapAdminCall("/admin/trackers/corrupt", CorruptTrackerAsync);
-        routes.MapAdminCall("/admin/changes", ChangeFeedEndpoint.ReadAsync);
+        routes.MapAdminCall<UserStore, PasswordHasher<UserRow>>("/admin/users", CreateUserAsync);
+        routes.MapAdminCall<UserStore>("/admin/users/block", (call, users) => SetUserBlockedAsync(call, users, blocked: true));
+        routes.MapAdminCall<UserStore>("/admin/users/unblock", (call, users) => SetUserBlockedAsync(call, users, blocked: false));
+        routes.MapAdminCall<UserStore, PasswordHasher<UserRow>>("/admin/users/password", ChangePasswordAsync);
+        routes.MapAdminCall<UserStore, SessionService>("/admin/api_keys", CreateApiKeyAsync);
+        routes.MapAdminCall<UserStore, TrackerStore>("/admin/trackers", CreateTrackerAsync);
+        routes.MapAdminCall<UserStore, TrackerStore>("/admin/trackers/bulk", BulkTrackerEndpoint.CreateAsync, ingest: true);
+        routes.MapAdminCall<TrackerStore>("/admin/trackers/block", (call, trackers) => SetTrackerBlockedAsync(call, trackers, blocked: true));
+        routes.MapAdminCall<TrackerStore>("/admin/trackers/unblock", (call, trackers) => SetTrackerBlockedAsync(call, trackers, blocked: false));
+        routes.MapAdminCall<TrackerStore>("/admin/trackers/corrupt", CorruptTrackerAsync);
+        routes.MapAdminCall<ChangeFeed>("/admin/changes", ChangeFeedEndpoint.ReadAsync);
     }
 
-    /// <summary>Maps one admin call: the API key is checked before anything is read.</summary>
-    public static void MapAdminCall(this IEndpointRouteBuilder routes, string path, Func<AdminCall, Task<ApiFields>> handler, bool ingest = false) =>
-        routes.Map(path, (HttpContext http) => ApiEndpoint.ExecuteAsync(http, async parameters =>
-        {
-            if (!http.RequestServices.GetRequiredService<AdminKey>().Matches(http.Request.Headers["X-Api-Key"].ToString()))
-            {
-                throw new ApiException(ApiError.ServiceAuth);
-            }
-
-            return await handler(new AdminCall(http, parameters));
-        }, ingest ? http.RequestServices.GetRequiredService<IOptions<AdminOptions>>().Value.MaxIngestBytes : null));
-
-    private static async Task<ApiFields> CreateUserAsync(AdminCall call)
+    private static async Task<ApiFields> CreateUserAsync(AdminCall call, UserStore users, PasswordHasher<UserRow> hasher)
     {
         var p = call.Parameters;
         var login = p.String("login", required: true, maxLength: 254)?.ToLowerInvariant();
@@ -53,10 +40,10 @@ internal static partial class AdminEndpoints
         }
 
         p.ThrowIfInvalid();
-        var hash = password is null ? null : call.Service<PasswordHasher<UserRow>>().HashPassword(new UserRow(), password);
+        var hash = password is null ? null : hasher.HashPassword(new UserRow(), password);
         try
         {
-            var id = await call.Service<UserStore>().CreateUserAsync(login!, hash, zone, call.Aborted);
+            var id = await users.CreateUserAsync(login!, hash, zone, call.Aborted);
             return writer => writer.WriteNumber("id", id);
         }
         catch (StoreConflictException e) when (e.Conflict == StoreConflict.LoginInUse)
@@ -65,31 +52,31 @@ internal static partial class AdminEndpoints
         }
     }
 
-    private static async Task<ApiFields> SetUserBlockedAsync(AdminCall call, bool blocked)
+    private static async Task<ApiFields> SetUserBlockedAsync(AdminCall call, UserStore users, bool blocked)
     {
-        var user = await RequireUserAsync(call);
-        await call.Service<UserStore>().SetUserBlockedAsync(user.Id, blocked, call.Aborted);
+        var user = await RequireUserAsync(call, users);
+        await users.SetUserBlockedAsync(user.Id, blocked, call.Aborted);
         return ApiResponse.Empty;
     }
 
-    private static async Task<ApiFields> ChangePasswordAsync(AdminCall call)
+    private static async Task<ApiFields> ChangePasswordAsync(AdminCall call, UserStore users, PasswordHasher<UserRow> hasher)
     {
         var password = call.Parameters.String("password", required: true, maxLength: 256);
-        var user = await RequireUserAsync(call);
-        var hash = call.Service<PasswordHasher<UserRow>>().HashPassword(user, password!);
-        await call.Service<UserStore>().SetPasswordAsync(user.Id, hash, call.Aborted);
+        var user = await RequireUserAsync(call, users);
+        var hash = hasher.HashPassword(user, password!);
+        await users.SetPasswordAsync(user.Id, hash, call.Aborted);
         return ApiResponse.Empty;
     }
 
-    private static async Task<ApiFields> CreateApiKeyAsync(AdminCall call)
+    private static async Task<ApiFields> CreateApiKeyAsync(AdminCall call, UserStore users, SessionService sessions)
     {
         var title = call.Parameters.String("title", maxLength: 255);
-        var user = await RequireUserAsync(call);
-        var hash = await call.Service<SessionService>().CreateApiKeyAsync(user.Id, title, call.Aborted);
+        var user = await RequireUserAsync(call, users);
+        var hash = await sessions.CreateApiKeyAsync(user.Id, title, call.Aborted);
         return writer => writer.WriteString("hash", hash);
     }
 
-    private static async Task<ApiFields> CreateTrackerAsync(AdminCall call)
+    private static async Task<ApiFields> CreateTrackerAsync(AdminCall call, UserStore users, TrackerStore trackers)
     {
         var p = call.Parameters;
         var label = p.String("label", required: true, maxLength: 100);
@@ -108,10 +95,10 @@ internal static partial class AdminEndpoints
             p.Fail("tariff_end_date", "must be a date as yyyy-MM-dd");
         }
 
-        var user = await RequireUserAsync(call);
+        var user = await RequireUserAsync(call, users);
         try
         {
-            var (id, sourceId) = await call.Service<TrackerStore>().CreateTrackerAsync(
+            var (id, sourceId) = await trackers.CreateTrackerAsync(
                 new NewTracker(user.Id, label!, deviceId!, model!, groupId, phone, tariffEnd), call.Aborted);
             return writer =>
             {
@@ -125,45 +112,37 @@ internal static partial class AdminEndpoints
         }
     }
 
-    private static async Task<ApiFields> SetTrackerBlockedAsync(AdminCall call, bool blocked)
+    private static async Task<ApiFields> SetTrackerBlockedAsync(AdminCall call, TrackerStore trackers, bool blocked)
     {
-        var tracker = await RequireTrackerAsync(call);
-        await call.Service<TrackerStore>().SetTrackerBlockedAsync(tracker.Id, blocked, call.Aborted);
+        var tracker = await RequireTrackerAsync(call, trackers);
+        await trackers.SetTrackerBlockedAsync(tracker.Id, blocked, call.Aborted);
         return ApiResponse.Empty;
     }
 
-    private static async Task<ApiFields> CorruptTrackerAsync(AdminCall call)
+    private static async Task<ApiFields> CorruptTrackerAsync(AdminCall call, TrackerStore trackers)
     {
-        var tracker = await RequireTrackerAsync(call, allowCorrupted: true);
-        return await call.Service<TrackerStore>().SetTrackerCorruptedAsync(tracker.Id, call.Aborted)
+        var tracker = await RequireTrackerAsync(call, trackers, allowCorrupted: true);
+        return await trackers.SetTrackerCorruptedAsync(tracker.Id, call.Aborted)
             ? ApiResponse.Empty
             : throw new ApiException(ApiError.AlreadyCorrupted);
     }
 
     /// <summary>The user named by <c>login</c> (error 201 if there is none); reports any parameter errors first.</summary>
-    private static async Task<UserRow> RequireUserAsync(AdminCall call)
+    internal static async Task<UserRow> RequireUserAsync(AdminCall call, UserStore users)
     {
         var login = call.Parameters.String("login", required: true, maxLength: 254)?.ToLowerInvariant();
         call.Parameters.ThrowIfInvalid();
-        return await call.Service<UserStore>().FindUserAsync(login!, call.Aborted) ?? throw new ApiException(ApiError.NotFound);
+        return await users.FindUserAsync(login!, call.Aborted) ?? throw new ApiException(ApiError.NotFound);
     }
 
-    private static async Task<TrackerRow> RequireTrackerAsync(AdminCall call, bool allowCorrupted = false)
+    private static async Task<TrackerRow> RequireTrackerAsync(AdminCall call, TrackerStore trackers, bool allowCorrupted = false)
     {
         var id = call.Parameters.Long("tracker_id", required: true);
         call.Parameters.ThrowIfInvalid();
-        var tracker = await call.Service<TrackerStore>().FindTrackerAsync(id!.Value, call.Aborted);
+        var tracker = await trackers.FindTrackerAsync(id!.Value, call.Aborted);
         return tracker is not null && (allowCorrupted || !tracker.Corrupted) ? tracker : throw new ApiException(ApiError.NotFound);
     }
 
     [GeneratedRegex("^[A-Za-z0-9-]{6,32}$")]
     internal static partial Regex DeviceId();
-}
-
-/// <summary>What an admin handler gets.</summary>
-internal sealed record AdminCall(HttpContext Http, ApiParameters Parameters)
-{
-    public CancellationToken Aborted => Http.RequestAborted;
-
-    public T Service<T>() where T : notnull => Http.RequestServices.GetRequiredService<T>();
 }

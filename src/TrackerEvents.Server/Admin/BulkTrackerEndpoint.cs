@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Extensions.Options;
 using TrackerEvents.Api;
-using TrackerEvents.Hosting;
+using TrackerEvents.Messages;
 using TrackerEvents.Store;
 using TrackerEvents.Tracking;
 
@@ -17,9 +16,9 @@ namespace TrackerEvents.Admin;
 /// </summary>
 internal static class BulkTrackerEndpoint
 {
-    public static async Task<ApiFields> CreateAsync(AdminCall call)
+    public static async Task<ApiFields> CreateAsync(AdminCall call, UserStore userStore, TrackerStore trackerStore)
     {
-        var max = call.Service<IOptions<AdminOptions>>().Value.MaxBatchItems;
+        var max = call.Options.MaxBatchItems;
         if (call.Parameters.Json is not { } body || !body.TryGetProperty("trackers", out var array) || array.ValueKind != JsonValueKind.Array)
         {
             throw ApiException.Invalid("trackers", "is required: a JSON body with an array of trackers");
@@ -85,7 +84,7 @@ internal static class BulkTrackerEndpoint
             var (login, tracker) = items[i];
             if (!users.TryGetValue(login, out var userId))
             {
-                var user = await call.Service<UserStore>().FindUserAsync(login, call.Aborted);
+                var user = await userStore.FindUserAsync(login, call.Aborted);
                 if (user is null)
                 {
                     errors.Add(Item(i) + ".login", "no such user");
@@ -102,7 +101,7 @@ internal static class BulkTrackerEndpoint
         IReadOnlyList<(long TrackerId, long SourceId)> created;
         try
         {
-            created = await call.Service<TrackerStore>().CreateTrackersAsync(trackers, call.Aborted);
+            created = await trackerStore.CreateTrackersAsync(trackers, call.Aborted);
         }
         catch (StoreConflictException e) when (e.Conflict == StoreConflict.DeviceIdInUse && e.ItemIndex is { } i)
         {

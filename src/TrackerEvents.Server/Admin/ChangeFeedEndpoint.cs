@@ -11,12 +11,11 @@ namespace TrackerEvents.Admin;
 /// </summary>
 internal static class ChangeFeedEndpoint
 {
-    public static async Task<ApiFields> ReadAsync(AdminCall call)
+    public static async Task<ApiFields> ReadAsync(AdminCall call, ChangeFeed feed)
     {
         var after = call.Parameters.Long("after", min: 0) ?? 0;
         var limit = (int)(call.Parameters.Long("limit", min: 1, max: 10_000) ?? 1000);
         call.Parameters.ThrowIfInvalid();
-        var feed = call.Service<ChangeFeed>();
         var current = await feed.GetCurrentVersionAsync(call.Aborted);
         var batch = await feed.ReadChangesAsync(after, limit, call.Aborted);
         return writer =>

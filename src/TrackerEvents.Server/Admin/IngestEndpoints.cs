@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Extensions.Options;
 using TrackerEvents.Api;
-using TrackerEvents.Hosting;
+using TrackerEvents.Messages;
 using TrackerEvents.Store;
 using TrackerEvents.Tracking;
 
@@ -16,11 +15,11 @@ internal static class IngestEndpoints
 {
     public static void MapIngest(this IEndpointRouteBuilder routes)
     {
-        routes.MapAdminCall("/ingest/states", IngestStatesAsync, ingest: true);
-        routes.MapAdminCall("/ingest/readings", IngestReadingsAsync, ingest: true);
+        routes.MapAdminCall<StateStore>("/ingest/states", IngestStatesAsync, ingest: true);
+        routes.MapAdminCall<ReadingStore>("/ingest/readings", IngestReadingsAsync, ingest: true);
     }
 
-    private static async Task<ApiFields> IngestStatesAsync(AdminCall call)
+    private static async Task<ApiFields> IngestStatesAsync(AdminCall call, StateStore states)
     {
         var items = RequireItems(call, "states");
         var errors = new FieldErrors();
@@ -37,11 +36,11 @@ internal static class IngestEndpoints
         }
 
         ThrowIfInvalid(errors);
-        var accepted = await Write(() => call.Service<StateStore>().IngestStatesAsync(updates, call.Aborted), "states");
+        var accepted = await Write(() => states.IngestStatesAsync(updates, call.Aborted), "states");
         return writer => writer.WriteNumber("accepted", accepted);
     }
 
-    private static async Task<ApiFields> IngestReadingsAsync(AdminCall call)
+    private static async Task<ApiFields> IngestReadingsAsync(AdminCall call, ReadingStore readings)
     {
         var items = RequireItems(call, "readings");
         var errors = new FieldErrors();
@@ -56,13 +55,13 @@ internal static class IngestEndpoints
         }
 
         ThrowIfInvalid(errors);
-        var accepted = await Write(() => call.Service<ReadingStore>().IngestReadingsAsync(updates, call.Aborted), "readings");
+        var accepted = await Write(() => readings.IngestReadingsAsync(updates, call.Aborted), "readings");
         return writer => writer.WriteNumber("accepted", accepted);
     }
 
     private static List<JsonElement> RequireItems(AdminCall call, string name)
     {
-        var max = call.Service<IOptions<AdminOptions>>().Value.MaxBatchItems;
+        var max = call.Options.MaxBatchItems;
         if (call.Parameters.Json is not { } body || !body.TryGetProperty(name, out var array) || array.ValueKind != JsonValueKind.Array)
         {
             throw ApiException.Invalid(name, "is required: a JSON body with an array of items");

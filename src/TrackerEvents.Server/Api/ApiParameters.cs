@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
+using TrackerEvents.Messages;
 using TrackerEvents.Tracking;
 
 namespace TrackerEvents.Api;

@@ -1,3 +1,4 @@
+using TrackerEvents.Messages;
 using TrackerEvents.Tracking;
 using System.Text.Json;
 

@@ -1,40 +1,40 @@
 using System.Globalization;
 using System.Text.Json;
+using TrackerEvents.Messages;
 using TrackerEvents.Store;
 using TrackerEvents.Tracking;
 
 namespace TrackerEvents.Api;
 
-/// <summary><c>tracker/readings/list</c> and <c>tracker/readings/batch_list</c> (reference §6.9).</summary>
+/// <summary><c>tracker/readings/list</c> and <c>tracker/readings/batch_list</c>.</summary>
 internal static class ReadingsEndpoints
 {
     public static void MapReadings(this IEndpointRouteBuilder routes, string basePath)
     {
-        routes.MapApi(basePath + "/tracker/readings/list", ListAsync);
-        routes.MapApi(basePath + "/tracker/readings/batch_list", BatchListAsync);
+        routes.MapApi<TrackerStore, ReadingStore>(basePath + "/tracker/readings/list", ListAsync);
+        routes.MapApi<TrackerStore, ReadingStore>(basePath + "/tracker/readings/batch_list", BatchListAsync);
     }
 
-    private static async Task<ApiFields> ListAsync(ApiContext call)
+    private static async Task<ApiFields> ListAsync(ApiContext call, TrackerStore trackers, ReadingStore readingStore)
     {
         var filter = ReadFilter(call.Parameters);
-        var tracker = await TrackerEndpoints.RequireTrackerAsync(call, ApiError.EntityNotFound);
+        var tracker = await TrackerEndpoints.RequireTrackerAsync(call, trackers, ApiError.EntityNotFound);
         if (tracker.Blocked)
         {
             throw new ApiException(ApiError.DeviceBlocked);
         }
 
-        var readings = await call.Service<ReadingStore>().GetReadingsAsync([tracker.Id], call.Aborted);
+        var readings = await readingStore.GetReadingsAsync([tracker.Id], call.Aborted);
         var items = readings[tracker.Id];
         return writer => WriteArrays(writer, items, filter, call.Dates);
     }
 
-    private static async Task<ApiFields> BatchListAsync(ApiContext call)
+    private static async Task<ApiFields> BatchListAsync(ApiContext call, TrackerStore trackerStore, ReadingStore readingStore)
     {
         var p = call.Parameters;
         var ids = p.LongArray("trackers", required: true, maxCount: TrackerEndpoints.MaxStates);
         var filter = ReadFilter(p);
-        var store = call.Service<TrackerStore>();
-        var trackers = await store.GetTrackersAsync(call.Session.UserId, ids!, call.Aborted);
+        var trackers = await trackerStore.GetTrackersAsync(call.Session.UserId, ids!, call.Aborted);
         var distinct = ids!.Distinct().ToList();
         if (distinct.Any(id => !trackers.TryGetValue(id, out var t) || t.Corrupted))
         {
@@ -46,7 +46,7 @@ internal static class ReadingsEndpoints
             throw new ApiException(ApiError.DeviceBlocked);
         }
 
-        var readings = await call.Service<ReadingStore>().GetReadingsAsync(distinct, call.Aborted);
+        var readings = await readingStore.GetReadingsAsync(distinct, call.Aborted);
         return writer =>
         {
             writer.WriteStartObject("result");

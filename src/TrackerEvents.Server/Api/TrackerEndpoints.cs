@@ -1,3 +1,4 @@
+using TrackerEvents.Messages;
 using TrackerEvents.Store;
 using TrackerEvents.Tracking;
 
@@ -13,17 +14,17 @@ internal static class TrackerEndpoints
 
     public static void MapTrackers(this IEndpointRouteBuilder routes, string basePath)
     {
-        routes.MapApi(basePath + "/tracker/list", ListAsync);
-        routes.MapApi(basePath + "/tracker/read", ReadAsync);
-        routes.MapApi(basePath + "/tracker/get_state", GetStateAsync);
-        routes.MapApi(basePath + "/tracker/get_states", GetStatesAsync);
+        routes.MapApi<TrackerStore>(basePath + "/tracker/list", ListAsync);
+        routes.MapApi<TrackerStore>(basePath + "/tracker/read", ReadAsync);
+        routes.MapApi<TrackerStore, StateStore>(basePath + "/tracker/get_state", GetStateAsync);
+        routes.MapApi<TrackerStore, StateStore>(basePath + "/tracker/get_states", GetStatesAsync);
     }
 
-    private static async Task<ApiFields> ListAsync(ApiContext call)
+    private static async Task<ApiFields> ListAsync(ApiContext call, TrackerStore trackerStore)
     {
         var labels = call.Parameters.StringArray("labels", required: false, maxCount: 1024, maxLength: 60);
         call.Parameters.ThrowIfInvalid();
-        var trackers = await call.Service<TrackerStore>().ListTrackersAsync(call.Session.UserId, call.Aborted);
+        var trackers = await trackerStore.ListTrackersAsync(call.Session.UserId, call.Aborted);
         var listed = labels is null
             ? trackers
             : trackers.Where(t => labels.Any(l => t.Label.Contains(l, StringComparison.OrdinalIgnoreCase))).ToList();
@@ -39,9 +40,9 @@ internal static class TrackerEndpoints
         };
     }
 
-    private static async Task<ApiFields> ReadAsync(ApiContext call)
+    private static async Task<ApiFields> ReadAsync(ApiContext call, TrackerStore trackers)
     {
-        var tracker = await RequireTrackerAsync(call, ApiError.NotFound);
+        var tracker = await RequireTrackerAsync(call, trackers, ApiError.NotFound);
         return writer =>
         {
             writer.WritePropertyName("value");
@@ -49,25 +50,25 @@ internal static class TrackerEndpoints
         };
     }
 
-    private static async Task<ApiFields> GetStateAsync(ApiContext call)
+    private static async Task<ApiFields> GetStateAsync(ApiContext call, TrackerStore trackers, StateStore stateStore)
     {
-        var tracker = await RequireTrackerAsync(call, ApiError.NotFound);
+        var tracker = await RequireTrackerAsync(call, trackers, ApiError.NotFound);
         if (tracker.Blocked)
         {
             throw new ApiException(ApiError.DeviceBlocked);
         }
 
-        var states = await call.Service<StateStore>().GetStatesAsync([tracker.Id], call.Aborted);
+        var states = await stateStore.GetStatesAsync([tracker.Id], call.Aborted);
         var state = states.GetValueOrDefault(tracker.Id, TrackerState.Initial);
         return writer =>
         {
-            WriteUserTime(writer, call);
+            call.WriteUserTime(writer);
             writer.WritePropertyName("state");
             StateWriter.Write(writer, state, tracker.SourceId, StateFormat.Full, call.Dates);
         };
     }
 
-    private static async Task<ApiFields> GetStatesAsync(ApiContext call)
+    private static async Task<ApiFields> GetStatesAsync(ApiContext call, TrackerStore trackerStore, StateStore stateStore)
     {
         var p = call.Parameters;
         var ids = p.LongArray("trackers", required: true, maxCount: MaxStates);
@@ -75,8 +76,7 @@ internal static class TrackerEndpoints
         var allowNotExist = p.Bool("allow_not_exist") ?? false;
         p.ThrowIfInvalid();
 
-        var store = call.Service<TrackerStore>();
-        var trackers = await store.GetTrackersAsync(call.Session.UserId, ids!, call.Aborted);
+        var trackers = await trackerStore.GetTrackersAsync(call.Session.UserId, ids!, call.Aborted);
         var readable = new List<TrackerRow>();
         var blocked = new List<long>();
         var notExist = new List<long>();
@@ -112,10 +112,10 @@ internal static class TrackerEndpoints
             }
         }
 
-        var states = await call.Service<StateStore>().GetStatesAsync(readable.Select(t => t.Id).ToList(), call.Aborted);
+        var states = await stateStore.GetStatesAsync(readable.Select(t => t.Id).ToList(), call.Aborted);
         return writer =>
         {
-            WriteUserTime(writer, call);
+            call.WriteUserTime(writer);
             writer.WriteStartObject("states");
             foreach (var tracker in readable)
             {
@@ -137,16 +137,13 @@ internal static class TrackerEndpoints
     }
 
     /// <summary>The caller's tracker named by <c>tracker_id</c>; <paramref name="notFound"/> if it is not theirs or was removed.</summary>
-    public static async Task<TrackerRow> RequireTrackerAsync(ApiContext call, ApiError notFound)
+    public static async Task<TrackerRow> RequireTrackerAsync(ApiContext call, TrackerStore trackerStore, ApiError notFound)
     {
         var id = call.Parameters.Long("tracker_id", required: true);
         call.Parameters.ThrowIfInvalid();
-        var trackers = await call.Service<TrackerStore>().GetTrackersAsync(call.Session.UserId, [id!.Value], call.Aborted);
+        var trackers = await trackerStore.GetTrackersAsync(call.Session.UserId, [id!.Value], call.Aborted);
         return trackers.TryGetValue(id.Value, out var tracker) && !tracker.Corrupted ? tracker : throw new ApiException(notFound);
     }
-
-    public static void WriteUserTime(System.Text.Json.Utf8JsonWriter writer, ApiContext call) =>
-        call.Dates.Write(writer, "user_time", call.Service<TimeProvider>().GetUtcNow());
 
     private static void WriteIds(System.Text.Json.Utf8JsonWriter writer, string name, List<long> ids)
     {

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
-using TrackerEvents.Hosting;
 
 namespace TrackerEvents.Auth;
 

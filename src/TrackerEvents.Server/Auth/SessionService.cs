@@ -1,8 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
-using TrackerEvents.Api;
-using TrackerEvents.Hosting;
+using TrackerEvents.Messages;
 using TrackerEvents.Store;
 
 namespace TrackerEvents.Auth;

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using TrackerEvents.Auth;
+using TrackerEvents.Diagnostics;
 using TrackerEvents.Messages;
 using TrackerEvents.Store;
 using TrackerEvents.Subscriptions;
@@ -190,6 +191,6 @@ internal sealed partial class ActionHandler(
     /// <summary>One request of an action, resolved.</summary>
     private sealed record Plan(RequestSpec Request, StreamKind Kind, List<ResolvedTracker> Trackers);
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Error, Message = "Action of client {TrackingId} failed")]
+    [LoggerMessage(EventId = LogEvents.ActionFailed, Level = LogLevel.Error, Message = "Action of client {TrackingId} failed")]
     private static partial void LogFailed(ILogger logger, string trackingId, Exception exception);
 }

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Primitives;
 using TrackerEvents.Auth;
+using TrackerEvents.Diagnostics;
 using TrackerEvents.Protocol;
 using TrackerEvents.Store;
 using TrackerEvents.Subscriptions;
@@ -182,9 +183,9 @@ internal sealed partial class AtmosphereEndpoint(
     [GeneratedRegex("^[A-Za-z0-9-]{1,64}$")]
     private static partial Regex TrackingId();
 
-    [LoggerMessage(EventId = 3304, Level = LogLevel.Warning, Message = "Connection refused: this process already holds {MaxConnections} connections")]
+    [LoggerMessage(EventId = LogEvents.ConnectionRefused, Level = LogLevel.Warning, Message = "Connection refused: this process already holds {MaxConnections} connections")]
     private static partial void LogRefused(ILogger logger, int maxConnections);
 
-    [LoggerMessage(EventId = 3305, Level = LogLevel.Warning, Message = "Connection refused: {Address} already holds {MaxConnectionsPerAddress} connections")]
+    [LoggerMessage(EventId = LogEvents.ConnectionRefusedAddress, Level = LogLevel.Warning, Message = "Connection refused: {Address} already holds {MaxConnectionsPerAddress} connections")]
     private static partial void LogRefusedAddress(ILogger logger, string address, int maxConnectionsPerAddress);
 }

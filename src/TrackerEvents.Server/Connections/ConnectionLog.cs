@@ -1,3 +1,4 @@
+using TrackerEvents.Diagnostics;
 using TrackerEvents.Subscriptions;
 
 namespace TrackerEvents.Connections;
@@ -6,32 +7,43 @@ namespace TrackerEvents.Connections;
 internal static partial class ConnectionLog
 {
     public static void Opened(TransportServices services, AtmosphereClient client, string transport, HttpContext http, string connectKind,
-        bool trackMessageSize) =>
-        LogOpened(services.Logger, client.Number, client.TrackingId, transport, http.Connection.RemoteIpAddress?.ToString() ?? "unknown", connectKind,
-            trackMessageSize);
+        bool trackMessageSize)
+    {
+        var logger = services.Logger;
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            var remote = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+            LogOpened(logger, client.Number, client.TrackingId, transport, remote, connectKind, trackMessageSize);
+        }
+    }
 
     /// <summary>Counts the reason and writes the close line; <paramref name="retained"/>: the client waits for its reconnect.</summary>
     public static void Closed(TransportServices services, AtmosphereClient client, string transport, Disconnect reason, bool retained, long openedAt,
         long messagesSent)
     {
         services.Metrics.CountDisconnect(reason);
-        LogClosed(services.Logger, client.Number, client.TrackingId, transport, reason.Text + (retained ? ", client retained for its reconnect" : ""),
-            services.Time.GetElapsedTime(openedAt).TotalSeconds, messagesSent);
+        var logger = services.Logger;
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            var text = retained ? reason.Text + ", client retained for its reconnect" : reason.Text;
+            var seconds = services.Time.GetElapsedTime(openedAt).TotalSeconds;
+            LogClosed(logger, client.Number, client.TrackingId, transport, text, seconds, messagesSent);
+        }
     }
 
     public static void Failed(TransportServices services, AtmosphereClient client, Exception exception) =>
         LogFailed(services.Logger, client.Number, client.TrackingId, exception);
 
-    [LoggerMessage(EventId = 3301, Level = LogLevel.Information,
+    [LoggerMessage(EventId = LogEvents.ConnectionOpened, Level = LogLevel.Information,
         Message = "Connection {ClientNumber} opened: tracking id {TrackingId}, {Transport} from {Remote}, {ConnectKind}, track message size {TrackMessageSize}")]
     private static partial void LogOpened(ILogger logger, long clientNumber, string trackingId, string transport, string remote, string connectKind,
         bool trackMessageSize);
 
-    [LoggerMessage(EventId = 3302, Level = LogLevel.Information,
+    [LoggerMessage(EventId = LogEvents.ConnectionClosed, Level = LogLevel.Information,
         Message = "Connection {ClientNumber} closed: tracking id {TrackingId}, {Transport}, {Reason}, after {DurationSeconds:0.0} s and {MessagesSent} messages")]
     private static partial void LogClosed(ILogger logger, long clientNumber, string trackingId, string transport, string reason, double durationSeconds,
         long messagesSent);
 
-    [LoggerMessage(EventId = 3303, Level = LogLevel.Error, Message = "Connection {ClientNumber} (tracking id {TrackingId}) failed")]
+    [LoggerMessage(EventId = LogEvents.ConnectionFailed, Level = LogLevel.Error, Message = "Connection {ClientNumber} (tracking id {TrackingId}) failed")]
     private static partial void LogFailed(ILogger logger, long clientNumber, string trackingId, Exception exception);
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
-using TrackerEvents.Hosting;
+using TrackerEvents.Diagnostics;
 using TrackerEvents.Store;
 using TrackerEvents.Tracking;
 
@@ -92,6 +92,6 @@ internal sealed partial class DemoSeeder(
         return document.RootElement.Clone();
     }
 
-    [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Seeded demo user {Login} with {Trackers} trackers")]
+    [LoggerMessage(EventId = LogEvents.DemoSeeded, Level = LogLevel.Information, Message = "Seeded demo user {Login} with {Trackers} trackers")]
     private static partial void LogSeeded(ILogger logger, string login, int trackers);
 }

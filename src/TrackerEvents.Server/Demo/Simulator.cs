@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using TrackerEvents.Hosting;
+using TrackerEvents.Diagnostics;
 using TrackerEvents.Store;
 using TrackerEvents.Tracking;
 
@@ -56,7 +56,7 @@ internal sealed partial class Simulator(
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                LogFailed(logger, e.Message); // the store may be briefly unavailable; the next tick tries again
+                LogFailed(logger, e); // the store may be briefly unavailable; the next tick tries again
             }
         }
     }
@@ -111,9 +111,9 @@ internal sealed partial class Simulator(
             w.WriteNumber("value", value);
         });
 
-    [LoggerMessage(EventId = 1102, Level = LogLevel.Information, Message = "Simulator moving {Vehicles} vehicles of {Login}")]
+    [LoggerMessage(EventId = LogEvents.SimulatorStarted, Level = LogLevel.Information, Message = "Simulator moving {Vehicles} vehicles of {Login}")]
     private static partial void LogStarted(ILogger logger, int vehicles, string login);
 
-    [LoggerMessage(EventId = 1103, Level = LogLevel.Warning, Message = "Simulator tick failed: {Reason}")]
-    private static partial void LogFailed(ILogger logger, string reason);
+    [LoggerMessage(EventId = LogEvents.SimulatorTickFailed, Level = LogLevel.Warning, Message = "Simulator tick failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
 }

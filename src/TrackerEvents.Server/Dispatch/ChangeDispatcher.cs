@@ -1,7 +1,10 @@
 using Microsoft.Extensions.Options;
+using TrackerEvents.Diagnostics;
 using TrackerEvents.Messages;
+using TrackerEvents.Protocol;
 using TrackerEvents.Store;
 using TrackerEvents.Subscriptions;
+using TrackerEvents.Tracking;
 
 namespace TrackerEvents.Dispatch;
 
@@ -67,7 +70,7 @@ internal sealed partial class ChangeDispatcher(
             {
                 if (_failures++ == 0)
                 {
-                    LogReadFailed(logger, e.Message);
+                    LogReadFailed(logger, e);
                 }
             }
 
@@ -172,9 +175,9 @@ internal sealed partial class ChangeDispatcher(
         }
     }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Reading the change feed failed, retrying: {Reason}")]
-    private static partial void LogReadFailed(ILogger logger, string reason);
+    [LoggerMessage(EventId = LogEvents.FeedReadFailed, Level = LogLevel.Warning, Message = "Reading the change feed failed; retrying")]
+    private static partial void LogReadFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Change feed readable again after {Failures} failed reads; dispatched up to version {Watermark}")]
+    [LoggerMessage(EventId = LogEvents.FeedRecovered, Level = LogLevel.Information, Message = "Change feed readable again after {Failures} failed reads; dispatched up to version {Watermark}")]
     private static partial void LogRecovered(ILogger logger, int failures, long watermark);
 }

@@ -1,7 +1,10 @@
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Options;
 using TrackerEvents.Admin;
+using TrackerEvents.Api;
+using TrackerEvents.Demo;
+using TrackerEvents.Diagnostics;
 using TrackerEvents.Store;
 
 namespace TrackerEvents.Hosting;
@@ -36,12 +39,12 @@ internal sealed partial class StartupBanner(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(EventId = 1301, Level = LogLevel.Information, Message = "TrackerEvents listening on {Address} (API at {Address}{BasePath}, WebSocket at {Address}{BasePath}/event/subscription)")]
+    [LoggerMessage(EventId = LogEvents.Listening, Level = LogLevel.Information, Message = "TrackerEvents listening on {Address} (API at {Address}{BasePath}, WebSocket at {Address}{BasePath}/event/subscription)")]
     private static partial void LogListening(ILogger logger, string address, string basePath);
 
-    [LoggerMessage(EventId = 1302, Level = LogLevel.Information, Message = "Demo login: {Login} / {Password}")]
+    [LoggerMessage(EventId = LogEvents.DemoLogin, Level = LogLevel.Information, Message = "Demo login: {Login} / {Password}")]
     private static partial void LogDemo(ILogger logger, string login, string password);
 
-    [LoggerMessage(EventId = 1303, Level = LogLevel.Information, Message = "Admin API key (X-Api-Key): {AdminApiKey}")]
+    [LoggerMessage(EventId = LogEvents.AdminKeyGenerated, Level = LogLevel.Information, Message = "Admin API key (X-Api-Key): {AdminApiKey}")]
     private static partial void LogAdminKey(ILogger logger, string adminApiKey);
 }

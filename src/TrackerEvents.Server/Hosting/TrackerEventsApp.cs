@@ -1,6 +1,17 @@
+using TrackerEvents.Admin;
+using TrackerEvents.Api;
+using TrackerEvents.Auth;
+using TrackerEvents.Connections;
+using TrackerEvents.Demo;
+using TrackerEvents.Dispatch;
+using TrackerEvents.Store;
+
 namespace TrackerEvents.Hosting;
 
-/// <summary>Builds and starts the server; shared by <c>Program</c> and the tests, which run the real thing on a free port.</summary>
+/// <summary>
+/// The server, feature by feature: each line below is one feature, composed in its own folder. Shared by
+/// <c>Program</c> and the tests, which run the real thing on a free port.
+/// </summary>
 internal static class TrackerEventsApp
 {
     /// <param name="args">Command line: any configuration key as <c>--Section:Key=value</c>.</param>
@@ -8,18 +19,25 @@ internal static class TrackerEventsApp
     public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(args);
-        builder.AddTrackerEventsLogging();
-        builder.WebHost.ConfigureKestrel((context, kestrel) =>
-        {
-            kestrel.AddServerHeader = false;
-            // Past the file-descriptor limit a .NET server was seen to die; refuse upgrades well before it.
-            var max = context.Configuration.GetValue("Atmosphere:MaxConnections", new Connections.AtmosphereOptions().MaxConnections);
-            kestrel.Limits.MaxConcurrentUpgradedConnections = max + 100;
-        });
-        builder.Services.AddTrackerEvents(builder.Configuration, builder.Environment);
+        builder.AddTrackerEventsLogging();                                       // NLog, from config/NLog.config
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddStore(builder.Configuration, builder.Environment);   // Store/: SQLite or PostgreSQL, the change feed
+        builder.Services.AddAuth();                                              // Auth/: sessions, API keys, logins
+        builder.Services.AddNavixyApi();                                         // Api/: the Navixy HTTP API
+        builder.Services.AddAtmosphere();                                        // Connections/: the event endpoint, its clients and streams
+        builder.Services.AddAdmin();                                             // Admin/: the admin and ingest API
+        builder.Services.AddDemo();                                              // Demo/: the demo account and simulator
+        builder.Services.AddOperations();                                        // Hosting/: proxies, banner, health, metrics
         configureServices?.Invoke(builder.Services);
+
         var app = builder.Build();
-        app.MapTrackerEvents();
+        var basePath = app.Setting<ApiOptions>().BasePath;
+        app.UseForwardedHeaders(app.Setting<HostingOptions>());
+        app.MapAtmosphere(basePath);
+        app.MapNavixyApi(basePath);
+        app.MapAdmin();
+        app.MapOperations();
         return app;
     }
 
@@ -27,7 +45,24 @@ internal static class TrackerEventsApp
     public static async Task StartAsync(WebApplication app, CancellationToken cancellationToken)
     {
         await app.Services.GetRequiredService<StoreInitializer>().InitializeAsync(cancellationToken);
-        await app.Services.GetRequiredService<Dispatch.ChangeDispatcher>().InitializeAsync(cancellationToken);
+        await app.Services.GetRequiredService<ChangeDispatcher>().InitializeAsync(cancellationToken);
         await app.StartAsync(cancellationToken);
+    }
+
+    /// <summary>Runs the server until it is stopped; a bad setting (or a taken port, an unreachable database) is one line on stderr and exit code 1.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        try
+        {
+            await using var app = Build(args);
+            await StartAsync(app, CancellationToken.None);
+            await app.WaitForShutdownAsync();
+            return 0;
+        }
+        catch (Exception e)
+        {
+            await Console.Error.WriteLineAsync($"TrackerEvents could not start: {e.Message}");
+            return 1;
+        }
     }
 }

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using TrackerEvents.Protocol;
-using TrackerEvents.Store;
 using TrackerEvents.Tracking;
 
 namespace TrackerEvents.Messages;

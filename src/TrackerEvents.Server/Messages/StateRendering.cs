@@ -1,5 +1,4 @@
 using TrackerEvents.Protocol;
-using TrackerEvents.Store;
 using TrackerEvents.Tracking;
 
 namespace TrackerEvents.Messages;

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Dapper;
+using TrackerEvents.Diagnostics;
 
 namespace TrackerEvents.Store;
 
@@ -95,6 +96,6 @@ internal sealed partial class Migrator(IStoreDialect dialect, TimeProvider time,
     [GeneratedRegex(@"^(\d{4})_([A-Za-z0-9_]+)\.sql$")]
     private static partial Regex ScriptName();
 
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Applied {Dialect} migration {MigrationId} {MigrationName}")]
+    [LoggerMessage(EventId = LogEvents.MigrationApplied, Level = LogLevel.Information, Message = "Applied {Dialect} migration {MigrationId} {MigrationName}")]
     private static partial void LogApplied(ILogger logger, string dialect, int migrationId, string migrationName);
 }

@@ -1,4 +1,5 @@
 using Npgsql;
+using TrackerEvents.Diagnostics;
 
 namespace TrackerEvents.Store;
 
@@ -57,7 +58,7 @@ internal sealed partial class PostgresChangeListener(
                 // Never let the process die for this: log, wait, reconnect. (The database being down is
                 // also reported by the health check and by every API call that needs it.)
                 failures++;
-                LogLost(logger, e.GetType().Name, e.Message, retry.TotalMilliseconds, failures);
+                LogLost(logger, retry.TotalMilliseconds, failures, e);
             }
 
             try
@@ -87,10 +88,10 @@ internal sealed partial class PostgresChangeListener(
 
     private void OnNotification(object sender, NpgsqlNotificationEventArgs e) => signal.Notify();
 
-    [LoggerMessage(EventId = 1401, Level = LogLevel.Warning,
-        Message = "Change listener has no database connection ({ErrorType}: {Reason}); reconnecting in {RetryMs} ms (attempt {Attempt})")]
-    private static partial void LogLost(ILogger logger, string errorType, string reason, double retryMs, int attempt);
+    [LoggerMessage(EventId = LogEvents.ChangeListenerLost, Level = LogLevel.Warning,
+        Message = "Change listener has no database connection; reconnecting in {RetryMs} ms (attempt {Attempt})")]
+    private static partial void LogLost(ILogger logger, double retryMs, int attempt, Exception exception);
 
-    [LoggerMessage(EventId = 1402, Level = LogLevel.Information, Message = "Change listener reconnected after {Failures} failed attempts")]
+    [LoggerMessage(EventId = LogEvents.ChangeListenerReconnected, Level = LogLevel.Information, Message = "Change listener reconnected after {Failures} failed attempts")]
     private static partial void LogReconnected(ILogger logger, int failures);
 }

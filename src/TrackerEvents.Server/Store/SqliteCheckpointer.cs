@@ -1,5 +1,6 @@
 using Dapper;
 using Microsoft.Extensions.Options;
+using TrackerEvents.Diagnostics;
 
 namespace TrackerEvents.Store;
 
@@ -37,13 +38,13 @@ internal sealed partial class SqliteCheckpointer(IStoreDialect dialect, IOptions
             {
                 if (!failing)
                 {
-                    LogFailed(logger, e.Message);
+                    LogFailed(logger, e);
                     failing = true;
                 }
             }
         }
     }
 
-    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "SQLite checkpoint failed, retrying: {Reason}")]
-    private static partial void LogFailed(ILogger logger, string reason);
+    [LoggerMessage(EventId = LogEvents.CheckpointFailed, Level = LogLevel.Warning, Message = "SQLite checkpoint failed; retrying")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
 }

@@ -1,6 +1,7 @@
+using TrackerEvents.Diagnostics;
 using TrackerEvents.Messages;
 using TrackerEvents.Protocol;
-using TrackerEvents.Store;
+using TrackerEvents.Tracking;
 
 namespace TrackerEvents.Subscriptions;
 
@@ -290,6 +291,6 @@ internal sealed partial class AtmosphereClient : ITimerTarget
         }
     }
 
-    [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Client {ClientNumber} ({TrackingId}) released: {Reason}")]
+    [LoggerMessage(EventId = LogEvents.ClientReleased, Level = LogLevel.Information, Message = "Client {ClientNumber} ({TrackingId}) released: {Reason}")]
     private static partial void LogReleased(ILogger logger, long clientNumber, string trackingId, string reason);
 }

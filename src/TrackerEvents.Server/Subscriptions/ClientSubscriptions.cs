@@ -1,6 +1,6 @@
 using TrackerEvents.Messages;
 using TrackerEvents.Protocol;
-using TrackerEvents.Store;
+using TrackerEvents.Tracking;
 
 namespace TrackerEvents.Subscriptions;
 

@@ -1,5 +1,5 @@
 using TrackerEvents.Messages;
-using TrackerEvents.Store;
+using TrackerEvents.Tracking;
 
 namespace TrackerEvents.Subscriptions;
 

@@ -1,3 +1,5 @@
+using TrackerEvents.Diagnostics;
+
 namespace TrackerEvents.Subscriptions;
 
 /// <summary>
@@ -49,9 +51,11 @@ internal sealed partial class TimerWheel(TimeProvider time, ILogger<TimerWheel> 
             {
                 // Take what is due, keep entries for later turns (compacting in place: O(slot size)).
                 var slot = _slots[(_processed + step) % Slots];
+                // By index: the list is rewritten as it is read (a foreach would throw at the first kept entry).
                 var kept = 0;
-                foreach (var entry in slot)
+                for (var i = 0; i < slot.Count; i++)
                 {
+                    var entry = slot[i];
                     if (entry.Due <= now)
                     {
                         due.Add((entry.Target, entry.Token));
@@ -83,6 +87,6 @@ internal sealed partial class TimerWheel(TimeProvider time, ILogger<TimerWheel> 
 
     private long CurrentTick() => (long)(time.GetElapsedTime(_origin) / Tick);
 
-    [LoggerMessage(EventId = 3901, Level = LogLevel.Error, Message = "A timer callback failed")]
+    [LoggerMessage(EventId = LogEvents.TimerFailed, Level = LogLevel.Error, Message = "A timer callback failed")]
     private static partial void LogTimerFailed(ILogger logger, Exception exception);
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TrackerEvents.Subscriptions;
 using TrackerEvents.Connections;
 using TrackerEvents.Tests.Infrastructure;
 using TrackerEvents.Tests.Protocol;
@@ -59,7 +60,7 @@ public sealed class AtmosphereJsTests
         await client.PushJsonAsync(new { action = "subscribe", hash = fleet.Hash, requests = new[] { new { type = "state", trackers = new[] { fleet.A } } } });
         await client.NextEventMessageAsync("state");
 
-        fleet.Server.Service<ClientRegistry>().Find(uuid)!.CloseTransport("test: server drops the socket");
+        fleet.Server.Service<ClientRegistry>().Find(uuid)!.CloseTransport(Disconnect.Shutdown);
         await client.NextAsync("reconnect");
         (await client.NextAsync("reopen")).GetProperty("uuid").GetString().Should().Be(uuid);
         await fleet.Server.IngestStatesAsync(new { tracker_id = fleet.A, gps = new { speed = 99 } });

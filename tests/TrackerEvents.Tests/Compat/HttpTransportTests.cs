@@ -1,3 +1,4 @@
+using TrackerEvents.Subscriptions;
 using TrackerEvents.Connections;
 using TrackerEvents.Tests.Infrastructure;
 using TrackerEvents.Tests.Protocol;
@@ -35,6 +36,8 @@ public sealed class HttpTransportTests
         await SubscribeAndReceiveWithALargeMessageAsync(fleet, client);
 
         var registry = fleet.Server.Service<ClientRegistry>();
+
+        var slots = fleet.Server.Service<ConnectionSlots>();
         registry.Find(uuid)!.Transport!.Name.Should().Be(transport);
         await client.UnsubscribeAsync();
         await Eventually.Until(() => Task.FromResult(registry.Find(uuid) is null), TimeSpan.FromSeconds(10), "the close request to release the client");
@@ -55,9 +58,11 @@ public sealed class HttpTransportTests
         await client.NextEventMessageAsync("state");
 
         var registry = fleet.Server.Service<ClientRegistry>();
-        await Eventually.Until(() => Task.FromResult(registry.Connections == 1), TimeSpan.FromSeconds(5), "the poll or stream to be open");
 
-        registry.Find(uuid)!.CloseTransport("test: the server ends the connection");
+        var slots = fleet.Server.Service<ConnectionSlots>();
+        await Eventually.Until(() => Task.FromResult(slots.Connections == 1), TimeSpan.FromSeconds(5), "the poll or stream to be open");
+
+        registry.Find(uuid)!.CloseTransport(Disconnect.Shutdown);
         if (transport == "streaming")
         {
             // A long-polling client sees an empty answer (or, between polls, nothing at all) and polls again.

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using TrackerEvents.Messages;
 using TrackerEvents.Subscriptions;
 using TrackerEvents.Tracking;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.WebSockets;
+using TrackerEvents.Subscriptions;
 using TrackerEvents.Connections;
 using TrackerEvents.Tests.Infrastructure;
 
@@ -95,6 +96,7 @@ public sealed class ConnectionTests
         await using var socket = await AtmosphereSocket.ConnectAsync(server);
         await socket.ReadHandshakeAsync();
         var registry = server.Service<ClientRegistry>();
+        var slots = server.Service<ConnectionSlots>();
         registry.Find(socket.TrackingId!).Should().NotBeNull();
 
         var response = await server.Http.SendAsync(new HttpRequestMessage(new HttpMethod(method),
@@ -123,7 +125,7 @@ public sealed class ConnectionTests
         await one.SendAsync("{}");
         (await one.NextMessageAsync()).GetProperty("type").GetString().Should().Be("error");
         await two.CloseAsync();
-        await Eventually.Until(() => Task.FromResult(server.Service<ClientRegistry>().Connections < 2), TimeSpan.FromSeconds(5), "the slot to free");
+        await Eventually.Until(() => Task.FromResult(server.Service<ConnectionSlots>().Connections < 2), TimeSpan.FromSeconds(5), "the slot to free");
         await using var again = await AtmosphereSocket.ConnectAsync(server);
         await again.ReadHandshakeAsync();
     }
@@ -154,9 +156,11 @@ public sealed class ConnectionTests
         (await one.NextMessageAsync()).GetProperty("type").GetString().Should().Be("error", "the connections already open carry on");
 
         var registry = server.Service<ClientRegistry>();
-        registry.Addresses.Should().Be(2);
+
+        var slots = server.Service<ConnectionSlots>();
+        slots.Addresses.Should().Be(2);
         await two.CloseAsync();
-        await Eventually.Until(() => Task.FromResult(registry.Connections == 2), TimeSpan.FromSeconds(5), "the slot to free");
+        await Eventually.Until(() => Task.FromResult(slots.Connections == 2), TimeSpan.FromSeconds(5), "the slot to free");
         await using var again = await From("203.0.113.5");
         await again.ReadHandshakeAsync();
         await Eventually.Until(() => Task.FromResult(Logs.Contain(server, "203.0.113.5 already holds 2 connections")), TimeSpan.FromSeconds(10),

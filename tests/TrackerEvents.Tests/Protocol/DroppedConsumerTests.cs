@@ -1,4 +1,5 @@
-using TrackerEvents.Connections;
+using TrackerEvents.Protocol;
+using TrackerEvents.Subscriptions;
 using TrackerEvents.Tests.Infrastructure;
 
 namespace TrackerEvents.Tests.Protocol;
@@ -31,7 +32,7 @@ public sealed class DroppedConsumerTests
         client.Attach(second, out _).Should().BeTrue();
         client.HasPendingFor(second).Should().BeTrue();
         client.HasPendingFor(first).Should().BeFalse();
-        registry.Release(client, "test over");
+        client.Release(Disconnect.CloseRequest);
     }
 
     private sealed class FakeTransport : IClientTransport
@@ -46,11 +47,11 @@ public sealed class DroppedConsumerTests
 
         public TimeSpan OnTimer() => TimeSpan.MaxValue;
 
-        public void Close(string reason)
+        public void Close(Disconnect reason)
         {
         }
 
-        public void Abort(string reason)
+        public void Abort(Disconnect reason)
         {
         }
     }

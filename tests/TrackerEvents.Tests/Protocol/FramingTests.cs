@@ -60,6 +60,6 @@ public sealed class FramingTests
     [InlineData(10, 25, 25)]
     [InlineData(40, 25, 40)]
     public void HeartbeatServer_ZeroTurnsItOff_ShorterIsRaised_LongerIsHonoured(int? requested, int configured, int expected) =>
-        TrackerEvents.Connections.WebSocketTransport.HeartbeatInterval(TimeSpan.FromSeconds(configured), requested)
+        TrackerEvents.Connections.TransportDeadlines.HeartbeatFor(TimeSpan.FromSeconds(configured), requested)
             .Should().Be(TimeSpan.FromSeconds(expected));
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using TrackerEvents.Subscriptions;
 using TrackerEvents.Connections;
 using TrackerEvents.Tests.Infrastructure;
 
@@ -175,15 +176,16 @@ public sealed class LongPollingTests
         await AtmosphereHttp.SubscribeAsync(fleet.Server.Http, poller.TrackingId!, fleet.Hash, new { type = "state", trackers = new[] { fleet.A } });
         await poller.NextEventAsync("state");
         var registry = fleet.Server.Service<ClientRegistry>();
+        var slots = fleet.Server.Service<ConnectionSlots>();
         var held = poller.PollAsync();
-        await Eventually.Until(() => Task.FromResult(registry.Connections == 1), TimeSpan.FromSeconds(5), "the poll to be held");
+        await Eventually.Until(() => Task.FromResult(slots.Connections == 1), TimeSpan.FromSeconds(5), "the poll to be held");
 
         using var close = await fleet.Server.Http.GetAsync($"{AtmosphereHttp.Path}?X-Atmosphere-Transport=close&X-Atmosphere-tracking-id={poller.TrackingId}&_=1");
 
         close.StatusCode.Should().Be(HttpStatusCode.OK);
         registry.Find(poller.TrackingId!).Should().BeNull();
         (await held.WaitAsync(TimeSpan.FromSeconds(5))).Body.Trim().Should().BeEmpty("the held poll ends without a message");
-        await Eventually.Until(() => Task.FromResult(registry.Connections == 0), TimeSpan.FromSeconds(5), "the connection to be released");
+        await Eventually.Until(() => Task.FromResult(slots.Connections == 0), TimeSpan.FromSeconds(5), "the connection to be released");
     }
 
     [Fact]
@@ -217,7 +219,8 @@ public sealed class LongPollingTests
         var heldOne = one.PollAsync(extraQuery: "X-Heartbeat-Server=0");
         var heldTwo = two.PollAsync(extraQuery: "X-Heartbeat-Server=0");
         var registry = server.Service<ClientRegistry>();
-        await Eventually.Until(() => Task.FromResult(registry.Connections == 2), TimeSpan.FromSeconds(5), "both polls to be held");
+        var slots = server.Service<ConnectionSlots>();
+        await Eventually.Until(() => Task.FromResult(slots.Connections == 2), TimeSpan.FromSeconds(5), "both polls to be held");
 
         var third = new LongPoller(server.Http, trackMessageSize: false);
         using (var refused = await server.Http.GetAsync(AtmosphereHttp.Query("long-polling", null, trackMessageSize: false)))
@@ -229,7 +232,7 @@ public sealed class LongPollingTests
         (await socket.Should().ThrowAsync<System.Net.WebSockets.WebSocketException>()).Which.Message.Should().Contain("503");
         await AtmosphereHttp.SubscribeAsync(server.Http, one.TrackingId!, hash, new { type = "state_batch", target = new { type = "all" } });
         (await heldOne).Status.Should().Be(HttpStatusCode.OK);
-        await Eventually.Until(() => Task.FromResult(registry.Connections == 1), TimeSpan.FromSeconds(5), "the answered poll to free its slot");
+        await Eventually.Until(() => Task.FromResult(slots.Connections == 1), TimeSpan.FromSeconds(5), "the answered poll to free its slot");
         await third.HandshakePollAsync();
         heldTwo.IsCompleted.Should().BeFalse("the other poll is still held");
     }

@@ -1,3 +1,4 @@
+using TrackerEvents.Subscriptions;
 using TrackerEvents.Connections;
 using TrackerEvents.Tests.Infrastructure;
 
@@ -97,19 +98,19 @@ public sealed class RedeliveryOrderTests
         var client = fleet.Server.Service<ClientRegistry>().Find(socket.TrackingId!)!;
         var version = await fleet.Server.CurrentVersionAsync();
         var now = DateTimeOffset.UtcNow;
-        TrackerEvents.Dispatch.StateRendering At(long v, int speed) => new(fleet.A, fleet.SourceA,
+        TrackerEvents.Messages.StateRendering At(long v, int speed) => new(fleet.A, fleet.SourceA,
             TrackerEvents.Tracking.TrackerState.Initial with { Gps = TrackerEvents.Tracking.GpsState.Empty with { Speed = speed } }, v, now);
 
         // A newer state is dispatched while a reconnect's snapshot (older) is being read.
-        client.DeliverState(At(version + 20, 202), blocked: false);
-        client.Redeliver([At(version + 10, 101)]);
+        client.Subscriptions.DeliverState(At(version + 20, 202), blocked: false);
+        client.Subscriptions.Redeliver([At(version + 10, 101)]);
         client.NotifyTransport();
 
         (await socket.NextEventAsync("state")).GetProperty("data").GetProperty("gps").GetProperty("speed").GetInt32().Should().Be(202);
         await socket.ExpectSilenceAsync(TimeSpan.FromMilliseconds(300));
 
         // The same version as the last one queued goes out again: the old connection may have swallowed it.
-        client.Redeliver([At(version + 20, 202)]);
+        client.Subscriptions.Redeliver([At(version + 20, 202)]);
         client.NotifyTransport();
         (await socket.NextEventAsync("state")).GetProperty("data").GetProperty("gps").GetProperty("speed").GetInt32().Should().Be(202);
         snapshot.GetProperty("data").GetProperty("source_id").GetInt64().Should().Be(fleet.SourceA);

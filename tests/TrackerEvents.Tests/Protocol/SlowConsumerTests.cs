@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TrackerEvents.Subscriptions;
 using TrackerEvents.Connections;
 using TrackerEvents.Tests.Infrastructure;
 
@@ -16,7 +17,7 @@ public sealed class SlowConsumerTests
         using var _ = stalled;
         await using var __ = healthy;
 
-        server.Service<ClientRegistry>().Connections.Should().Be(2, "the stalled connection is still there: it held nobody up");
+        server.Service<ConnectionSlots>().Connections.Should().Be(2, "the stalled connection is still there: it held nobody up");
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using TrackerEvents.Subscriptions;
 using TrackerEvents.Connections;
 using TrackerEvents.Tests.Infrastructure;
 
@@ -67,6 +68,7 @@ public sealed class StreamingTests
         await using var stream = await AtmosphereStream.OpenAsync(fleet.Server.Http);
         await stream.ReadHandshakeAsync();
         var registry = fleet.Server.Service<ClientRegistry>();
+        var slots = fleet.Server.Service<ConnectionSlots>();
 
         using var close = await fleet.Server.Http.PostAsync($"{AtmosphereHttp.Path}?X-Atmosphere-Transport=close&X-Atmosphere-tracking-id={stream.TrackingId}",
             new StringContent(""));
@@ -74,7 +76,7 @@ public sealed class StreamingTests
         close.StatusCode.Should().Be(HttpStatusCode.OK);
         registry.Find(stream.TrackingId!).Should().BeNull();
         await stream.Ended.WaitAsync(TimeSpan.FromSeconds(5));
-        await Eventually.Until(() => Task.FromResult(registry.Connections == 0), TimeSpan.FromSeconds(5), "the connection to be released");
+        await Eventually.Until(() => Task.FromResult(slots.Connections == 0), TimeSpan.FromSeconds(5), "the connection to be released");
     }
 
     [Fact]
@@ -209,7 +211,7 @@ public sealed class StreamingTests
         var poller = new LongPoller(http, trackMessageSize: false);
         await poller.HandshakePollAsync();
         var held = poller.PollAsync(TimeSpan.FromSeconds(30), extraQuery: "X-Heartbeat-Server=0");
-        await Eventually.Until(() => Task.FromResult(server.Service<ClientRegistry>().Connections == 2), TimeSpan.FromSeconds(5), "both to be open");
+        await Eventually.Until(() => Task.FromResult(server.Service<ConnectionSlots>().Connections == 2), TimeSpan.FromSeconds(5), "both to be open");
 
         var stopping = server.DisposeAsync().AsTask();
 

@@ -1,4 +1,5 @@
 using System.Net;
+using TrackerEvents.Subscriptions;
 using TrackerEvents.Connections;
 using TrackerEvents.Tests.Infrastructure;
 
@@ -37,7 +38,7 @@ public sealed class TransportSwitchTests
         await AtmosphereHttp.SubscribeAsync(fleet.Server.Http, poller.TrackingId!, fleet.Hash, new { type = "state", trackers = new[] { fleet.A } });
         await poller.NextEventAsync("state");
         var held = poller.PollAsync(TimeSpan.FromSeconds(20), extraQuery: "X-Heartbeat-Server=0");
-        await Eventually.Until(() => Task.FromResult(fleet.Server.Service<ClientRegistry>().Connections == 1), TimeSpan.FromSeconds(5), "the poll to be held");
+        await Eventually.Until(() => Task.FromResult(fleet.Server.Service<ConnectionSlots>().Connections == 1), TimeSpan.FromSeconds(5), "the poll to be held");
 
         await using var socket = await AtmosphereSocket.ConnectAsync(fleet.Server, poller.TrackingId, trackMessageSize: true);
 
@@ -56,7 +57,7 @@ public sealed class TransportSwitchTests
         await socket.SubscribeAsync(fleet.Hash, new { type = "state_batch", target = new { type = "all" }, rate_limit = "100ms" });
         await socket.NextEventAsync("state_batch");
         var registry = fleet.Server.Service<ClientRegistry>();
-        registry.Find(socket.TrackingId!)!.CloseTransport("test: the server drops the socket");
+        registry.Find(socket.TrackingId!)!.CloseTransport(Disconnect.Shutdown);
         await socket.WaitClosedAsync(TimeSpan.FromSeconds(5));
 
         await using var stream = await AtmosphereStream.OpenAsync(fleet.Server.Http, socket.TrackingId, trackMessageSize: true);

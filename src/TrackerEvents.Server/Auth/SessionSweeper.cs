@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Options;
+using TrackerEvents.Diagnostics;
 using TrackerEvents.Store;
 
-namespace TrackerEvents.Hosting;
+namespace TrackerEvents.Auth;
 
 /// <summary>Periodically ends expired sessions (their connections then get <c>logout</c>) and forgets old ended ones.</summary>
 internal sealed partial class SessionSweeper(SessionStore store, IOptions<UserSessionOptions> options, TimeProvider time, ILogger<SessionSweeper> logger)
@@ -23,15 +24,15 @@ internal sealed partial class SessionSweeper(SessionStore store, IOptions<UserSe
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                LogFailed(logger, e.Message);
+                LogFailed(logger, e);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Ended {Count} expired sessions")]
+    [LoggerMessage(EventId = LogEvents.SessionsExpired, Level = LogLevel.Information, Message = "Ended {Count} expired sessions")]
     private static partial void LogExpired(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Session sweep failed: {Reason}")]
-    private static partial void LogFailed(ILogger logger, string reason);
+    [LoggerMessage(EventId = LogEvents.SessionSweepFailed, Level = LogLevel.Warning, Message = "Session sweep failed; the next sweep tries again")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
 }

@@ -1,6 +1,4 @@
-using TrackerEvents.Tracking;
-
-namespace TrackerEvents.Store;
+namespace TrackerEvents.Tracking;
 
 /// <summary>One entry of the change feed. Versions are unique and increase in commit order.</summary>
 internal abstract record Change(long Version);
