@@ -1,6 +1,6 @@
 'use strict';
 // Mock Atmosphere server, for verifying the client driver only (the real server is C#).
-// It does just enough of shared/reference/atmosphere-protocol.md for the
+// It does just enough of the Atmosphere wire protocol (docs/protocol.md) for the
 // real atmosphere.js clients to open, exchange messages, reconnect and close:
 //   - handshake "<uuid>|<clientHbMs>|X|" on tracking-id 0 with X-atmo-protocol=true
 //   - "<len>|" prefix (UTF-16 length) when X-Atmosphere-TrackMessageSize=true

@@ -3,7 +3,7 @@ using TrackerEvents.Store;
 
 namespace TrackerEvents.Api;
 
-/// <summary>The tracker object of <c>tracker/list</c> and <c>tracker/read</c> (reference §6.6).</summary>
+/// <summary>The tracker object of <c>tracker/list</c> and <c>tracker/read</c>.</summary>
 internal static class TrackerJson
 {
     public static void Write(Utf8JsonWriter writer, TrackerRow tracker, bool withTagBindings)

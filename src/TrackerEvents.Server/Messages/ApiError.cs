@@ -1,6 +1,6 @@
 namespace TrackerEvents.Messages;
 
-/// <summary>An error of the Navixy error table (reference §7): code, description and HTTP status.</summary>
+/// <summary>An error of the Navixy error table (docs/protocol.md, error codes): code, description and HTTP status.</summary>
 internal sealed record ApiError(int Code, string Description, int HttpStatus = 400)
 {
     public static readonly ApiError DatabaseError = new(1, "Database error", 500);

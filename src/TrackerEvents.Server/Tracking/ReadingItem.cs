@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace TrackerEvents.Tracking;
 
-/// <summary>The four arrays of a tracker's readings (reference §6.9), named as on the wire.</summary>
+/// <summary>The four arrays of a tracker's readings, named as on the wire.</summary>
 internal enum ReadingKind
 {
     Input,

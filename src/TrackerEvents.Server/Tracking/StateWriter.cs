@@ -17,7 +17,7 @@ internal static class StateWriter
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    /// <summary>The API form (reference §5.1 / §5.2), as the value of the current property or array slot.</summary>
+    /// <summary>The API form (full or compact field set, docs/protocol.md), as the value of the current property or array slot.</summary>
     public static void Write(Utf8JsonWriter writer, TrackerState state, long sourceId, StateFormat format, DateStyle dates) =>
         Write(writer, state, sourceId, format, dates, canonical: false);
 

@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 namespace TrackerEvents.Tracking;
 
 /// <summary>
-/// The current state of a tracker's data source, as the Navixy API describes it (reference §5.1).
+/// The current state of a tracker's data source, as the Navixy API describes it (docs/protocol.md).
 /// Immutable: one instance is shared by every reader and every connection that delivers it.
 /// </summary>
 internal sealed record TrackerState
@@ -56,7 +56,7 @@ internal sealed record GsmState(DateTimeOffset? Updated, int? SignalLevel, strin
 
 internal sealed record AdditionalValue(string? Value, DateTimeOffset? Updated);
 
-/// <summary>Which field set a state is rendered with (reference §5.1 full, §5.2 compact).</summary>
+/// <summary>Which field set a state is rendered with (full, or the compact subset; docs/protocol.md).</summary>
 internal enum StateFormat
 {
     Full,

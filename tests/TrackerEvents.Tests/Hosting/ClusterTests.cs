@@ -5,7 +5,7 @@ using TrackerEvents.Tests.Infrastructure;
 namespace TrackerEvents.Tests.Hosting;
 
 /// <summary>
-/// The deployment of the README: two server processes on one PostgreSQL database behind nginx running
+/// The deployment of docs/operations.md: two server processes on one PostgreSQL database behind nginx running
 /// config/nginx-cluster.conf, and the real atmosphere.js client connected through nginx.
 /// </summary>
 public sealed partial class ClusterTests

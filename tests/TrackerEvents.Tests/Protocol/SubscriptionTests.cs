@@ -3,7 +3,7 @@ using TrackerEvents.Tests.Infrastructure;
 
 namespace TrackerEvents.Tests.Protocol;
 
-/// <summary>Every response and event shape of SPEC §4, over a raw WebSocket.</summary>
+/// <summary>Every response and event shape of the WebSocket API (docs/protocol.md), over a raw WebSocket.</summary>
 public sealed class SubscriptionTests
 {
     [Fact]

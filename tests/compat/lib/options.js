@@ -16,7 +16,7 @@ const DRIVER_DEFAULTS = {
   rawNodeXhr: false, // true: node-XMLHttpRequest as shipped (extra poll after unsubscribe)
 };
 
-// The Navixy API sample's options (navixy-api.md §1.7), except logLevel: 'info' keeps stderr short.
+// The Navixy API documentation's WebSocket sample options, except logLevel: 'info' keeps stderr short.
 const REQUEST_DEFAULTS = {
   contentType: 'application/json',
   logLevel: 'info',
