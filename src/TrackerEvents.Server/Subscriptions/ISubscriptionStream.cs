@@ -7,7 +7,7 @@ namespace TrackerEvents.Subscriptions;
 /// One kind of subscription of one client (<c>state</c>, <c>state_batch</c>, <c>readings_batch</c>,
 /// <c>iot_monitor</c>): the trackers it watches, how it turns changes into messages, and its snapshot.
 /// Every member runs under the owning client's lock; messages go into the client's <see cref="Outbox"/>.
-/// A kind that has no use for a change leaves the default (nothing happens).
+/// The kinds share their bookkeeping through <see cref="SubscriptionStream{TWatch}"/> and <see cref="BatchStream{TWatch, TPending}"/>.
 /// </summary>
 internal interface ISubscriptionStream
 {
@@ -15,7 +15,7 @@ internal interface ISubscriptionStream
     IReadOnlyCollection<long> Trackers { get; }
 
     /// <summary>How long until this stream has a frame to build (<see cref="TimeSpan.MaxValue"/>: nothing waits).</summary>
-    TimeSpan FlushDue => TimeSpan.MaxValue;
+    TimeSpan FlushDue { get; }
 
     bool Watches(long trackerId);
 
@@ -35,31 +35,23 @@ internal interface ISubscriptionStream
     IReadOnlyList<long> WatchedWith(long sessionId);
 
     /// <summary>A tracker's new state (not blocked).</summary>
-    void OnState(StateRendering state, Outbox outbox)
-    {
-    }
+    void OnState(StateRendering state, Outbox outbox);
 
     /// <summary>One changed readings item, received at <paramref name="now"/>.</summary>
-    void OnReading(ReadingChange change, DateTimeOffset now)
-    {
-    }
+    void OnReading(ReadingChange change, DateTimeOffset now);
 
     /// <summary>A tracker was blocked, unblocked or corrupted. True when the stream now needs the tracker's current state.</summary>
-    bool OnLifecycle(LifecycleRendering lifecycle, Outbox outbox) => false;
+    bool OnLifecycle(LifecycleRendering lifecycle, Outbox outbox);
 
     /// <summary>Builds the frame that is due, if any; returns when to try again (<see cref="TimeSpan.MaxValue"/>: not needed).</summary>
-    TimeSpan Flush(Outbox outbox) => TimeSpan.MaxValue;
+    TimeSpan Flush(Outbox outbox);
 
     /// <summary>What goes out right after a subscribe's response, for the trackers of that subscribe.</summary>
     void SendSnapshot(IReadOnlyList<long> trackerIds, Snapshot snapshot, Outbox outbox);
 
     /// <summary>After a reconnect: queues this state again even if it was sent (the old connection may have swallowed it).</summary>
-    void Redeliver(StateRendering state, Outbox outbox)
-    {
-    }
+    void Redeliver(StateRendering state, Outbox outbox);
 
     /// <summary>Adds the trackers whose state this stream queued at a version above <paramref name="version"/>.</summary>
-    void CollectSentAfter(long version, ISet<long> trackers)
-    {
-    }
+    void CollectSentAfter(long version, ISet<long> trackers);
 }

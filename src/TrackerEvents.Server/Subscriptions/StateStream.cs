@@ -7,42 +7,32 @@ namespace TrackerEvents.Subscriptions;
 /// once. A newer state replaces an unsent older one in the outbox, so a stalled client holds at most one
 /// state per tracker. Lifecycle changes are <c>lifecycle</c> events.
 /// </summary>
-internal sealed class StateStream : ISubscriptionStream
+internal sealed class StateStream : SubscriptionStream<StateWatch>
 {
     public static readonly StreamKind Kind = new(new RequestShape("state", TakesTrackerList: true, MaxTrackers: null), SnapshotSource.States,
         _ => new StateStream());
 
-    private readonly Dictionary<long, StateWatch> _watches = [];
-
-    public IReadOnlyCollection<long> Trackers => _watches.Keys;
-
-    public bool Watches(long trackerId) => _watches.ContainsKey(trackerId);
-
-    public void Watch(IReadOnlyList<ResolvedTracker> trackers, WatchRequest request)
+    public override void Watch(IReadOnlyList<ResolvedTracker> trackers, WatchRequest request)
     {
         foreach (var tracker in trackers)
         {
-            _watches[tracker.Id] = new StateWatch(request.SessionId, request.Format, request.Dates, tracker.Status == TrackerStatus.Blocked);
+            Watched[tracker.Id] = new StateWatch(request.SessionId, request.Format, request.Dates, tracker.Status == TrackerStatus.Blocked);
         }
     }
 
-    public void Unwatch(long trackerId, Outbox outbox)
+    public override void Unwatch(long trackerId, Outbox outbox)
     {
-        _watches.Remove(trackerId);
+        Watched.Remove(trackerId);
         outbox.RemoveState(trackerId);
     }
 
-    public void Forget(long trackerId) => _watches.Remove(trackerId);
+    public override void OnState(StateRendering state, Outbox outbox) => Put(state, outbox, redelivery: false);
 
-    public IReadOnlyList<long> WatchedWith(long sessionId) => [.. _watches.Where(w => w.Value.SessionId == sessionId).Select(w => w.Key)];
+    public override void Redeliver(StateRendering state, Outbox outbox) => Put(state, outbox, redelivery: true);
 
-    public void OnState(StateRendering state, Outbox outbox) => Put(state, outbox, redelivery: false);
-
-    public void Redeliver(StateRendering state, Outbox outbox) => Put(state, outbox, redelivery: true);
-
-    public bool OnLifecycle(LifecycleRendering lifecycle, Outbox outbox)
+    public override bool OnLifecycle(LifecycleRendering lifecycle, Outbox outbox)
     {
-        if (!_watches.TryGetValue(lifecycle.Change.TrackerId, out var watch))
+        if (!Watched.TryGetValue(lifecycle.Change.TrackerId, out var watch))
         {
             return false;
         }
@@ -53,7 +43,7 @@ internal sealed class StateStream : ISubscriptionStream
     }
 
     /// <summary>One event per tracker, unless a newer one was already queued.</summary>
-    public void SendSnapshot(IReadOnlyList<long> trackerIds, Snapshot snapshot, Outbox outbox)
+    public override void SendSnapshot(IReadOnlyList<long> trackerIds, Snapshot snapshot, Outbox outbox)
     {
         var wanted = trackerIds.ToHashSet();
         foreach (var state in snapshot.States)
@@ -65,20 +55,11 @@ internal sealed class StateStream : ISubscriptionStream
         }
     }
 
-    public void CollectSentAfter(long version, ISet<long> trackers)
-    {
-        foreach (var (id, watch) in _watches)
-        {
-            if (watch.LastVersion > version)
-            {
-                trackers.Add(id);
-            }
-        }
-    }
+    public override void CollectSentAfter(long version, ISet<long> trackers) => StateWatch.CollectSentAfter(Watched, version, trackers);
 
     private void Put(StateRendering state, Outbox outbox, bool redelivery)
     {
-        if (_watches.TryGetValue(state.TrackerId, out var watch) && watch.Accept(state.Version, redelivery))
+        if (Watched.TryGetValue(state.TrackerId, out var watch) && watch.Accept(state.Version, redelivery))
         {
             outbox.PutState(state.TrackerId, state.Event(watch.Format, watch.Dates));
         }

@@ -1,0 +1,31 @@
+using TrackerEvents.Messages;
+using TrackerEvents.Protocol;
+
+namespace TrackerEvents.Subscriptions;
+
+/// <summary>
+/// A stream that sends frames at its pace (<see cref="BatchPace"/>): changes wait in <see cref="Pending"/>,
+/// one entry per tracker (unkeyed entries for lifecycle items), and go out as one frame per <c>rate_limit</c>,
+/// nothing when nothing changed.
+/// </summary>
+internal abstract class BatchStream<TWatch, TPending>(TimeProvider time) : SubscriptionStream<TWatch> where TWatch : TrackerWatch
+{
+    public override TimeSpan FlushDue => Pending.Count > 0 ? Pace.Wait() : TimeSpan.MaxValue;
+
+    protected KeyedQueue<TPending> Pending { get; } = new();
+
+    protected BatchPace Pace { get; } = new(ClientActionParser.DefaultRateLimit, time);
+
+    protected TimeProvider Time => time;
+
+    public override void Unwatch(long trackerId, Outbox outbox)
+    {
+        Watched.Remove(trackerId);
+        Pending.Remove(trackerId);
+    }
+
+    public override TimeSpan Flush(Outbox outbox) => Pending.Count == 0 ? TimeSpan.MaxValue : Pace.Flush(outbox, () => BuildFrame(Pending.Drain()));
+
+    /// <summary>The frame for what waited (null: nothing worth sending after all).</summary>
+    protected abstract Payload? BuildFrame(List<(long? Key, TPending Value)> waiting);
+}
