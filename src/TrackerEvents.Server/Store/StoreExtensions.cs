@@ -19,6 +19,8 @@ internal static class StoreExtensions
         services.AddSingleton<TrackerStore>();
         services.AddSingleton<StateStore>();
         services.AddSingleton<ReadingStore>();
+        services.AddSingleton<ConnectionStatusStore>();
+        services.AddSingleton<UnknownDeviceStore>();
         services.AddSingleton<ChangeFeed>();
         services.AddSingleton<Migrator>();
         if (IsPostgres(configuration))

@@ -16,4 +16,18 @@ public sealed class StoreOptions
     /// <summary>SQLite only: how often the write-ahead log is copied into the database file. Default 1 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Most single-item state writes (device points, one-state ingest calls) that share one transaction.
+    /// Default 1,000.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int GroupCommitMaxItems { get; set; } = 1000;
+
+    /// <summary>
+    /// How long a group commit waits for more writes after the first when none are queued. Default 0:
+    /// a group is whatever arrived while the previous one was being written.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan GroupCommitDelay { get; set; } = TimeSpan.Zero;
 }
