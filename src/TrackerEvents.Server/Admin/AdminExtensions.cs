@@ -15,11 +15,12 @@ internal static class AdminExtensions
         return services;
     }
 
-    /// <summary>Maps <c>/admin/*</c> and <c>/ingest/*</c>.</summary>
+    /// <summary>Maps <c>/admin/*</c> (with the device calls) and <c>/ingest/*</c>.</summary>
     public static WebApplication MapAdmin(this WebApplication app)
     {
         app.MapAdminCalls();
         app.MapIngest();
+        app.MapDeviceAdmin();
         return app;
     }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using TrackerEvents.Admin;
 using TrackerEvents.Api;
 using TrackerEvents.Demo;
+using TrackerEvents.Devices;
 using TrackerEvents.Diagnostics;
 using TrackerEvents.Store;
 
@@ -12,16 +13,22 @@ namespace TrackerEvents.Hosting;
 /// <summary>Says where the server listens and, for the embedded demo, how to log in and the admin key.</summary>
 internal sealed partial class StartupBanner(
     IServer server, IHostApplicationLifetime lifetime, IOptions<DemoOptions> demo, IOptions<ApiOptions> api, AdminKey adminKey,
-    IStoreDialect dialect, ILogger<StartupBanner> logger) : IHostedService
+    DeviceListener devices, IStoreDialect dialect, ILogger<StartupBanner> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         lifetime.ApplicationStarted.Register(() =>
         {
             var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-            foreach (var address in addresses)
+            var deviceAddresses = devices.Addresses;
+            foreach (var address in addresses.Except(deviceAddresses))
             {
                 LogListening(logger, address, api.Value.BasePath);
+            }
+
+            foreach (var address in deviceAddresses)
+            {
+                LogDevices(logger, address);
             }
 
             if (demo.Value.Enabled && dialect is SqliteDialect) // the demo is seeded into the embedded store only
@@ -41,6 +48,9 @@ internal sealed partial class StartupBanner(
 
     [LoggerMessage(EventId = LogEvents.Listening, Level = LogLevel.Information, Message = "TrackerEvents listening on {Address} (API at {Address}{BasePath}, WebSocket at {Address}{BasePath}/event/subscription)")]
     private static partial void LogListening(ILogger logger, string address, string basePath);
+
+    [LoggerMessage(EventId = LogEvents.DevicesListening, Level = LogLevel.Information, Message = "Devices report to {Address} (OsmAnd and Traccar Client protocols)")]
+    private static partial void LogDevices(ILogger logger, string address);
 
     [LoggerMessage(EventId = LogEvents.DemoLogin, Level = LogLevel.Information, Message = "Demo login: {Login} / {Password}")]
     private static partial void LogDemo(ILogger logger, string login, string password);

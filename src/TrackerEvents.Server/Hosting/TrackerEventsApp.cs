@@ -3,6 +3,7 @@ using TrackerEvents.Api;
 using TrackerEvents.Auth;
 using TrackerEvents.Connections;
 using TrackerEvents.Demo;
+using TrackerEvents.Devices;
 using TrackerEvents.Dispatch;
 using TrackerEvents.Store;
 
@@ -27,6 +28,7 @@ internal static class TrackerEventsApp
         builder.Services.AddNavixyApi();                                         // Api/: the Navixy HTTP API
         builder.Services.AddAtmosphere();                                        // Connections/: the event endpoint, its clients and streams
         builder.Services.AddAdmin();                                             // Admin/: the admin and ingest API
+        builder.AddDevices();                                                    // Devices/: the device listener (OsmAnd, Traccar Client), connection status
         builder.Services.AddDemo();                                              // Demo/: the demo account and simulator
         builder.Services.AddOperations();                                        // Hosting/: proxies, banner, health, metrics
         configureServices?.Invoke(builder.Services);
@@ -34,6 +36,7 @@ internal static class TrackerEventsApp
         var app = builder.Build();
         var basePath = app.Setting<ApiOptions>().BasePath;
         app.UseForwardedHeaders(app.Setting<HostingOptions>());
+        app.MapDevices();
         app.MapAtmosphere(basePath);
         app.MapNavixyApi(basePath);
         app.MapAdmin();

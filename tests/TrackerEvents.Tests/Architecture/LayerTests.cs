@@ -24,8 +24,9 @@ public sealed partial class LayerTests
         ["Api"] = ["Auth", "Store", "Messages", "Tracking", "Diagnostics"],
         ["Connections"] = ["Dispatch", "Subscriptions", "Auth", "Store", "Messages", "Protocol", "Tracking", "Diagnostics"],
         ["Admin"] = ["Api", "Auth", "Store", "Messages", "Tracking", "Diagnostics"],
-        ["Demo"] = ["Auth", "Store", "Tracking", "Diagnostics"],
-        ["Hosting"] = ["Admin", "Api", "Auth", "Connections", "Demo", "Dispatch", "Subscriptions", "Store", "Messages", "Protocol", "Tracking", "Diagnostics"],
+        ["Devices"] = ["Auth", "Store", "Tracking", "Diagnostics"],
+        ["Demo"] = ["Devices", "Auth", "Store", "Tracking", "Diagnostics"],
+        ["Hosting"] = ["Admin", "Api", "Auth", "Connections", "Demo", "Devices", "Dispatch", "Subscriptions", "Store", "Messages", "Protocol", "Tracking", "Diagnostics"],
         [""] = ["Hosting"],
     };
 

@@ -15,6 +15,10 @@ public sealed class StartupTests
     [InlineData("Admin:ApiKey=short", "Admin:ApiKey")]
     [InlineData("Demo:TimeZone=Nowhere/Land", "Demo:TimeZone")]
     [InlineData("Api:BasePath=v2 with spaces", "Api:BasePath")]
+    [InlineData("Devices:SpeedUnit=furlongs", "Devices:SpeedUnit")]
+    [InlineData("Devices:IdleAfter=00:30:00", "Devices:IdleAfter must be shorter than Devices:OfflineAfter")]
+    [InlineData("Devices:Urls=5055", "Devices:Urls")]
+    [InlineData("Demo:SimulatorProtocol=carrier-pigeon", "Demo:SimulatorProtocol")]
     public async Task ABadSetting_StopsStartUp_WithAMessageNamingIt(string setting, string named)
     {
         var directory = Path.Combine(Path.GetTempPath(), "trackerevents-tests", Guid.NewGuid().ToString("N"));
