@@ -8,9 +8,10 @@
 -- only onto the state version it read (UPDATE ... WHERE version = the one read: a node that loses the
 -- race re-checks the row after the winner commits and finds another version), so with several nodes a
 -- transition is written once. Neither column is versioned: only UPDATE OF state fires the triggers.
+-- reported_at has no index: every point moves it (an index would be rewritten per point), and the sweep
+-- reads all reporting trackers anyway.
 ALTER TABLE tracker_states ADD COLUMN reported_at BIGINT NULL;
 ALTER TABLE tracker_states ADD COLUMN swept_status TEXT NULL CHECK (swept_status IN ('idle', 'offline'));
-CREATE INDEX ix_tracker_states_reported_at ON tracker_states (reported_at) WHERE reported_at IS NOT NULL;
 
 -- Per-tracker silences (ms) after which the sweep marks the tracker idle / offline; NULL: the
 -- server's Devices:IdleAfter / Devices:OfflineAfter.

@@ -6,9 +6,10 @@
 -- connection-status sweep leaves alone. tracker_states.swept_status: the status the sweep wrote for the
 -- current silence ('idle', then 'offline'); a point sets it back to NULL. The sweep writes a transition
 -- only onto the state version it read, so with several nodes a transition is written once.
+-- reported_at has no index: every point moves it (an index would be rewritten per point), and the sweep
+-- reads all reporting trackers anyway.
 ALTER TABLE tracker_states ADD COLUMN reported_at INTEGER NULL;
 ALTER TABLE tracker_states ADD COLUMN swept_status TEXT NULL CHECK (swept_status IN ('idle', 'offline'));
-CREATE INDEX ix_tracker_states_reported_at ON tracker_states (reported_at) WHERE reported_at IS NOT NULL;
 
 -- Per-tracker silences (ms) after which the sweep marks the tracker idle / offline; NULL: the
 -- server's Devices:IdleAfter / Devices:OfflineAfter.

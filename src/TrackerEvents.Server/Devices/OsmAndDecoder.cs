@@ -15,9 +15,12 @@ internal static class OsmAndDecoder
     /// <param name="maxAdditional">Most extra values kept (<see cref="DevicesOptions.MaxAdditional"/>).</param>
     public static DevicePoint Decode(IReadOnlyList<KeyValuePair<string, string>> fields, double speedFactor, int maxAdditional)
     {
+        // Locals rather than a record copied per parameter: this runs once per device request.
         string? deviceId = null;
-        double? lat = null, lon = null;
-        var point = new DevicePoint("");
+        DateTimeOffset? time = null;
+        var valid = true;
+        double? lat = null, lon = null, speed = null, heading = null, altitude = null, accuracy = null, battery = null;
+        bool? ignition = null;
         var additional = new List<KeyValuePair<string, string>>();
         foreach (var (key, value) in fields)
         {
@@ -27,10 +30,10 @@ internal static class OsmAndDecoder
                     deviceId = PointValues.DeviceId(key, value);
                     break;
                 case "valid":
-                    point = point with { Valid = PointValues.Bool(key, value) };
+                    valid = PointValues.Bool(key, value);
                     break;
                 case "timestamp":
-                    point = point with { Time = PointValues.Timestamp(key, value) };
+                    time = PointValues.Timestamp(key, value);
                     break;
                 case "lat":
                     lat = PointValues.Number(key, value, -90, 90);
@@ -49,22 +52,22 @@ internal static class OsmAndDecoder
                     lon = PointValues.Number("location longitude", value[(comma + 1)..], -180, 180);
                     break;
                 case "speed":
-                    point = point with { SpeedKmh = PointValues.Speed(key, PointValues.Number(key, value, double.MinValue, double.MaxValue), speedFactor) };
+                    speed = PointValues.Speed(key, PointValues.Number(key, value, double.MinValue, double.MaxValue), speedFactor);
                     break;
                 case "bearing" or "heading":
-                    point = point with { Heading = PointValues.Number(key, value, 0, 360) };
+                    heading = PointValues.Number(key, value, 0, 360);
                     break;
                 case "altitude":
-                    point = point with { Altitude = PointValues.Number(key, value, -100_000, 100_000) };
+                    altitude = PointValues.Number(key, value, -100_000, 100_000);
                     break;
                 case "accuracy":
-                    point = point with { Accuracy = PointValues.Number(key, value, 0, 10_000_000) };
+                    accuracy = PointValues.Number(key, value, 0, 10_000_000);
                     break;
                 case "batt":
-                    point = point with { BatteryPercent = PointValues.Number(key, value, 0, 100) };
+                    battery = PointValues.Number(key, value, 0, 100);
                     break;
                 case "ignition":
-                    point = point with { Ignition = PointValues.Bool(key, value) };
+                    ignition = PointValues.Bool(key, value);
                     break;
                 case "hdop":
                     PointValues.Additional(additional, key, PointValues.Text(PointValues.Number(key, value, 0, 1000)), maxAdditional);
@@ -89,10 +92,17 @@ internal static class OsmAndDecoder
             throw new DeviceRequestException("lat and lon must be sent together");
         }
 
-        return point with
+        return new DevicePoint(deviceId)
         {
-            DeviceId = deviceId,
+            Time = time,
+            Valid = valid,
             Position = lat is { } la && lon is { } lo ? new GeoPoint(la, lo) : null,
+            SpeedKmh = speed,
+            Heading = heading,
+            Altitude = altitude,
+            Accuracy = accuracy,
+            BatteryPercent = battery,
+            Ignition = ignition,
             Additional = additional,
         };
     }

@@ -32,6 +32,7 @@ internal static class MetricsEndpoint
             Labelled(text, "trackerevents_device_rejected_total", "Device requests refused, by reason.", devices.Rejected);
             Metric(text, "trackerevents_group_commits_total", "counter", "Transactions of single state writes (group commit).", states.Group.Commits);
             Metric(text, "trackerevents_group_commit_items_total", "counter", "Single state writes committed by group commit.", states.Group.Items);
+            Metric(text, "trackerevents_group_commit_seconds_total", "counter", "Time spent writing group commits.", states.Group.WriteTime.TotalSeconds);
             Metric(text, "process_resident_memory_bytes", "gauge", "Resident set size.", process.WorkingSet64);
             Metric(text, "process_cpu_seconds_total", "counter", "CPU time used.", process.TotalProcessorTime.TotalSeconds);
             Metric(text, "dotnet_gc_heap_bytes", "gauge", "Managed heap size.", GC.GetGCMemoryInfo().HeapSizeBytes);

@@ -24,6 +24,7 @@ internal sealed class GroupCommit<TItem, TResult> : IAsyncDisposable
     private readonly Task _loop;
     private long _commits;
     private long _items;
+    private long _writeTicks;
 
     public GroupCommit(Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> write, int maxItems, TimeSpan delay, TimeProvider time)
     {
@@ -39,6 +40,9 @@ internal sealed class GroupCommit<TItem, TResult> : IAsyncDisposable
 
     /// <summary>Items written so far (divided by <see cref="Commits"/>: the mean group size).</summary>
     public long Items => Interlocked.Read(ref _items);
+
+    /// <summary>Time spent writing groups (opening the transaction to its commit), successful or not.</summary>
+    public TimeSpan WriteTime => _time.GetElapsedTime(0, Interlocked.Read(ref _writeTicks));
 
     /// <summary>
     /// Queues the item and completes with its result once its transaction has committed. A caller that
@@ -75,9 +79,11 @@ internal sealed class GroupCommit<TItem, TResult> : IAsyncDisposable
                 Take(batch);
             }
 
+            var started = _time.GetTimestamp();
             try
             {
                 var results = await _write(batch.ConvertAll(p => p.Item));
+                Interlocked.Add(ref _writeTicks, _time.GetTimestamp() - started);
                 Interlocked.Increment(ref _commits);
                 Interlocked.Add(ref _items, batch.Count);
                 for (var i = 0; i < batch.Count; i++)
@@ -87,6 +93,7 @@ internal sealed class GroupCommit<TItem, TResult> : IAsyncDisposable
             }
             catch (Exception e)
             {
+                Interlocked.Add(ref _writeTicks, _time.GetTimestamp() - started);
                 foreach (var pending in batch)
                 {
                     pending.Done.TrySetException(e);

@@ -1,3 +1,4 @@
+using System.Data;
 using System.Data.Common;
 using System.Text.Json;
 using Dapper;
@@ -16,6 +17,7 @@ internal sealed class StateStore : IAsyncDisposable
     private readonly Database _database;
     private readonly TrackerStore _trackers;
     private readonly TimeProvider _time;
+    private readonly WrittenStates _written = new();
 
     public StateStore(Database database, TrackerStore trackers, TimeProvider time, IOptions<StoreOptions> options)
     {
@@ -113,9 +115,9 @@ internal sealed class StateStore : IAsyncDisposable
 
         var states = (await connection.QueryAsync<StateRow>(Command(_database.Statements.SelectStatesForUpdate,
                 new { TrackerIds = _database.Dialect.IdList(live) }, cancellationToken, transaction)))
-            .ToDictionary(r => r.TrackerId, r => ParseStored(r.State));
+            .ToDictionary(r => r.TrackerId, r => _written.Read(r.TrackerId, r.State));
         var now = _time.GetUtcNow();
-        var changed = new Dictionary<long, bool>(); // tracker → a point from its device
+        var changed = new Dictionary<long, bool>(live.Length); // tracker → a point from its device
         for (var i = 0; i < writes.Count; i++)
         {
             var write = writes[i];
@@ -130,18 +132,45 @@ internal sealed class StateStore : IAsyncDisposable
         }
 
         // reported_at only moves with a device's point; the sweep's mark of the last silence goes with it.
-        await connection.ExecuteAsync(Command("""
-            INSERT INTO tracker_states (tracker_id, state, reported_at) VALUES (@TrackerId, @State, @ReportedAt)
-            ON CONFLICT (tracker_id) DO UPDATE SET state = excluded.state,
-                reported_at = COALESCE(excluded.reported_at, tracker_states.reported_at),
-                swept_status = CASE WHEN excluded.reported_at IS NULL THEN tracker_states.swept_status END
-            """, changed.Select(c => new
+        // One command with its parameters reused for every row: Dapper's multi-row execute builds and binds
+        // the parameters anew per row, which was a third of a group commit's time on SQLite. An UPDATE,
+        // not an upsert: the row exists for every tracker created here, and an upsert first tries the
+        // insert; a tracker another program created without its row gets it inserted.
+        using var json = new WrittenStates.Writer();
+        await using var update = connection.CreateCommand();
+        update.Transaction = transaction;
+        update.CommandText = """
+            UPDATE tracker_states SET state = @State, reported_at = COALESCE(@ReportedAt, reported_at),
+                   swept_status = CASE WHEN @ReportedAt IS NULL THEN swept_status END
+             WHERE tracker_id = @TrackerId
+            """;
+        var trackerId = Parameter(update, "@TrackerId", DbType.Int64);
+        var state = Parameter(update, "@State", DbType.String);
+        var reportedAt = Parameter(update, "@ReportedAt", DbType.Int64);
+        foreach (var (id, fromDevice) in changed)
         {
-            TrackerId = c.Key,
-            State = StateWriter.ToCanonicalJson(states[c.Key]),
-            ReportedAt = c.Value ? now.ToUnixTimeMilliseconds() : (long?)null,
-        }), cancellationToken, transaction));
+            trackerId.Value = id;
+            state.Value = _written.Serialize(id, states[id], json);
+            reportedAt.Value = fromDevice ? now.ToUnixTimeMilliseconds() : DBNull.Value;
+            if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                await connection.ExecuteAsync(Command(
+                    "INSERT INTO tracker_states (tracker_id, state, reported_at) VALUES (@TrackerId, @State, @ReportedAt)",
+                    new { TrackerId = id, State = state.Value, ReportedAt = fromDevice ? now.ToUnixTimeMilliseconds() : (long?)null },
+                    cancellationToken, transaction));
+            }
+        }
+
         return written;
+    }
+
+    private static DbParameter Parameter(DbCommand command, string name, DbType type)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.DbType = type;
+        command.Parameters.Add(parameter);
+        return parameter;
     }
 
     /// <summary>Reads a stored state; rows another program wrote badly read as far as they are valid.</summary>
