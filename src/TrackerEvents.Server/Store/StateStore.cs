@@ -1,4 +1,3 @@
-using System.Data;
 using System.Data.Common;
 using System.Text.Json;
 using Dapper;
@@ -131,46 +130,11 @@ internal sealed class StateStore : IAsyncDisposable
             written[i] = true;
         }
 
-        // reported_at only moves with a device's point; the sweep's mark of the last silence goes with it.
-        // One command with its parameters reused for every row: Dapper's multi-row execute builds and binds
-        // the parameters anew per row, which was a third of a group commit's time on SQLite. An UPDATE,
-        // not an upsert: the row exists for every tracker created here, and an upsert first tries the
-        // insert; a tracker another program created without its row gets it inserted.
         using var json = new WrittenStates.Writer();
-        await using var update = connection.CreateCommand();
-        update.Transaction = transaction;
-        update.CommandText = """
-            UPDATE tracker_states SET state = @State, reported_at = COALESCE(@ReportedAt, reported_at),
-                   swept_status = CASE WHEN @ReportedAt IS NULL THEN swept_status END
-             WHERE tracker_id = @TrackerId
-            """;
-        var trackerId = Parameter(update, "@TrackerId", DbType.Int64);
-        var state = Parameter(update, "@State", DbType.String);
-        var reportedAt = Parameter(update, "@ReportedAt", DbType.Int64);
-        foreach (var (id, fromDevice) in changed)
-        {
-            trackerId.Value = id;
-            state.Value = _written.Serialize(id, states[id], json);
-            reportedAt.Value = fromDevice ? now.ToUnixTimeMilliseconds() : DBNull.Value;
-            if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
-            {
-                await connection.ExecuteAsync(Command(
-                    "INSERT INTO tracker_states (tracker_id, state, reported_at) VALUES (@TrackerId, @State, @ReportedAt)",
-                    new { TrackerId = id, State = state.Value, ReportedAt = fromDevice ? now.ToUnixTimeMilliseconds() : (long?)null },
-                    cancellationToken, transaction));
-            }
-        }
-
+        var reportedAt = now.ToUnixTimeMilliseconds();
+        await StateRowWriter.WriteAsync(connection, transaction, [.. changed.Select(c =>
+            new StateRowWriter.Row(c.Key, _written.Serialize(c.Key, states[c.Key], json), c.Value ? reportedAt : null))], cancellationToken);
         return written;
-    }
-
-    private static DbParameter Parameter(DbCommand command, string name, DbType type)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.DbType = type;
-        command.Parameters.Add(parameter);
-        return parameter;
     }
 
     /// <summary>Reads a stored state; rows another program wrote badly read as far as they are valid.</summary>

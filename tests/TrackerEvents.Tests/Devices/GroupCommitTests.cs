@@ -82,6 +82,23 @@ public sealed class GroupCommitTests
         (await fleet.ReportAsync($"id={phones[0].Device}&lat=41&lon=3")).Status.Should().Be(200, "the next group commits again");
     }
 
+    [Theory, EngineData(Engine.Sqlite), EngineData(Engine.Postgres)]
+    public async Task ATrackerWhoseStateRowAnotherProgramNeverWrote_GetsOne(Engine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        await using var fleet = await DeviceFleet.StartOnAsync(database);
+        await using (var connection = await database.OpenAsync())
+        {
+            await connection.ExecuteAsync("DELETE FROM tracker_states WHERE tracker_id IN (@A, @B)", new { fleet.A, fleet.B });
+        }
+
+        (await fleet.ReportAsync($"id={fleet.DeviceA}&lat=10&lon=20")).Status.Should().Be(200);
+        (await fleet.Server.IngestStatesAsync(new { tracker_id = fleet.B, gps = new { speed = 7 } })).ShouldSucceed();
+
+        (await fleet.StateAsync(fleet.A)).GetProperty("gps").GetProperty("location").GetProperty("lng").GetDouble().Should().Be(20);
+        (await fleet.StateAsync(fleet.B)).GetProperty("gps").GetProperty("speed").GetInt32().Should().Be(7);
+    }
+
     /// <summary>The fleet's two trackers and more of the user's, up to <paramref name="count"/>, each with its device id.</summary>
     private static async Task<List<(long Id, string Device)>> PhonesAsync(DeviceFleet fleet, int count)
     {
