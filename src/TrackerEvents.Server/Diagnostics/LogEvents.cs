@@ -28,6 +28,7 @@ internal static class LogEvents
     public const int FeedReadFailed = 3001;
     public const int FeedRecovered = 3002;
     public const int ActionFailed = 3101;
+    public const int ActionRejected = 3102;
     public const int ClientReleased = 3201;
     public const int ConnectionOpened = 3301;
     public const int ConnectionClosed = 3302;

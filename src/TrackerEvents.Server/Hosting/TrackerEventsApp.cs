@@ -20,7 +20,14 @@ internal static class TrackerEventsApp
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddTrackerEventsLogging();                                       // NLog, from config/NLog.config
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        var listeners = Listeners.From(builder.Configuration);                   // Urls, and Admin:Urls for the admin API
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            listeners.Configure(kestrel);
+        });
+        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, "");           // the listeners bind every address
+        builder.Services.AddSingleton(listeners);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddStore(builder.Configuration, builder.Environment);   // Store/: SQLite or PostgreSQL, the change feed
         builder.Services.AddAuth();                                              // Auth/: sessions, API keys, logins
@@ -34,10 +41,11 @@ internal static class TrackerEventsApp
         var app = builder.Build();
         var basePath = app.Setting<ApiOptions>().BasePath;
         app.UseForwardedHeaders(app.Setting<HostingOptions>());
+        app.UseListeners();
         app.MapAtmosphere(basePath);
         app.MapNavixyApi(basePath);
-        app.MapAdmin();
-        app.MapOperations();
+        app.MapAdmin().OnListener(listeners.Serving(Listeners.Admin));
+        app.MapOperations(metricsOn: listeners.Serving(Listeners.Admin));
         return app;
     }
 

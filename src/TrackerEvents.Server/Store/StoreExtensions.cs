@@ -52,7 +52,7 @@ internal static class StoreExtensions
 
         return options.Provider switch
         {
-            "Sqlite" => new SqliteDialect(connectionString, environment.ContentRootPath),
+            "Sqlite" => new SqliteDialect(connectionString, environment.ContentRootPath, options.WalSizeLimit),
             "Postgres" => new PostgresDialect(connectionString),
             _ => throw new OptionsValidationException("Store:Provider", typeof(StoreOptions), [$"Store:Provider '{options.Provider}' is not supported."]),
         };

@@ -7,7 +7,7 @@ namespace TrackerEvents.Tests.Units;
 /// <summary>The action parser alone: text in, a validated action (or the error a client would get) out.</summary>
 public sealed class ClientActionParserTests
 {
-    private static ClientAction Parse(string text, int maxTrackers = 100) => ClientActionParser.Parse(text, StreamKinds.Shapes, maxTrackers);
+    private static ClientAction Parse(string text, int maxTrackers = 100) => ClientActionParser.Parse(text, StreamKinds.Shapes, maxTrackers, maxRequests: 16);
 
     private static ActionException Refused(string text, int maxTrackers = 100) => Assert.Throws<ActionException>(() => Parse(text, maxTrackers));
 
