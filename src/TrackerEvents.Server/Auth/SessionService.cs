@@ -18,7 +18,11 @@ internal sealed class SessionService(SessionStore store, IOptions<UserSessionOpt
     public const string SessionKind = "session";
     public const string ApiKeyKind = "api_key";
 
-    /// <summary>Validates a hash: error 3 for a malformed or unknown one, 4 for one that ended or expired.</summary>
+    /// <summary>
+    /// Validates a hash: error 3 for a missing or malformed one (not 32 hex digits), 4 for a well-formed one
+    /// that is not a live session or key: unknown, ended, expired, or ended so long ago that it was forgotten.
+    /// Code 4 is the one clients answer by logging in again, so a forgotten session must not turn into 3.
+    /// </summary>
     public async Task<AuthenticatedSession> RequireAsync(string? hash, CancellationToken cancellationToken)
     {
         if (!IsWellFormed(hash))
@@ -26,7 +30,7 @@ internal sealed class SessionService(SessionStore store, IOptions<UserSessionOpt
             throw new ApiException(ApiError.WrongHash);
         }
 
-        var row = await store.FindSessionAsync(Digest(hash!), cancellationToken) ?? throw new ApiException(ApiError.WrongHash);
+        var row = await store.FindSessionAsync(Digest(hash!), cancellationToken) ?? throw new ApiException(ApiError.SessionEnded);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         if (row.EndedAt is not null || row.UserBlocked || row.ExpiresAt <= now)
         {
