@@ -15,6 +15,8 @@ public sealed class StartupTests
     [InlineData("Admin:ApiKey=short", "Admin:ApiKey")]
     [InlineData("Demo:TimeZone=Nowhere/Land", "Demo:TimeZone")]
     [InlineData("Api:BasePath=v2 with spaces", "Api:BasePath")]
+    [InlineData("Api:AllowedOrigins:0=https://fleet.example.com/monitor", "Api:AllowedOrigins")]
+    [InlineData("Api:AllowedOrigins:0=fleet.example.com", "Api:AllowedOrigins")]
     public async Task ABadSetting_StopsStartUp_WithAMessageNamingIt(string setting, string named)
     {
         var directory = Path.Combine(Path.GetTempPath(), "trackerevents-tests", Guid.NewGuid().ToString("N"));
