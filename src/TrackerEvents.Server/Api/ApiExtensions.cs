@@ -32,6 +32,8 @@ internal static class ApiExtensions
         app.MapUsers(basePath);
         app.MapTrackers(basePath);
         app.MapReadings(basePath);
+        app.MapTags(basePath);
+        app.MapApiKeys(basePath);
         app.MapApiFallback(basePath);
         return app;
     }
