@@ -14,7 +14,8 @@ namespace TrackerEvents.Tracking;
 /// <c>now</c> unless the update carries them: <c>last_update</c> always, <c>gps.updated</c> with a
 /// GPS fix, <c>gsm.updated</c>, <c>battery_update</c>, <c>ignition_update</c>,
 /// <c>movement_status_update</c>, <c>inputs_update</c>, <c>outputs_update</c> and
-/// <c>additional.*.updated</c>.
+/// <c>additional.*.updated</c>; <c>actual_track_update</c> follows the movement (<see cref="TrackUpdate"/>), and
+/// the last GPS fix is kept while GSM LBS fixes follow it (<see cref="GpsPatch.LastGpsFix"/>).
 /// </remarks>
 internal static class StatePatch
 {
