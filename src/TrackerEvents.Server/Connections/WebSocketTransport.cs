@@ -57,12 +57,12 @@ internal sealed class WebSocketTransport : IClientTransport
         Disconnect reason;
         try
         {
-            // The handshake (first connect) or the reopen padding (reconnect) goes out before anything queued.
+            // The handshake (first connect) or the reopen frame (reconnect) goes out before anything queued.
             var first = parameters.IsFirstConnect
                 ? parameters.Protocol
                     ? AtmosphereFraming.Handshake(client.TrackingId, (int)services.Options.ClientHeartbeat.TotalMilliseconds, parameters.TrackMessageSize)
                     : null
-                : AtmosphereFraming.ReopenPadding;
+                : AtmosphereFraming.Reopen(parameters.TrackMessageSize);
             if (first is not null)
             {
                 await socket.SendAsync(first, WebSocketMessageType.Text, endOfMessage: true, services.Stopped);

@@ -114,9 +114,10 @@ internal static partial class ClientActionParser
             }
 
             var max = Math.Min(shape.MaxTrackers ?? int.MaxValue, maxTrackers);
-            var (all, ids) = shape.TakesTrackerList && request.TryGetProperty("trackers", out var trackers)
-                ? (false, TrackerIds(trackers, path + ".trackers", errors, max))
-                : Target(request, path, errors, max);
+            var (all, ids) = !shape.TakesTrackerList ? Target(request, path, errors, max)
+                : request.TryGetProperty("trackers", out var trackers) ? (false, TrackerIds(trackers, path + ".trackers", errors, max))
+                : request.TryGetProperty("target", out _) ? Target(request, path, errors, max)
+                : (false, Missing(path + ".trackers", errors));
             requests.Add(new RequestSpec(shape.Type, all, ids, Format(request, path, errors), RateLimit(request, path, errors), Filter(request, path, errors)));
         }
 

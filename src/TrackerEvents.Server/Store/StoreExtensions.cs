@@ -19,6 +19,7 @@ internal static class StoreExtensions
         services.AddSingleton<TrackerStore>();
         services.AddSingleton<StateStore>();
         services.AddSingleton<ReadingStore>();
+        services.AddSingleton<TagStore>();
         services.AddSingleton<ChangeFeed>();
         services.AddSingleton<Migrator>();
         if (IsPostgres(configuration))

@@ -21,7 +21,7 @@ public sealed class TrackingIdTests
         await victim.NextEventAsync("state");
 
         await using var attacker = await From(fleet, "203.0.113.66", trackingId);
-        (await attacker.NextFrameAsync()).Text.Trim().Should().BeEmpty("a reconnect is answered with whitespace, whoever sends it");
+        (await attacker.NextFrameAsync()).Text.Should().Be("X", "a reconnect is answered with the heartbeat, whoever sends it");
         (await fleet.Server.IngestStatesAsync(new { tracker_id = fleet.A, gps = new { speed = 91 } })).ShouldSucceed();
 
         (await victim.NextEventAsync("state")).GetProperty("data").GetProperty("gps").GetProperty("speed").GetInt32().Should().Be(91);
