@@ -29,10 +29,13 @@ export class Ground {
     this.onLoaded();
   }
 
-  /** The ground for this view, redrawn only when the view (or the theme, or a tile) changed. */
-  draw(view, colors, ratio) {
+  /**
+   * The ground for this view, redrawn only when the view (or the theme, or a tile) changed. Tiles only once
+   * `placed` (the view fitted to the fleet, or moved by the user): not the world's tiles of the first frames.
+   */
+  draw(view, colors, ratio, placed) {
     const { width, height } = view;
-    const key = `${view.x},${view.y},${view.zoom},${width},${height},${ratio},${colors.key}`;
+    const key = `${view.x},${view.y},${view.zoom},${width},${height},${ratio},${colors.key},${placed}`;
     if (key === this.key) return this.canvas;
     this.key = key;
     const canvas = this.canvas;
@@ -60,7 +63,7 @@ export class Ground {
       ctx.stroke(borderPath);
       ctx.setLineDash([]);
     }
-    if (this.tileUrl) this.drawTiles(ctx, view);
+    if (this.tileUrl && placed) this.drawTiles(ctx, view);
     return canvas;
   }
 

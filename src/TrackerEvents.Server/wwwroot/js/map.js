@@ -56,6 +56,7 @@ export class FleetMap {
 
   zoomBy(delta, at = { x: this.view.width / 2, y: this.view.height / 2 }) {
     const view = this.view;
+    this.fitted = true; // the user has taken the view over
     const before = 2 ** view.zoom;
     view.zoom = Math.max(1, Math.min(19, view.zoom + delta));
     const after = 2 ** view.zoom;
@@ -67,6 +68,7 @@ export class FleetMap {
 
   panBy(dx, dy) {
     const scale = 2 ** this.view.zoom;
+    this.fitted = true;
     this.view.x -= dx / scale;
     this.view.y -= dy / scale;
     this.dirty = true;
@@ -106,7 +108,7 @@ export class FleetMap {
     this.drawnFor = this.fleet.version;
     const ctx = this.canvas.getContext('2d');
     ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.drawImage(this.ground.draw(this.view, this.colors, ratio), 0, 0);
+    ctx.drawImage(this.ground.draw(this.view, this.colors, ratio, this.fitted), 0, 0);
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     this.placed = drawTrackers(ctx, this.view, this.fleet.trackers.values(), this.selected, this.colors, statusOf);
   }
