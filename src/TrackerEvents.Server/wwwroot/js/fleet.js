@@ -11,12 +11,15 @@ export class Fleet {
     this.bySource = new Map();
     /** Bumped on every change: the views redraw when it moved. */
     this.version = 0;
+    /** Bumped when the list of trackers is (re)loaded. */
+    this.loads = 0;
   }
 
   /** The trackers of tracker/list, before any state. */
   load(list) {
     this.trackers.clear();
     this.bySource.clear();
+    this.loads++;
     for (const item of list) {
       const tracker = {
         id: item.id, label: item.label, sourceId: item.source?.id, blocked: !!item.source?.blocked, removed: false,

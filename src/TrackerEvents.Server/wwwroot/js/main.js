@@ -187,7 +187,7 @@ function frame(now) {
 
 setInterval(() => { tick = true; }, 1000);
 $('app-view').classList.add('no-panel');
-window.fleetMonitor = { fleet, map, stats };
+window.fleetMonitor = { fleet, map, stats, table };
 requestAnimationFrame(frame);
 const stored = storedSession();
 if (stored) start(stored);

@@ -77,16 +77,23 @@ export class FleetTable {
     this.dirty = true;
   }
 
-  /** The list in view order; rebuilt when the data, the filter or the sort changed. */
+  /**
+   * The list in view order; rebuilt when the data, the filter or the sort changed. Labels are ranked once
+   * (collation is the costly comparison), and each row's sort value is read once per build.
+   */
   build() {
+    if (this.rankedFor !== this.fleet.loads) {
+      this.rankedFor = this.fleet.loads;
+      [...this.fleet.trackers.values()].sort(byLabel).forEach((t, i) => { t.rank = i; });
+    }
     const column = COLUMNS.find((c) => c.key === this.sort.key);
     let list = [...this.fleet.trackers.values()];
     if (this.filter) list = list.filter((t) => t.label.toLowerCase().includes(this.filter));
-    const value = column.value;
+    const value = column.value ?? ((t) => t.rank);
     const direction = this.sort.descending ? -1 : 1;
-    list.sort(value
-      ? (a, b) => { const x = value(a), y = value(b); return (x < y ? -direction : x > y ? direction : 0) || byLabel(a, b); }
-      : (a, b) => direction * byLabel(a, b));
+    const keyed = list.map((t) => ({ t, v: value(t) }));
+    keyed.sort((a, b) => (a.v < b.v ? -direction : a.v > b.v ? direction : 0) || a.t.rank - b.t.rank);
+    list = keyed.map((k) => k.t);
     this.rows = list;
     this.builtFor = this.fleet.version;
     this.spacer.style.height = `${list.length * ROW_HEIGHT}px`;
