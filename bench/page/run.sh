@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The page benchmark: a server whose demo fleet has TRACKERS trackers (default 2,000), each changing once a
-# second (the simulator moves a quarter of them every 250 ms: 2,000 changes/s), and the monitoring page in
-# headless Chromium on it for DURATION seconds (default 300). Prints the figures; asserts nothing.
+# The page benchmark: a server whose demo fleet has TRACKERS trackers (default 2,000), and the monitoring
+# page in headless Chromium on it for DURATION seconds (default 300), every tracker changing once a second:
+# FEED=synthetic (default) hands the page those batches itself; FEED=server has the server's simulator move
+# a quarter of the fleet every 250 ms and deliver them. Prints the figures; asserts nothing.
 #
 #   bench/page/run.sh                       # 2,000 trackers, 2,000 changes/s, 5 minutes
+#   FEED=server bench/page/run.sh           # ... end to end through the server
 #   TRACKERS=500 DURATION=60 bench/page/run.sh
 #
 # Needs /usr/bin/chromium (apt-get install chromium) and npm (playwright-core, which downloads no browser).
@@ -34,7 +36,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 (cd "$WORK" && exec dotnet "$SERVER_DLL" --urls="http://127.0.0.1:$PORT" "--ConnectionStrings:Tracker=Data Source=$WORK/page-bench.db" \
-    --Demo:Trackers="$TRACKERS" --Demo:SimulatorInterval=00:00:00.250 --Logging:Directory="$WORK/logs" \
+    --Demo:Trackers="$TRACKERS" --Demo:SimulatorInterval=00:00:00.250 --Demo:Simulator="$([ "${FEED:-synthetic}" = server ] && echo true || echo false)" \
+    --Logging:Directory="$WORK/logs" \
     --Logging:LogLevel:Default=Warning >"$WORK/server.log" 2>&1) &
 SERVER_PID=$!
 for _ in $(seq 1 240); do
@@ -43,4 +46,4 @@ for _ in $(seq 1 240); do
 done
 curl -sf "http://127.0.0.1:$PORT/health/live" >/dev/null || { echo "the server did not come up:"; tail -20 "$WORK/server.log"; exit 1; }
 
-node bench/page/page-bench.js --url "http://127.0.0.1:$PORT" --duration "${DURATION:-300}" --every "${EVERY:-30}"
+node bench/page/page-bench.js --url "http://127.0.0.1:$PORT" --feed "${FEED:-synthetic}" --duration "${DURATION:-300}" --every "${EVERY:-30}"

@@ -12,7 +12,8 @@ public sealed class PageLiveTests(Chromium chromium) : IClassFixture<Chromium>
     [BrowserFact]
     public async Task LoggingIn_ShowsTheTwentyDemoTrackers_TheirCounts_AndATrackerPanel()
     {
-        await using var server = await DemoFleet.StartAsync();
+        // The simulator on, each vehicle moving every second: this test takes the README's screenshot.
+        await using var server = await DemoFleet.StartAsync("Demo:Simulator=true", "Demo:SimulatorInterval=00:00:00.250");
         await using var page = await MonitoringPage.OpenAsync(chromium, server);
 
         await page.LogInAndWaitAsync();
@@ -32,8 +33,12 @@ public sealed class PageLiveTests(Chromium chromium) : IClassFixture<Chromium>
         await Expect(page.Page.Locator("#shown")).ToHaveTextAsync("10 of 20 shown");
         await page.Page.ClickAsync(".thead button:has-text('Label')");
         await Expect(page.Rows.Locator(".c-label").First).ToHaveTextAsync("Demo vehicle 19");
+        await page.Page.ClickAsync(".thead button:has-text('Speed')");
+        await Expect(page.Page.Locator(".thead button:has-text('Speed')")).ToHaveAttributeAsync("aria-sort", "ascending");
+        await page.Page.ClickAsync(".thead button:has-text('Label')");
         await page.Page.FillAsync("#filter", "");
         await Expect(page.Rows).ToHaveCountAsync(20);
+        await Expect(page.Rows.Locator(".c-label").First).ToHaveTextAsync("Demo vehicle 01");
 
         await page.Row("Demo vehicle 03").ClickAsync();
         await Expect(page.Page.Locator("#panel-title")).ToHaveTextAsync("Demo vehicle 03");

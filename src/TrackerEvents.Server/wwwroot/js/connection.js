@@ -8,7 +8,7 @@ export const transportName = (transport) => TRANSPORT_NAMES[transport] ?? transp
 export class Connection {
   /**
    * @param {string} url absolute URL of the subscription endpoint
-   * @param {object} handlers onOpen(reopened), onMessage(message), onState(state, detail), with state one of
+   * @param {object} handlers onOpen(reopened), onMessage(message, receivedAt), onState(state, detail), with state one of
    *   connecting, open, reconnecting, closed, failed
    */
   constructor(url, handlers) {
@@ -57,7 +57,9 @@ export class Connection {
     });
   }
 
+  /** One message as atmosphere.js hands it over (bench/page feeds its synthetic batches in here too). */
   receive(body) {
+    const receivedAt = performance.now();
     if (!body || !body.trim()) return;
     let message;
     try {
@@ -65,7 +67,7 @@ export class Connection {
     } catch {
       return; // not ours (a stray heartbeat or padding that reached the page)
     }
-    this.handlers.onMessage(message);
+    this.handlers.onMessage(message, receivedAt);
   }
 
   push(message) {

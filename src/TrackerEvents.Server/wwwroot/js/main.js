@@ -84,13 +84,12 @@ async function start({ hash, login: name }) {
   connection.open();
 }
 
-function receive(message) {
+function receive(message, receivedAt) {
   if (message.type === 'event') {
     switch (message.event) {
       case 'state_batch': {
-        const started = performance.now();
         fleet.applyBatch(message.data, (kind, tracker, text) => feed.add(kind, kind === 'status' ? `${tracker.label}: ${text}` : `${tracker.label} ${text}`));
-        stats.applied(performance.now() - started, message.data.length);
+        stats.applied(performance.now() - receivedAt, message.data.length);
         break;
       }
       case 'readings_batch': panel.applyReadings(message.data); break;
@@ -187,7 +186,8 @@ function frame(now) {
 
 setInterval(() => { tick = true; }, 1000);
 $('app-view').classList.add('no-panel');
-window.fleetMonitor = { fleet, map, stats, table };
+// For the tests and bench/page: the model, the map's projection, the costs, and the message entry point.
+window.fleetMonitor = { fleet, map, stats, receive: (text) => session?.connection.receive(text) };
 requestAnimationFrame(frame);
 const stored = storedSession();
 if (stored) start(stored);

@@ -1,5 +1,6 @@
 // What the page costs, kept for bench/page (window.fleetMonitor.stats): the time from a state_batch's
-// arrival to its frame being drawn (applying it to the model, then drawing what changed), and frames dropped.
+// arrival to its frame being drawn (parsing it, applying it to the model, then drawing what changed), and
+// frames dropped.
 const KEEP = 1000;
 const FRAME_MS = 1000 / 60;
 
@@ -7,7 +8,7 @@ export class FrameStats {
   constructor() {
     this.batches = 0;
     this.items = 0;
-    /** Per batch: ms to apply it to the model + ms of the frame that drew it; the last KEEP batches. */
+    /** Per batch: ms to parse and apply it + ms of the frame that drew it; the last KEEP batches. */
     this.batchMs = [];
     this.frames = 0;
     this.dropped = 0;
