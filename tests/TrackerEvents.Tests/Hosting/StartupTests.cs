@@ -15,6 +15,10 @@ public sealed class StartupTests
     [InlineData("Admin:ApiKey=short", "Admin:ApiKey")]
     [InlineData("Demo:TimeZone=Nowhere/Land", "Demo:TimeZone")]
     [InlineData("Api:BasePath=v2 with spaces", "Api:BasePath")]
+    [InlineData("Page:TileUrl=ftp://tiles.example.com/{z}/{x}/{y}.png", "Page:TileUrl")]
+    [InlineData("Page:TileUrl=https://tiles.example.com/tile.png", "Page:TileUrl")]
+    [InlineData("Page:TileUrl=/tiles/{z}/{x}/{y}.png", "Page:TileUrl")]
+    [InlineData("Page:TileMaxZoom=30", "TileMaxZoom")]
     public async Task ABadSetting_StopsStartUp_WithAMessageNamingIt(string setting, string named)
     {
         var directory = Path.Combine(Path.GetTempPath(), "trackerevents-tests", Guid.NewGuid().ToString("N"));

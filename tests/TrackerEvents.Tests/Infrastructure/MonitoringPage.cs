@@ -27,15 +27,18 @@ internal sealed class MonitoringPage : IAsyncDisposable
     /// <summary>The URL of every request the page made, WebSockets included, in order.</summary>
     public ConcurrentQueue<string> Requests { get; } = new();
 
-    public static async Task<MonitoringPage> OpenAsync(Chromium chromium, RunningServer server, int width = 1366, int height = 768)
+    /// <param name="chromium">The browser.</param>
+    /// <param name="server">The server.</param>
+    /// <param name="address">Where the page is opened, when not straight at the server (a proxy in front of it).</param>
+    public static async Task<MonitoringPage> OpenAsync(Chromium chromium, RunningServer server, Uri? address = null)
     {
-        var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
+        var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 768 } });
         var page = await context.NewPageAsync();
         var opened = new MonitoringPage(context, page, server);
         context.Request += (_, request) => opened.Requests.Enqueue(request.Url);
         page.WebSocket += (_, socket) => opened.Requests.Enqueue(socket.Url);
         page.PageError += (_, error) => opened._errors.Enqueue(error);
-        await page.GotoAsync(server.BaseAddress.ToString());
+        await page.GotoAsync((address ?? server.BaseAddress).ToString());
         await Assertions.Expect(page.Locator("#login-form")).ToBeVisibleAsync();
         return opened;
     }

@@ -1,13 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Extensions.Options;
-using TrackerEvents.Hosting;
 using TrackerEvents.Tests.Infrastructure;
 
 namespace TrackerEvents.Tests.Page;
 
-/// <summary>How the server serves the page: its files and headers, its configuration, and switching it off.</summary>
+/// <summary>How the server serves the page: its files and headers, its configuration, and switching it off (bad <c>Page:*</c> settings: StartupTests).</summary>
 public sealed class PageServingTests
 {
     [Fact]
@@ -64,23 +62,5 @@ public sealed class PageServingTests
         (await server.Http.GetAsync("/config.json")).StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await server.Http.GetAsync("/js/main.js")).StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await server.CallAsync("user/auth", new { login = "nobody", password = "x" })).ShouldFail(102);
-    }
-
-    [Theory]
-    [InlineData("Page:TileUrl=ftp://tiles.example.com/{z}/{x}/{y}.png")]
-    [InlineData("Page:TileUrl=https://tiles.example.com/tile.png")]
-    [InlineData("Page:TileUrl=/tiles/{z}/{x}/{y}.png")]
-    [InlineData("Page:TileMaxZoom=30")]
-    public async Task ABadPageSetting_StopsStartUp_WithAMessageNamingIt(string setting)
-    {
-        var directory = Path.Combine(Path.GetTempPath(), "trackerevents-tests", Guid.NewGuid().ToString("N"));
-
-        var start = async () =>
-        {
-            await using var app = RunningServer.Build(directory, null, setting);
-            await TrackerEventsApp.StartAsync(app, CancellationToken.None);
-        };
-
-        (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Message.Should().Contain(setting.Split('=')[0].Split(':')[1]);
     }
 }

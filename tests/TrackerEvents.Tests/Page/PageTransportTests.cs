@@ -30,6 +30,28 @@ public sealed class PageTransportTests(Chromium chromium) : IClassFixture<Chromi
     }
 
     [BrowserFact]
+    public async Task ADroppedConnection_ShowsReconnecting_ThenCatchesUp()
+    {
+        await using var server = await DemoFleet.StartAsync();
+        var trackers = await DemoFleet.TrackersAsync(server);
+        await using var proxy = new TcpProxy("127.0.0.1", server.BaseAddress.Port);
+        await using var page = await MonitoringPage.OpenAsync(chromium, server, new Uri($"http://127.0.0.1:{proxy.Port}/"));
+        await page.LogInAndWaitAsync();
+        await Expect(page.Cell("Demo vehicle 09", "speed")).ToHaveTextAsync("0 km/h");
+
+        proxy.Cut(); // every connection reset, new ones refused: the server is gone, as far as the page can tell
+        await Expect(page.Page.Locator("#connection-text")).ToHaveTextAsync("reconnecting…", new() { Timeout = 10_000 });
+        (await server.IngestStatesAsync(new { tracker_id = trackers["Demo vehicle 09"], gps = new { speed = 55 } })).ShouldSucceed();
+        await Expect(page.Cell("Demo vehicle 09", "speed")).ToHaveTextAsync("0 km/h");
+        proxy.Restore();
+
+        await Expect(page.Page.Locator("#connection-text")).ToHaveTextAsync("live", new() { Timeout = 20_000 });
+        await Expect(page.Cell("Demo vehicle 09", "speed")).ToHaveTextAsync("55 km/h", new() { Timeout = 5000 });
+        await Expect(page.Events("session").First).ToContainTextAsync("Reconnected: catching up");
+        page.Errors.Should().BeEmpty();
+    }
+
+    [BrowserFact]
     public async Task WithATileServer_TheMapLoadsItsTiles_AndNothingElseLeavesTheOrigin()
     {
         await using var tiles = await TileServer.StartAsync();
