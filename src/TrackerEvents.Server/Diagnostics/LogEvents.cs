@@ -17,6 +17,7 @@ internal static class LogEvents
     public const int Listening = 1301;
     public const int DemoLogin = 1302;
     public const int AdminKeyGenerated = 1303;
+    public const int PageServed = 1304;
     public const int ChangeListenerLost = 1401;
     public const int ChangeListenerReconnected = 1402;
     public const int CheckpointFailed = 1501;

@@ -5,14 +5,15 @@ using TrackerEvents.Admin;
 using TrackerEvents.Api;
 using TrackerEvents.Demo;
 using TrackerEvents.Diagnostics;
+using TrackerEvents.Page;
 using TrackerEvents.Store;
 
 namespace TrackerEvents.Hosting;
 
-/// <summary>Says where the server listens and, for the embedded demo, how to log in and the admin key.</summary>
+/// <summary>Says where the server listens and its page is, and, for the embedded demo, how to log in and the admin key.</summary>
 internal sealed partial class StartupBanner(
-    IServer server, IHostApplicationLifetime lifetime, IOptions<DemoOptions> demo, IOptions<ApiOptions> api, AdminKey adminKey,
-    IStoreDialect dialect, ILogger<StartupBanner> logger) : IHostedService
+    IServer server, IHostApplicationLifetime lifetime, IOptions<DemoOptions> demo, IOptions<ApiOptions> api, IOptions<PageOptions> page,
+    AdminKey adminKey, IStoreDialect dialect, ILogger<StartupBanner> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -22,6 +23,11 @@ internal sealed partial class StartupBanner(
             foreach (var address in addresses)
             {
                 LogListening(logger, address, api.Value.BasePath);
+            }
+
+            if (page.Value.Enabled && addresses.FirstOrDefault() is { } first)
+            {
+                LogPage(logger, first);
             }
 
             if (demo.Value.Enabled && dialect is SqliteDialect) // the demo is seeded into the embedded store only
@@ -41,6 +47,9 @@ internal sealed partial class StartupBanner(
 
     [LoggerMessage(EventId = LogEvents.Listening, Level = LogLevel.Information, Message = "TrackerEvents listening on {Address} (API at {Address}{BasePath}, WebSocket at {Address}{BasePath}/event/subscription)")]
     private static partial void LogListening(ILogger logger, string address, string basePath);
+
+    [LoggerMessage(EventId = LogEvents.PageServed, Level = LogLevel.Information, Message = "Monitoring page: {Address}/")]
+    private static partial void LogPage(ILogger logger, string address);
 
     [LoggerMessage(EventId = LogEvents.DemoLogin, Level = LogLevel.Information, Message = "Demo login: {Login} / {Password}")]
     private static partial void LogDemo(ILogger logger, string login, string password);

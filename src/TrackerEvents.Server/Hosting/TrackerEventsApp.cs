@@ -4,6 +4,7 @@ using TrackerEvents.Auth;
 using TrackerEvents.Connections;
 using TrackerEvents.Demo;
 using TrackerEvents.Dispatch;
+using TrackerEvents.Page;
 using TrackerEvents.Store;
 
 namespace TrackerEvents.Hosting;
@@ -35,6 +36,7 @@ internal static class TrackerEventsApp
         builder.Services.AddAtmosphere();                                        // Connections/: the event endpoint, its clients and streams
         builder.Services.AddAdmin();                                             // Admin/: the admin and ingest API
         builder.Services.AddDemo();                                              // Demo/: the demo account and simulator
+        builder.Services.AddPage();                                              // Page/: the monitoring page at /
         builder.Services.AddOperations();                                        // Hosting/: proxies, banner, health, metrics
         configureServices?.Invoke(builder.Services);
 
@@ -45,6 +47,7 @@ internal static class TrackerEventsApp
         app.MapAtmosphere(basePath);
         app.MapNavixyApi(basePath);
         app.MapAdmin().OnListener(listeners.Serving(Listeners.Admin));
+        app.MapPage(basePath);
         app.MapOperations(metricsOn: listeners.Serving(Listeners.Admin));
         return app;
     }

@@ -25,7 +25,8 @@ public sealed partial class LayerTests
         ["Connections"] = ["Dispatch", "Subscriptions", "Auth", "Store", "Messages", "Protocol", "Tracking", "Diagnostics"],
         ["Admin"] = ["Api", "Auth", "Store", "Messages", "Tracking", "Diagnostics"],
         ["Demo"] = ["Auth", "Store", "Tracking", "Diagnostics"],
-        ["Hosting"] = ["Admin", "Api", "Auth", "Connections", "Demo", "Dispatch", "Subscriptions", "Store", "Messages", "Protocol", "Tracking", "Diagnostics"],
+        ["Page"] = [],
+        ["Hosting"] = ["Admin", "Api", "Auth", "Connections", "Demo", "Page", "Dispatch", "Subscriptions", "Store", "Messages", "Protocol", "Tracking", "Diagnostics"],
         [""] = ["Hosting"],
     };
 

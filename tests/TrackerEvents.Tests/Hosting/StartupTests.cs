@@ -17,6 +17,10 @@ public sealed class StartupTests
     [InlineData("Api:BasePath=v2 with spaces", "Api:BasePath")]
     [InlineData("Api:AllowedOrigins:0=https://fleet.example.com/monitor", "Api:AllowedOrigins")]
     [InlineData("Api:AllowedOrigins:0=fleet.example.com", "Api:AllowedOrigins")]
+    [InlineData("Page:TileUrl=ftp://tiles.example.com/{z}/{x}/{y}.png", "Page:TileUrl")]
+    [InlineData("Page:TileUrl=https://tiles.example.com/tile.png", "Page:TileUrl")]
+    [InlineData("Page:TileUrl=/tiles/{z}/{x}/{y}.png", "Page:TileUrl")]
+    [InlineData("Page:TileMaxZoom=30", "TileMaxZoom")]
     public async Task ABadSetting_StopsStartUp_WithAMessageNamingIt(string setting, string named)
     {
         var directory = Path.Combine(Path.GetTempPath(), "trackerevents-tests", Guid.NewGuid().ToString("N"));
