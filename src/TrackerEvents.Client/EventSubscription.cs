@@ -46,6 +46,9 @@ public sealed class EventSubscription : IAsyncDisposable
     /// <summary>The transport in use: <c>websocket</c>, or <c>long-polling</c> after a fallback.</summary>
     public string Transport => _connection.Transport;
 
+    /// <summary>The events waiting for the consumer (for tests).</summary>
+    internal EventBuffer Buffer => _buffer;
+
     /// <summary>Events dropped because the consumer fell more than <see cref="TrackerEventsClientOptions.EventBufferCapacity"/> behind (never states: those are merged).</summary>
     public long DroppedEvents => _buffer.Dropped;
 
@@ -139,8 +142,9 @@ public sealed class EventSubscription : IAsyncDisposable
         {
             (e, reply) = EventParser.Parse(message);
         }
-        catch (JsonException error)
+        catch (Exception error) when (error is JsonException or InvalidOperationException or NotSupportedException or FormatException)
         {
+            // One message this client cannot read costs that message, never the connection.
             ClientLog.Unreadable(_logger, error);
             return;
         }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace TrackerEvents.Client;
 
 /// <summary>Where the API is, how to authenticate, and how the event connection behaves.</summary>
-public sealed class TrackerEventsClientOptions
+public sealed record TrackerEventsClientOptions
 {
     /// <summary>
     /// The API base URL, e.g. <c>https://api.eu.navixy.com/v2/</c> or <c>http://localhost:8080/v2/</c>. Methods

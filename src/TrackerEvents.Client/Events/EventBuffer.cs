@@ -39,6 +39,15 @@ internal sealed class EventBuffer(int capacity)
         }
     }
 
+    /// <summary>The events waiting, oldest first, without taking them.</summary>
+    public List<TrackerEvent> Peek()
+    {
+        lock (_gate)
+        {
+            return [.. _queue];
+        }
+    }
+
     public void Add(TrackerEvent e)
     {
         lock (_gate)

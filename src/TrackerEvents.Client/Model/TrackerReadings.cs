@@ -29,7 +29,7 @@ public record TrackerReadings
 
     /// <summary>Fields this type does not name.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? Extra { get; init; }
+    public IDictionary<string, JsonElement>? Extra { get; set; }
 }
 
 /// <summary>A metering sensor's reading (an item of <c>inputs</c>).</summary>
@@ -67,7 +67,7 @@ public sealed record SensorReading
 
     /// <summary>Fields this type does not name (<c>min_value</c>, <c>composite_sensor_ids</c>, ...).</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? Extra { get; init; }
+    public IDictionary<string, JsonElement>? Extra { get; set; }
 }
 
 /// <summary>A state value (an item of <c>states</c>).</summary>

@@ -64,7 +64,7 @@ public record TrackerState
 
     /// <summary>Fields of the state that this type does not name.</summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement>? Extra { get; init; }
+    public IDictionary<string, JsonElement>? Extra { get; set; }
 }
 
 /// <summary>The <c>gps</c> part of a state.</summary>
