@@ -32,8 +32,8 @@ internal static class Conflation
     public static StateBatchEvent Merge(StateBatchEvent older, StateBatchEvent newer)
     {
         var states = LatestBy(older.States, newer.States, s => s.SourceId, (_, n) => n);
-        var merged = new StateBatchEvent(states, [.. older.Lifecycle, .. newer.Lifecycle], newer.UserTime ?? older.UserTime, default);
-        return merged with { RawJson = EventJson.Write(merged) };
+        // Its JSON is written only if the consumer asks for it (RawJson).
+        return new StateBatchEvent(states, [.. older.Lifecycle, .. newer.Lifecycle], newer.UserTime ?? older.UserTime, default);
     }
 
     public static ReadingsBatchEvent Merge(ReadingsBatchEvent older, ReadingsBatchEvent newer)
@@ -46,15 +46,13 @@ internal static class Conflation
             Counters = LatestBy(o.Counters, n.Counters, c => c.Type),
             Timestamp = n.Timestamp ?? o.Timestamp,
         });
-        var merged = new ReadingsBatchEvent(readings, [.. older.Lifecycle, .. newer.Lifecycle], newer.UserTime ?? older.UserTime, default);
-        return merged with { RawJson = EventJson.Write(merged) };
+        return new ReadingsBatchEvent(readings, [.. older.Lifecycle, .. newer.Lifecycle], newer.UserTime ?? older.UserTime, default);
     }
 
     public static IotMonitorEvent Merge(IotMonitorEvent older, IotMonitorEvent newer)
     {
         // Each packet holds a tracker's whole recent history, so the newer one replaces it.
-        var merged = new IotMonitorEvent(LatestBy(older.Trackers, newer.Trackers, t => t.TrackerId, (_, n) => n), default);
-        return merged with { RawJson = EventJson.Write(merged) };
+        return new IotMonitorEvent(LatestBy(older.Trackers, newer.Trackers, t => t.TrackerId, (_, n) => n), default);
     }
 
     private static List<T>? LatestBy<T, TKey>(IReadOnlyList<T>? older, IReadOnlyList<T>? newer, Func<T, TKey> key)

@@ -5,6 +5,8 @@ namespace TrackerEvents.Client;
 /// <param name="RawJson">The message as UTF-8 JSON.</param>
 public sealed record IotMonitorEvent(IReadOnlyList<IotTrackerValues> Trackers, ReadOnlyMemory<byte> RawJson) : TrackerEvent(RawJson)
 {
+    private protected override ReadOnlyMemory<byte> Render() => EventJson.Write(this);
+
     /// <inheritdoc />
     public override string Name => EventNames.IotMonitor;
 }

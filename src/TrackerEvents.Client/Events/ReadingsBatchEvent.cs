@@ -12,6 +12,8 @@ public sealed record ReadingsBatchEvent(
     IReadOnlyList<TrackerReadings> Readings, IReadOnlyList<LifecycleChange> Lifecycle, DateTimeOffset? UserTime, ReadOnlyMemory<byte> RawJson)
     : TrackerEvent(RawJson)
 {
+    private protected override ReadOnlyMemory<byte> Render() => EventJson.Write(this);
+
     /// <inheritdoc />
     public override string Name => EventNames.ReadingsBatch;
 }

@@ -13,6 +13,8 @@ public sealed record StateBatchEvent(
     IReadOnlyList<TrackerState> States, IReadOnlyList<LifecycleChange> Lifecycle, DateTimeOffset? UserTime, ReadOnlyMemory<byte> RawJson)
     : TrackerEvent(RawJson)
 {
+    private protected override ReadOnlyMemory<byte> Render() => EventJson.Write(this);
+
     /// <inheritdoc />
     public override string Name => EventNames.StateBatch;
 }

@@ -13,9 +13,21 @@ namespace TrackerEvents.Client;
 /// </param>
 public abstract record TrackerEvent(ReadOnlyMemory<byte> RawJson)
 {
+    private ReadOnlyMemory<byte> _rawJson = RawJson;
+
+    /// <summary>The message as UTF-8 JSON (a merged batch's is written when first asked for).</summary>
+    public ReadOnlyMemory<byte> RawJson
+    {
+        get => _rawJson.IsEmpty ? _rawJson = Render() : _rawJson;
+        init => _rawJson = value;
+    }
+
     /// <summary>The event's name on the wire (<c>state</c>, <c>state_batch</c>, ...).</summary>
     public abstract string Name { get; }
 
     /// <summary>The message as JSON text.</summary>
     public string Json => Encoding.UTF8.GetString(RawJson.Span);
+
+    /// <summary>The JSON of an event made here rather than received (a merged batch).</summary>
+    private protected virtual ReadOnlyMemory<byte> Render() => ReadOnlyMemory<byte>.Empty;
 }
