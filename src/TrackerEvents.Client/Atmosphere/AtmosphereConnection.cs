@@ -194,8 +194,9 @@ internal sealed class AtmosphereConnection(
             {
                 using var response = await http.GetAsync(AtmosphereUrls.Close(options.SubscriptionUrl, trackingId), timeout.Token).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException or ObjectDisposedException)
             {
+                // The server forgets the client after its retention anyway.
                 ClientLog.CloseFailed(logger, e);
             }
         }

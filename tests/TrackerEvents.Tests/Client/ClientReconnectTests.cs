@@ -96,6 +96,26 @@ public sealed class ClientReconnectTests
         change.Error.Should().BeOfType<TimeoutException>().Which.Message.Should().Contain("taken as dead");
     }
 
+    [Fact]
+    public async Task TheClient_SendsTheHeartbeatTheHandshakeAsksFor_SoTheServerHearsFromIt()
+    {
+        // Told to beat every second, a client silent for 2 s is a dead peer to the server. Over a WebSocket the
+        // client's answers to the server's pings count too, so this is shown on long-polling, where a poll is held
+        // (no server heartbeat) and only the heartbeat POSTs are heard; the server counts each dead peer it ends.
+        await using var fleet = await Fleet.StartAsync("Atmosphere:ClientHeartbeat=00:00:01", "Atmosphere:DeadPeerIntervals=2", "Atmosphere:ServerHeartbeat=00:00:00");
+        await using var client = new TrackerEventsClient(
+            TestClients.Options(fleet.Server.BaseAddress, Credentials.Password("fleet", TestClients.Password)) with { LongPollingOnly = true });
+        await using var subscription = await client.SubscribeAsync([SubscriptionRequest.State([fleet.A])]);
+        await using var events = new EventReader(subscription);
+        await events.NextAsync<StateEvent>();
+
+        await Task.Delay(TimeSpan.FromSeconds(5)); // the window in which a silent client would have been ended twice over
+
+        fleet.Server.Service<TrackerEvents.Subscriptions.ConnectionMetrics>().Disconnects.GetValueOrDefault("dead_peer").Should().Be(0);
+        (await fleet.Server.IngestStatesAsync(new { tracker_id = fleet.A, gps = new { speed = 3 } })).ShouldSucceed();
+        await events.NextAsync<StateEvent>(e => e.State.Speed() == 3);
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
