@@ -6,11 +6,8 @@ using TrackerEvents.Tracking;
 
 namespace TrackerEvents.Api;
 
-/// <summary>
-/// The parameters of an API call, from a JSON body, a form body (arrays as JSON-encoded strings) or
-/// the query string; the body wins over the query. Typed reads record what is wrong and return null;
-/// <see cref="ThrowIfInvalid"/> then ends the call with error 7 listing every bad parameter.
-/// </summary>
+/// <summary>The parameters of an API call, from a JSON body, a form body (arrays as JSON-encoded strings) or the query string
+/// (the body wins). Typed reads record what is wrong; <see cref="ThrowIfInvalid"/> ends the call with error 7 listing it all.</summary>
 internal sealed class ApiParameters
 {
     private readonly JsonElement? _json;

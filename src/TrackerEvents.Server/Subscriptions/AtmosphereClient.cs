@@ -82,11 +82,8 @@ internal sealed partial class AtmosphereClient : ITimerTarget
 
     private TimeProvider Time => _services.Time;
 
-    /// <summary>
-    /// Makes <paramref name="transport"/> the way to reach this client; a previous one is closed.
-    /// Returns false if the client was released; otherwise <paramref name="lostSince"/> says from when
-    /// writes may not have reached the client (the drop, or now if the old connection was still up).
-    /// </summary>
+    /// <summary>Makes <paramref name="transport"/> the way to reach this client, closing a previous one. False if the client
+    /// was released; else <paramref name="lostSince"/> is from when writes may not have arrived (the drop, or now).</summary>
     public bool Attach(IClientTransport transport, out long lostSince)
     {
         IClientTransport? previous;
@@ -145,11 +142,8 @@ internal sealed partial class AtmosphereClient : ITimerTarget
         }
     }
 
-    /// <summary>
-    /// Whether the outbox holds something for <paramref name="transport"/> to send: false once another
-    /// transport took over or the client was detached (a retained client keeps collecting states, but
-    /// only its next connection may send them).
-    /// </summary>
+    /// <summary>Whether the outbox holds something for <paramref name="transport"/>: false once another took over or the client
+    /// was detached (a retained client keeps collecting states, but only its next connection may send them).</summary>
     public bool HasPendingFor(IClientTransport transport)
     {
         lock (Gate)
@@ -200,10 +194,7 @@ internal sealed partial class AtmosphereClient : ITimerTarget
         transport?.OnDataAvailable();
     }
 
-    /// <summary>
-    /// Drops the client for good: its subscriptions, retention, outbox and connection. The first call wins;
-    /// the reason is logged and counted.
-    /// </summary>
+    /// <summary>Drops the client for good (subscriptions, retention, outbox, connection); the first call wins, its reason logged and counted.</summary>
     public void Release(Disconnect reason)
     {
         IClientTransport? transport;
