@@ -2,7 +2,7 @@
 # One benchmark run: starts the server under test, runs the load tool against it, stops the server.
 #
 #   bench/run.sh <preset> [target] [-- load-tool options]
-#     preset  control-room | many-viewers | broadcast | ingest | devices
+#     preset  control-room | many-viewers | broadcast | ingest | devices | soak (30 min of mixed load, resources sampled)
 #     target  trackerevents (default) | kestrel | signalr
 #   e.g.  bench/run.sh broadcast kestrel
 #         bench/run.sh broadcast trackerevents -- --stall 0.1 --label trackerevents-stall10
@@ -108,6 +108,12 @@ case "$TARGET" in
         ;;
     *) echo "target must be trackerevents, kestrel or signalr"; exit 2 ;;
 esac
+
+if [ "$PRESET" = soak ]; then
+    # A long mixed load with the server's resources sampled (bench/load/soak.js); TrackerEvents only.
+    node bench/load/soak.js --url "http://127.0.0.1:$PORT" --admin-key "$ADMIN_KEY" --server-pid "$SERVER_PID" --work-dir "$WORK" "$@"
+    exit
+fi
 
 node bench/load/bench.js --preset "$PRESET" --target "$TARGET" --url "http://127.0.0.1:$PORT" --device-url "http://127.0.0.1:$DEVICE_PORT" \
     --admin-key "$ADMIN_KEY" --server-pid "$SERVER_PID" "${EXTRA[@]}" "$@"

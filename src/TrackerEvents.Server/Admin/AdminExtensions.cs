@@ -15,13 +15,14 @@ internal static class AdminExtensions
         return services;
     }
 
-    /// <summary>Maps <c>/admin/*</c> (with the device calls) and <c>/ingest/*</c>.</summary>
-    public static WebApplication MapAdmin(this WebApplication app)
+    /// <summary>Maps <c>/admin/*</c> (with the device calls) and <c>/ingest/*</c>, as one group (so that the host can say which listener serves them).</summary>
+    public static RouteGroupBuilder MapAdmin(this WebApplication app)
     {
-        app.MapAdminCalls();
-        app.MapIngest();
-        app.MapDeviceAdmin();
-        return app;
+        var group = app.MapGroup("");
+        group.MapAdminCalls();
+        group.MapIngest();
+        group.MapDeviceAdmin();
+        return group;
     }
 
     private sealed class AdminOptionsValidation(IOptions<StoreOptions> store) : IValidateOptions<AdminOptions>

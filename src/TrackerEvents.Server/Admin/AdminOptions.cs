@@ -11,6 +11,13 @@ public sealed class AdminOptions
     /// </summary>
     public string? ApiKey { get; set; }
 
+    /// <summary>
+    /// Addresses of a listener of its own for the admin and ingest API and <c>/metrics</c> (e.g.
+    /// <c>http://127.0.0.1:8081</c>), <c>;</c>-separated. Set, these answer only there (404 on the public port);
+    /// unset (default), they share the public port.
+    /// </summary>
+    public string? Urls { get; set; }
+
     /// <summary>Largest ingest request body, in bytes. Default 16 MiB.</summary>
     [Range(1024, 512 * 1024 * 1024)]
     public int MaxIngestBytes { get; set; } = 16 * 1024 * 1024;

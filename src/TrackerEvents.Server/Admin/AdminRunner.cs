@@ -8,13 +8,7 @@ namespace TrackerEvents.Admin;
 internal sealed class AdminRunner(ApiRunner api, AdminKey key, IOptions<AdminOptions> options)
 {
     /// <param name="ingest">Bodies up to <see cref="AdminOptions.MaxIngestBytes"/> (rather than the API's limit).</param>
-    public Task RunAsync(HttpContext http, Func<AdminCall, Task<ApiFields>> handler, bool ingest) => api.RunAsync(http, async parameters =>
-    {
-        if (!key.Matches(http.Request.Headers["X-Api-Key"].ToString()))
-        {
-            throw new ApiException(ApiError.ServiceAuth);
-        }
-
-        return await handler(new AdminCall(http, parameters, options.Value));
-    }, ingest ? options.Value.MaxIngestBytes : null);
+    public Task RunAsync(HttpContext http, Func<AdminCall, Task<ApiFields>> handler, bool ingest) =>
+        api.RunAsync(http, parameters => handler(new AdminCall(http, parameters, options.Value)), ingest ? options.Value.MaxIngestBytes : null,
+            authorize: request => key.Matches(request.Request.Headers["X-Api-Key"].ToString()) ? null : ApiError.ServiceAuth);
 }

@@ -6,11 +6,8 @@ using TrackerEvents.Tracking;
 
 namespace TrackerEvents.Api;
 
-/// <summary>
-/// The parameters of an API call, from a JSON body, a form body (arrays as JSON-encoded strings) or
-/// the query string; the body wins over the query. Typed reads record what is wrong and return null;
-/// <see cref="ThrowIfInvalid"/> then ends the call with error 7 listing every bad parameter.
-/// </summary>
+/// <summary>The parameters of an API call, from a JSON body, a form body (arrays as JSON-encoded strings) or the query string
+/// (the body wins). Typed reads record what is wrong; <see cref="ThrowIfInvalid"/> ends the call with error 7 listing it all.</summary>
 internal sealed class ApiParameters
 {
     private readonly JsonElement? _json;
@@ -43,8 +40,15 @@ internal sealed class ApiParameters
 
         if (HttpMethods.IsPost(request.Method) && request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(cancellationToken);
-            return new ApiParameters(null, form, request.Query);
+            try
+            {
+                return new ApiParameters(null, await request.ReadFormAsync(cancellationToken), request.Query);
+            }
+            catch (InvalidDataException e)
+            {
+                // The form reader's own limits (1,024 fields, key and value lengths): a bad request, not a fault.
+                throw ApiException.Invalid("form", e.Message);
+            }
         }
 
         if (request.ContentLength == 0 || !HttpMethods.IsPost(request.Method))
@@ -62,10 +66,16 @@ internal sealed class ApiParameters
 
         try
         {
-            using var document = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+            var body = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+            using var document = JsonDocument.Parse(body);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 throw new ApiException(ApiError.WrongFormat);
+            }
+
+            if (JsonText.FindInvalid(body.Span, document.RootElement) is { } invalid)
+            {
+                throw ApiException.Invalid(invalid.Length > 0 ? invalid : "body", "must be valid Unicode text");
             }
 
             return new ApiParameters(document.RootElement.Clone(), null, request.Query);

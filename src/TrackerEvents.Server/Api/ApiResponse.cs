@@ -16,6 +16,7 @@ internal static class ApiResponse
     {
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json; charset=utf-8";
+        NoStore(response);
         await using (var writer = new Utf8JsonWriter(response.BodyWriter, JsonOutput.Options))
         {
             writer.WriteStartObject();
@@ -36,12 +37,23 @@ internal static class ApiResponse
 
         response.StatusCode = exception.Error.HttpStatus;
         response.ContentType = "application/json; charset=utf-8";
+        NoStore(response);
         await using (var writer = new Utf8JsonWriter(response.BodyWriter, JsonOutput.Options))
         {
             WriteError(writer, exception);
         }
 
         await response.BodyWriter.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// No answer of the API may be kept by a browser or a proxy: each is one user's data, and some carry a
+    /// session hash or an API key (<c>user/auth</c>, <c>/admin/api_keys</c>).
+    /// </summary>
+    private static void NoStore(HttpResponse response)
+    {
+        response.Headers.CacheControl = "no-store";
+        response.Headers.Pragma = "no-cache";
     }
 
     public static void WriteError(Utf8JsonWriter writer, ApiException exception)

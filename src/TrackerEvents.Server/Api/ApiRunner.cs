@@ -33,7 +33,9 @@ internal sealed partial class ApiRunner(
     });
 
     /// <summary>Runs one call inside the envelope; <paramref name="maxBytes"/> overrides <see cref="ApiOptions.MaxRequestBytes"/>.</summary>
-    public async Task RunAsync(HttpContext http, ApiCall call, int? maxBytes = null)
+    /// <param name="authorize">Checks the caller from the request line and headers before anything else of the request
+    /// is read (null: allowed), so that a refused caller costs no body read.</param>
+    public async Task RunAsync(HttpContext http, ApiCall call, int? maxBytes = null, Func<HttpContext, ApiError?>? authorize = null)
     {
         var cancellationToken = http.RequestAborted;
         try
@@ -46,6 +48,12 @@ internal sealed partial class ApiRunner(
             if (!limits.TryAddress(ClientAddress.Text(http)))
             {
                 throw new ApiException(ApiError.TooManyRequests);
+            }
+
+            if (authorize?.Invoke(http) is { } refused)
+            {
+                CloseAfterResponse(http); // the body stays unread: the connection cannot carry another request
+                throw new ApiException(refused);
             }
 
             var parameters = await ApiParameters.ReadAsync(http, maxBytes ?? options.Value.MaxRequestBytes, cancellationToken);

@@ -74,22 +74,7 @@ internal static class ReadingsEndpoints
         return new ReadingsFilter(sensorType, includeComponents);
     }
 
-    /// <summary>The four arrays of one tracker's readings, filtered.</summary>
-    public static void WriteArrays(Utf8JsonWriter writer, IReadOnlyList<ReadingItem> items, ReadingsFilter filter, DateStyle dates)
-    {
-        var components = filter.IncludeComponents ? [] : ReadingsFilter.ComponentIds(items);
-        foreach (var kind in (ReadOnlySpan<ReadingKind>)[ReadingKind.Input, ReadingKind.State, ReadingKind.VirtualSensor, ReadingKind.Counter])
-        {
-            writer.WriteStartArray(ReadingItem.ArrayName(kind));
-            foreach (var item in items)
-            {
-                if (item.Kind == kind && filter.Includes(item, components))
-                {
-                    item.Write(writer, dates);
-                }
-            }
-
-            writer.WriteEndArray();
-        }
-    }
+    /// <summary>The arrays of one tracker's readings, filtered.</summary>
+    public static void WriteArrays(Utf8JsonWriter writer, IReadOnlyList<ReadingItem> items, ReadingsFilter filter, DateStyle dates) =>
+        filter.WriteArrays(writer, items, filter.IncludeComponents ? new HashSet<long>() : ReadingsFilter.ComponentIds(items), dates);
 }

@@ -5,7 +5,8 @@ using TrackerEvents.Tracking;
 namespace TrackerEvents.Api;
 
 /// <summary>
-/// <c>tracker/list</c>, <c>tracker/read</c>, <c>tracker/get_state</c> and <c>tracker/get_states</c>.
+/// <c>tracker/list</c>, <c>tracker/read</c>, <c>tracker/get_state</c>, <c>tracker/get_states</c> and
+/// <c>tracker/get_last_gps_point</c>.
 /// Another user's tracker is indistinguishable from one that does not exist.
 /// </summary>
 internal static class TrackerEndpoints
@@ -14,13 +15,14 @@ internal static class TrackerEndpoints
 
     public static void MapTrackers(this IEndpointRouteBuilder routes, string basePath)
     {
-        routes.MapApi<TrackerStore>(basePath + "/tracker/list", ListAsync);
-        routes.MapApi<TrackerStore>(basePath + "/tracker/read", ReadAsync);
+        routes.MapApi<TrackerStore, TagStore>(basePath + "/tracker/list", ListAsync);
+        routes.MapApi<TrackerStore, TagStore>(basePath + "/tracker/read", ReadAsync);
         routes.MapApi<TrackerStore, StateStore>(basePath + "/tracker/get_state", GetStateAsync);
         routes.MapApi<TrackerStore, StateStore>(basePath + "/tracker/get_states", GetStatesAsync);
+        routes.MapApi<TrackerStore, StateStore>(basePath + "/tracker/get_last_gps_point", GetLastGpsPointAsync);
     }
 
-    private static async Task<ApiFields> ListAsync(ApiContext call, TrackerStore trackerStore)
+    private static async Task<ApiFields> ListAsync(ApiContext call, TrackerStore trackerStore, TagStore tags)
     {
         var labels = call.Parameters.StringArray("labels", required: false, maxCount: 1024, maxLength: 60);
         call.Parameters.ThrowIfInvalid();
@@ -28,38 +30,33 @@ internal static class TrackerEndpoints
         var listed = labels is null
             ? trackers
             : trackers.Where(t => labels.Any(l => t.Label.Contains(l, StringComparison.OrdinalIgnoreCase))).ToList();
+        var bindings = await tags.GetBindingsAsync([.. listed.Select(t => t.Id)], call.Aborted);
         return writer =>
         {
             writer.WriteStartArray("list");
             foreach (var tracker in listed)
             {
-                TrackerJson.Write(writer, tracker, withTagBindings: true);
+                TrackerJson.Write(writer, tracker, bindings.GetValueOrDefault(tracker.Id, []));
             }
 
             writer.WriteEndArray();
         };
     }
 
-    private static async Task<ApiFields> ReadAsync(ApiContext call, TrackerStore trackers)
+    private static async Task<ApiFields> ReadAsync(ApiContext call, TrackerStore trackers, TagStore tags)
     {
         var tracker = await RequireTrackerAsync(call, trackers, ApiError.NotFound);
+        var bindings = await tags.GetBindingsAsync([tracker.Id], call.Aborted);
         return writer =>
         {
             writer.WritePropertyName("value");
-            TrackerJson.Write(writer, tracker, withTagBindings: false);
+            TrackerJson.Write(writer, tracker, bindings.GetValueOrDefault(tracker.Id, []));
         };
     }
 
     private static async Task<ApiFields> GetStateAsync(ApiContext call, TrackerStore trackers, StateStore stateStore)
     {
-        var tracker = await RequireTrackerAsync(call, trackers, ApiError.NotFound);
-        if (tracker.Blocked)
-        {
-            throw new ApiException(ApiError.DeviceBlocked);
-        }
-
-        var states = await stateStore.GetStatesAsync([tracker.Id], call.Aborted);
-        var state = states.GetValueOrDefault(tracker.Id, TrackerState.Initial);
+        var (tracker, state) = await RequireStateAsync(call, trackers, stateStore);
         return writer =>
         {
             call.WriteUserTime(writer);
@@ -134,6 +131,51 @@ internal static class TrackerEndpoints
                 WriteIds(writer, "not_exist", notExist);
             }
         };
+    }
+
+    /// <summary>
+    /// The last point located by GPS (GSM LBS points left out): <c>get_time</c> (the fix's time), <c>heading</c>,
+    /// <c>lat</c>, <c>lng</c>, <c>speed</c>, and <c>precision</c> when known and not 0; <c>value</c> is null for a
+    /// tracker that never sent one. States carry no satellite count, so <c>satellites</c> is left out.
+    /// </summary>
+    private static async Task<ApiFields> GetLastGpsPointAsync(ApiContext call, TrackerStore trackers, StateStore stateStore)
+    {
+        var (_, state) = await RequireStateAsync(call, trackers, stateStore);
+        var point = state.LastGpsPoint;
+        return writer =>
+        {
+            if (point?.Location is not { } location)
+            {
+                writer.WriteNull("value");
+                return;
+            }
+
+            writer.WriteStartObject("value");
+            call.Dates.Write(writer, "get_time", point.Updated);
+            writer.WriteNumber("heading", point.Heading);
+            writer.WriteNumber("lat", location.Lat);
+            writer.WriteNumber("lng", location.Lng);
+            writer.WriteNumber("speed", point.Speed);
+            if (point.Precision is { } precision and not 0)
+            {
+                writer.WriteNumber("precision", precision);
+            }
+
+            writer.WriteEndObject();
+        };
+    }
+
+    /// <summary>The caller's tracker named by <c>tracker_id</c> and its state: 201 if it is not theirs or was removed, 208 if blocked.</summary>
+    private static async Task<(TrackerRow Tracker, TrackerState State)> RequireStateAsync(ApiContext call, TrackerStore trackers, StateStore stateStore)
+    {
+        var tracker = await RequireTrackerAsync(call, trackers, ApiError.NotFound);
+        if (tracker.Blocked)
+        {
+            throw new ApiException(ApiError.DeviceBlocked);
+        }
+
+        var states = await stateStore.GetStatesAsync([tracker.Id], call.Aborted);
+        return (tracker, states.GetValueOrDefault(tracker.Id, TrackerState.Initial));
     }
 
     /// <summary>The caller's tracker named by <c>tracker_id</c>; <paramref name="notFound"/> if it is not theirs or was removed.</summary>

@@ -3,10 +3,10 @@ using TrackerEvents.Store;
 
 namespace TrackerEvents.Api;
 
-/// <summary>The tracker object of <c>tracker/list</c> and <c>tracker/read</c>.</summary>
+/// <summary>The tracker object of <c>tracker/list</c> and <c>tracker/read</c>, with its <c>tag_bindings</c>.</summary>
 internal static class TrackerJson
 {
-    public static void Write(Utf8JsonWriter writer, TrackerRow tracker, bool withTagBindings)
+    public static void Write(Utf8JsonWriter writer, TrackerRow tracker, IReadOnlyList<TagBinding> tagBindings)
     {
         writer.WriteStartObject();
         writer.WriteNumber("id", tracker.Id);
@@ -37,11 +37,16 @@ internal static class TrackerJson
         writer.WriteString("tariff_end_date", tracker.TariffEndDate);
         writer.WriteString("phone", tracker.Phone);
         writer.WriteEndObject();
-        if (withTagBindings)
+        writer.WriteStartArray("tag_bindings");
+        foreach (var binding in tagBindings)
         {
-            writer.WriteStartArray("tag_bindings");
-            writer.WriteEndArray();
+            writer.WriteStartObject();
+            writer.WriteNumber("tag_id", binding.TagId);
+            writer.WriteNumber("ordinal", binding.Ordinal);
+            writer.WriteEndObject();
         }
+
+        writer.WriteEndArray();
 
         writer.WriteEndObject();
     }

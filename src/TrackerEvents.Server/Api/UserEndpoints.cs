@@ -1,9 +1,10 @@
 using TrackerEvents.Auth;
 using TrackerEvents.Messages;
+using TrackerEvents.Store;
 
 namespace TrackerEvents.Api;
 
-/// <summary><c>user/auth</c>, <c>user/logout</c> and <c>user/session/renew</c>.</summary>
+/// <summary><c>user/auth</c>, <c>user/get_info</c>, <c>user/logout</c> and <c>user/session/renew</c>.</summary>
 internal static class UserEndpoints
 {
     public static void MapUsers(this IEndpointRouteBuilder routes, string basePath)
@@ -20,6 +21,12 @@ internal static class UserEndpoints
                 writer.WriteString("hash", hash);
             };
         }));
+
+        routes.MapApi<UserStore>(basePath + "/user/get_info", async (call, users) =>
+        {
+            var user = await users.FindUserAsync(call.Session.UserId, call.Aborted) ?? throw new ApiException(ApiError.SessionEnded);
+            return writer => UserInfoJson.Write(writer, user, call.Dates);
+        });
 
         routes.MapApi<SessionService>(basePath + "/user/logout", async (call, sessions) =>
         {

@@ -36,39 +36,51 @@ internal sealed class LoginService : IDisposable
     /// <summary>A new session hash for the user; <see cref="ApiException"/> with the Navixy error otherwise.</summary>
     public async Task<string> LoginAsync(string login, string password, string address, CancellationToken cancellationToken)
     {
-        if (_throttle.IsLockedOut(login, address))
+        if (!_throttle.TryReserve(login, address, out var attempt))
         {
             throw new ApiException(ApiError.LoginAttemptsLimit);
         }
 
-        using var permit = await _passwordChecks.AcquireAsync(1, cancellationToken);
-        if (!permit.IsAcquired)
+        var settled = false; // counted as a failure, or forgiven as a success
+        try
         {
-            throw new ApiException(ApiError.TooManyRequests);
-        }
+            using var permit = await _passwordChecks.AcquireAsync(1, cancellationToken);
+            if (!permit.IsAcquired)
+            {
+                throw new ApiException(ApiError.TooManyRequests);
+            }
 
-        var user = await _users.FindUserAsync(login, cancellationToken);
-        var verdict = user?.PasswordHash is { } stored
-            ? _hasher.VerifyHashedPassword(user, stored, password)
-            : DummyVerify(password);
-        if (user is null || verdict == PasswordVerificationResult.Failed)
+            var user = await _users.FindUserAsync(login, cancellationToken);
+            var verdict = user?.PasswordHash is { } stored
+                ? _hasher.VerifyHashedPassword(user, stored, password)
+                : DummyVerify(password);
+            if (user is null || verdict == PasswordVerificationResult.Failed)
+            {
+                settled = true;
+                throw new ApiException(ApiError.WrongLogin);
+            }
+
+            _throttle.Succeeded(attempt);
+            settled = true;
+            if (user.Blocked)
+            {
+                throw new ApiException(ApiError.UserBlocked);
+            }
+
+            if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
+            {
+                await _users.UpgradePasswordHashAsync(user.Id, _hasher.HashPassword(user, password), cancellationToken);
+            }
+
+            return await _sessions.CreateSessionAsync(user.Id, cancellationToken);
+        }
+        finally
         {
-            _throttle.RecordFailure(login, address);
-            throw new ApiException(ApiError.WrongLogin);
+            if (!settled)
+            {
+                _throttle.Release(attempt); // never checked (no permit, the store failed): not a failure
+            }
         }
-
-        _throttle.RecordSuccess(login);
-        if (user.Blocked)
-        {
-            throw new ApiException(ApiError.UserBlocked);
-        }
-
-        if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
-        {
-            await _users.UpgradePasswordHashAsync(user.Id, _hasher.HashPassword(user, password), cancellationToken);
-        }
-
-        return await _sessions.CreateSessionAsync(user.Id, cancellationToken);
     }
 
     public void Dispose() => _passwordChecks.Dispose();

@@ -10,6 +10,12 @@ namespace TrackerEvents.Auth;
 internal sealed record AuthenticatedSession(long SessionId, long UserId, string Login, bool IsApiKey, TimeZoneInfo TimeZone);
 
 /// <summary>
+/// An API key as <c>api/key/list</c> shows it: the key itself is not kept, so its <see cref="SessionService.Fingerprint"/>
+/// stands in for it (<c>api/key/delete</c> takes either).
+/// </summary>
+internal sealed record ApiKeyListing(string Fingerprint, string? Title, DateTimeOffset CreatedAt);
+
+/// <summary>
 /// Issues and checks session hashes and API keys. A hash is 128 bits from a CSPRNG written as 32
 /// lowercase hex characters; the store keeps only its SHA-256.
 /// </summary>
@@ -18,7 +24,11 @@ internal sealed class SessionService(SessionStore store, IOptions<UserSessionOpt
     public const string SessionKind = "session";
     public const string ApiKeyKind = "api_key";
 
-    /// <summary>Validates a hash: error 3 for a malformed or unknown one, 4 for one that ended or expired.</summary>
+    /// <summary>
+    /// Validates a hash: error 3 for a missing or malformed one (not 32 hex digits), 4 for a well-formed one
+    /// that is not a live session or key: unknown, ended, expired, or ended so long ago that it was forgotten.
+    /// Code 4 is the one clients answer by logging in again, so a forgotten session must not turn into 3.
+    /// </summary>
     public async Task<AuthenticatedSession> RequireAsync(string? hash, CancellationToken cancellationToken)
     {
         if (!IsWellFormed(hash))
@@ -26,7 +36,7 @@ internal sealed class SessionService(SessionStore store, IOptions<UserSessionOpt
             throw new ApiException(ApiError.WrongHash);
         }
 
-        var row = await store.FindSessionAsync(Digest(hash!), cancellationToken) ?? throw new ApiException(ApiError.WrongHash);
+        var row = await store.FindSessionAsync(Digest(hash!), cancellationToken) ?? throw new ApiException(ApiError.SessionEnded);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         if (row.EndedAt is not null || row.UserBlocked || row.ExpiresAt <= now)
         {
@@ -56,6 +66,29 @@ internal sealed class SessionService(SessionStore store, IOptions<UserSessionOpt
         await Create(userId, hash, ApiKeyKind, title, null, options.Value.MaxApiKeysPerUser, ApiError.OverQuota, cancellationToken);
         return hash;
     }
+
+    /// <summary>The user's live API keys, oldest first.</summary>
+    public async Task<IReadOnlyList<ApiKeyListing>> ListApiKeysAsync(long userId, CancellationToken cancellationToken) =>
+        [.. (await store.ListApiKeysAsync(userId, cancellationToken))
+            .Select(k => new ApiKeyListing(Fingerprint(k.TokenHash), k.Title, DateTimeOffset.FromUnixTimeMilliseconds(k.CreatedAt)))];
+
+    /// <summary>
+    /// Deletes one of the user's API keys, named by the key itself or by its fingerprint; false if the user has
+    /// no such live key. It ends like a session: its connections get <c>logout</c>, and the key answers error 4.
+    /// </summary>
+    public async Task<bool> DeleteApiKeyAsync(long userId, string key, CancellationToken cancellationToken)
+    {
+        var digest = IsWellFormed(key) ? Digest(key) : null;
+        var named = key.ToLowerInvariant();
+        var match = (await store.ListApiKeysAsync(userId, cancellationToken)).FirstOrDefault(k => k.TokenHash == digest || Fingerprint(k.TokenHash) == named);
+        return match is not null && await store.EndSessionAsync(match.Id, "api_key_deleted", cancellationToken);
+    }
+
+    /// <summary>
+    /// What stands in for an API key where it would be shown again: the first 32 hex digits of its stored
+    /// SHA-256. It names the key and cannot be used as one.
+    /// </summary>
+    public static string Fingerprint(string tokenHash) => tokenHash[..32];
 
     /// <summary>Renews a standard session's expiry (<c>user/session/renew</c>).</summary>
     public Task RenewAsync(AuthenticatedSession session, CancellationToken cancellationToken) =>

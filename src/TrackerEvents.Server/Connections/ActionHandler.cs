@@ -24,12 +24,19 @@ internal sealed partial class ActionHandler(
         var action = "null";
         try
         {
-            var parsed = ClientActionParser.Parse(text, StreamKinds.Shapes, options.Value.MaxTrackersPerConnection);
-            action = parsed.ActionName;
+            // Every message takes a token, a bad one too: a flood of them meets the rate limit like any other.
+            var parsed = Parse(text, out var invalid);
+            action = parsed?.ActionName ?? invalid!.Action;
             if (!client.Actions.TryTake())
             {
                 throw new ActionException(action, ApiError.TooManyRequests,
                     reason: string.Create(CultureInfo.InvariantCulture, $"more than {options.Value.MaxActionsPerSecond} actions per second"));
+            }
+
+            if (parsed is null)
+            {
+                LogRejected(logger, client.Number, invalid!.Error.Code, invalid.Message);
+                throw invalid;
             }
 
             var session = await sessions.RequireAsync(parsed.Hash, cancellationToken);
@@ -66,32 +73,48 @@ internal sealed partial class ActionHandler(
         }
         catch (DbException e)
         {
-            LogFailed(logger, client.TrackingId, e);
+            LogFailed(logger, client.Number, client.Tag, e);
             client.Send(EventFrames.Error(action, ApiError.DatabaseError));
         }
         catch (Exception e)
         {
-            LogFailed(logger, client.TrackingId, e);
+            LogFailed(logger, client.Number, client.Tag, e);
             client.Send(EventFrames.Error(action, ApiError.Unexpected));
+        }
+    }
+
+    /// <summary>The action, or null and why not (input errors are answered, never thrown further as faults).</summary>
+    private ClientAction? Parse(string text, out ActionException? invalid)
+    {
+        try
+        {
+            invalid = null;
+            return ClientActionParser.Parse(text, StreamKinds.Shapes, options.Value.MaxTrackersPerConnection, options.Value.MaxRequestsPerMessage);
+        }
+        catch (ActionException e)
+        {
+            invalid = e;
+            return null;
         }
     }
 
     private async Task SubscribeAsync(AtmosphereClient client, ClientAction action, AuthenticatedSession session, CancellationToken cancellationToken)
     {
-        var plans = new List<Plan>();
-        foreach (var request in action.Requests)
-        {
-            var kind = StreamKinds.Of(request.Type);
-            var trackers = await ResolveAsync(session.UserId, request, cancellationToken);
-            var known = trackers.Where(t => t.Status != TrackerStatus.Unknown).Select(t => t.Id).ToList();
-            if (client.Subscriptions.RoomFor(kind, known) < known.Count)
-            {
-                throw new ActionException(action.ActionName, ApiError.InvalidParameters, reason: kind.Shape.MaxTrackers is { } max
-                    ? string.Create(CultureInfo.InvariantCulture, $"{kind.Type} takes at most {max} trackers per connection")
-                    : string.Create(CultureInfo.InvariantCulture, $"more trackers than allowed on one connection ({options.Value.MaxTrackersPerConnection})"));
-            }
+        var plans = await PlanAsync(action, session, cancellationToken);
 
-            plans.Add(new Plan(request, kind, trackers));
+        // The caps hold for the whole message: two requests of one kind count together.
+        var wanted = new Dictionary<StreamKind, HashSet<long>>();
+        foreach (var plan in plans)
+        {
+            var ids = wanted.TryGetValue(plan.Kind, out var set) ? set : wanted[plan.Kind] = [];
+            ids.UnionWith(plan.Trackers.Where(t => t.Status != TrackerStatus.Unknown).Select(t => t.Id));
+        }
+
+        if (client.Subscriptions.Fits(wanted) is (false, var over))
+        {
+            throw new ActionException(action.ActionName, ApiError.InvalidParameters, reason: over?.Shape.MaxTrackers is { } max
+                ? string.Create(CultureInfo.InvariantCulture, $"{over.Type} takes at most {max} trackers per connection")
+                : string.Create(CultureInfo.InvariantCulture, $"more trackers than allowed on one connection ({options.Value.MaxTrackersPerConnection})"));
         }
 
         var dates = DateStyle.For(session.TimeZone, action.IsoDatetime);
@@ -133,16 +156,29 @@ internal sealed partial class ActionHandler(
 
     private async Task UnsubscribeAsync(AtmosphereClient client, ClientAction action, AuthenticatedSession session, CancellationToken cancellationToken)
     {
-        var plans = new List<Plan>();
-        foreach (var request in action.Requests)
+        var plans = await PlanAsync(action, session, cancellationToken);
+        foreach (var plan in plans)
         {
-            var kind = StreamKinds.Of(request.Type);
-            var trackers = await ResolveAsync(session.UserId, request, cancellationToken);
-            client.Subscriptions.Unwatch(kind, trackers.Where(t => t.Status != TrackerStatus.Unknown).Select(t => t.Id));
-            plans.Add(new Plan(request, kind, trackers));
+            client.Subscriptions.Unwatch(plan.Kind, plan.Trackers.Where(t => t.Status != TrackerStatus.Unknown).Select(t => t.Id));
         }
 
         client.Send(EventFrames.Response(action.ActionName, Statuses(plans), action.Legacy, legacyUnsubscribe: action.Legacy));
+    }
+
+    /// <summary>Each request with its kind and its trackers resolved; "all" is read from the store once per message.</summary>
+    private async Task<List<Plan>> PlanAsync(ClientAction action, AuthenticatedSession session, CancellationToken cancellationToken)
+    {
+        var plans = new List<Plan>(action.Requests.Count);
+        List<ResolvedTracker>? all = null;
+        foreach (var request in action.Requests)
+        {
+            var trackers = request.All
+                ? all ??= await ResolveAsync(session.UserId, request, cancellationToken)
+                : await ResolveAsync(session.UserId, request, cancellationToken);
+            plans.Add(new Plan(request, StreamKinds.Of(request.Type), trackers));
+        }
+
+        return plans;
     }
 
     /// <summary>The request's trackers with their status for this user: a tracker that is not theirs, or was removed, is unknown.</summary>
@@ -191,6 +227,9 @@ internal sealed partial class ActionHandler(
     /// <summary>One request of an action, resolved.</summary>
     private sealed record Plan(RequestSpec Request, StreamKind Kind, List<ResolvedTracker> Trackers);
 
-    [LoggerMessage(EventId = LogEvents.ActionFailed, Level = LogLevel.Error, Message = "Action of client {TrackingId} failed")]
-    private static partial void LogFailed(ILogger logger, string trackingId, Exception exception);
+    [LoggerMessage(EventId = LogEvents.ActionRejected, Level = LogLevel.Debug, Message = "Action of client {ClientNumber} rejected with code {Code}: {Reason}")]
+    private static partial void LogRejected(ILogger logger, long clientNumber, int code, string reason);
+
+    [LoggerMessage(EventId = LogEvents.ActionFailed, Level = LogLevel.Error, Message = "Action of client {ClientNumber} (tracking tag {TrackingTag}) failed")]
+    private static partial void LogFailed(ILogger logger, long clientNumber, string trackingTag, Exception exception);
 }

@@ -24,6 +24,15 @@ internal sealed partial class AtmosphereEndpoint(
         var parameters = AtmosphereParameters.Parse(
             http.Request.Query.Select(q => new KeyValuePair<string, string>(q.Key, q.Value.ToString())),
             http.Request.Headers.Select(h => new KeyValuePair<string, string>(h.Key, h.Value.ToString())));
+        if (parameters.TrackingId is { } id && !TrackingId().IsMatch(id))
+        {
+            // Not an id this server or atmosphere.js makes; it would only end up in logs and URLs.
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await http.Response.WriteAsync("X-Atmosphere-tracking-id must be 1 to 64 letters, digits or hyphens (the uuid of the handshake).",
+                http.RequestAborted);
+            return;
+        }
+
         if (parameters.IsClose)
         {
             await CloseAsync(http, parameters.TrackingId);
@@ -107,7 +116,8 @@ internal sealed partial class AtmosphereEndpoint(
     private async Task CloseAsync(HttpContext http, string? trackingId)
     {
         http.Response.StatusCode = StatusCodes.Status200OK;
-        if (trackingId is null || registry.Close(trackingId) || !TrackingId().IsMatch(trackingId))
+        var address = ClientAddress.Of(http);
+        if (trackingId is null || registry.Close(trackingId, address))
         {
             return;
         }
@@ -121,7 +131,7 @@ internal sealed partial class AtmosphereEndpoint(
 
         try
         {
-            await feed.RecordClientCloseAsync(trackingId, http.RequestAborted);
+            await feed.RecordClientCloseAsync(trackingId, address?.ToString(), http.RequestAborted);
         }
         catch (Exception e) when (e is System.Data.Common.DbException || dialect.IsUnavailable(e))
         {

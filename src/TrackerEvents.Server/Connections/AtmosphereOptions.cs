@@ -52,6 +52,10 @@ public sealed class AtmosphereOptions : IValidatableObject
     [Range(1, 1_000_000)]
     public int MaxConnectionsPerUser { get; set; } = 1_000;
 
+    /// <summary>Requests in one subscribe or unsubscribe message before error 7. Default 16.</summary>
+    [Range(1, 1_000)]
+    public int MaxRequestsPerMessage { get; set; } = 16;
+
     /// <summary>Tracker subscriptions (over all request types) one connection may hold. Default 20,000.</summary>
     [Range(1, 1_000_000)]
     public int MaxTrackersPerConnection { get; set; } = 20_000;

@@ -13,7 +13,7 @@ internal static partial class ConnectionLog
         if (logger.IsEnabled(LogLevel.Information))
         {
             var remote = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-            LogOpened(logger, client.Number, client.TrackingId, transport, remote, connectKind, trackMessageSize);
+            LogOpened(logger, client.Number, client.Tag, transport, remote, connectKind, trackMessageSize);
         }
     }
 
@@ -27,23 +27,23 @@ internal static partial class ConnectionLog
         {
             var text = retained ? reason.Text + ", client retained for its reconnect" : reason.Text;
             var seconds = services.Time.GetElapsedTime(openedAt).TotalSeconds;
-            LogClosed(logger, client.Number, client.TrackingId, transport, text, seconds, messagesSent);
+            LogClosed(logger, client.Number, client.Tag, transport, text, seconds, messagesSent);
         }
     }
 
     public static void Failed(TransportServices services, AtmosphereClient client, Exception exception) =>
-        LogFailed(services.Logger, client.Number, client.TrackingId, exception);
+        LogFailed(services.Logger, client.Number, client.Tag, exception);
 
     [LoggerMessage(EventId = LogEvents.ConnectionOpened, Level = LogLevel.Information,
-        Message = "Connection {ClientNumber} opened: tracking id {TrackingId}, {Transport} from {Remote}, {ConnectKind}, track message size {TrackMessageSize}")]
-    private static partial void LogOpened(ILogger logger, long clientNumber, string trackingId, string transport, string remote, string connectKind,
+        Message = "Connection {ClientNumber} opened: tracking tag {TrackingTag}, {Transport} from {Remote}, {ConnectKind}, track message size {TrackMessageSize}")]
+    private static partial void LogOpened(ILogger logger, long clientNumber, string trackingTag, string transport, string remote, string connectKind,
         bool trackMessageSize);
 
     [LoggerMessage(EventId = LogEvents.ConnectionClosed, Level = LogLevel.Information,
-        Message = "Connection {ClientNumber} closed: tracking id {TrackingId}, {Transport}, {Reason}, after {DurationSeconds:0.0} s and {MessagesSent} messages")]
-    private static partial void LogClosed(ILogger logger, long clientNumber, string trackingId, string transport, string reason, double durationSeconds,
+        Message = "Connection {ClientNumber} closed: tracking tag {TrackingTag}, {Transport}, {Reason}, after {DurationSeconds:0.0} s and {MessagesSent} messages")]
+    private static partial void LogClosed(ILogger logger, long clientNumber, string trackingTag, string transport, string reason, double durationSeconds,
         long messagesSent);
 
-    [LoggerMessage(EventId = LogEvents.ConnectionFailed, Level = LogLevel.Error, Message = "Connection {ClientNumber} (tracking id {TrackingId}) failed")]
-    private static partial void LogFailed(ILogger logger, long clientNumber, string trackingId, Exception exception);
+    [LoggerMessage(EventId = LogEvents.ConnectionFailed, Level = LogLevel.Error, Message = "Connection {ClientNumber} (tracking tag {TrackingTag}) failed")]
+    private static partial void LogFailed(ILogger logger, long clientNumber, string trackingTag, Exception exception);
 }

@@ -36,25 +36,46 @@ internal sealed class ConnectionSlots(IOptions<AtmosphereOptions> options)
             return ConnectionAdmission.ProcessFull;
         }
 
-        if (address is not null && _perAddress.AddOrUpdate(address, 1, (_, n) => n + 1) > options.Value.MaxConnectionsPerAddress)
+        if (!TryTakeAddress(address))
         {
-            Release(address);
-            Interlocked.Increment(ref _refused);
+            Interlocked.Decrement(ref _connections);
             return ConnectionAdmission.AddressFull;
         }
 
         return ConnectionAdmission.Admitted;
     }
 
+    /// <summary>
+    /// Counts a short request (a push) against its address's share only, not the process's connections: a
+    /// client whose poll holds a slot must still be able to push. False when the address holds its share.
+    /// Give it back with <see cref="ReleaseAddress"/>.
+    /// </summary>
+    public bool TryTakeAddress(IPAddress? address)
+    {
+        if (address is null || _perAddress.AddOrUpdate(address, 1, (_, n) => n + 1) <= options.Value.MaxConnectionsPerAddress)
+        {
+            return true;
+        }
+
+        ReleaseAddress(address);
+        Interlocked.Increment(ref _refused);
+        return false;
+    }
+
     /// <summary>Gives back a slot taken by <see cref="TryTake"/> with the same address.</summary>
     public void Release(IPAddress? address)
+    {
+        ReleaseAddress(address);
+        Interlocked.Decrement(ref _connections);
+    }
+
+    /// <summary>Gives back an address's count taken by <see cref="TryTakeAddress"/>.</summary>
+    public void ReleaseAddress(IPAddress? address)
     {
         // An address's entry goes when its last connection does, so the map holds only live addresses.
         while (address is not null && _perAddress.TryGetValue(address, out var n)
             && !(n <= 1 ? _perAddress.TryRemove(KeyValuePair.Create(address, n)) : _perAddress.TryUpdate(address, n - 1, n)))
         {
         }
-
-        Interlocked.Decrement(ref _connections);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
+using TrackerEvents.Auth;
 using TrackerEvents.Protocol;
 using TrackerEvents.Subscriptions;
 
@@ -13,7 +14,7 @@ internal sealed class HttpTransportEndpoint(ClientRegistry registry, TransportSe
 {
     public async Task ServeAsync(HttpContext http, AtmosphereParameters parameters)
     {
-        var (client, resumed) = registry.Connect(parameters.TrackingId);
+        var (client, resumed) = registry.Connect(parameters.TrackingId, ClientAddress.Of(http));
         PrepareResponse(http, client.TrackingId);
 
         // The first bytes: the handshake on a first connect (a long-poll answers with it alone, and the client

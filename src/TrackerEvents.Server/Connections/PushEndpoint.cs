@@ -1,6 +1,7 @@
 using System.Buffers;
-using System.Text;
 using System.Globalization;
+using System.Text;
+using TrackerEvents.Auth;
 using TrackerEvents.Messages;
 using TrackerEvents.Protocol;
 using TrackerEvents.Subscriptions;
@@ -13,7 +14,7 @@ namespace TrackerEvents.Connections;
 /// answer (response, error, snapshot) goes out through the client's poll or stream. The POST itself is
 /// answered 200 with an empty body (atmosphere.js hands a non-empty one to onMessagePublished).
 /// </summary>
-internal sealed class PushEndpoint(ClientRegistry registry, TransportServices services)
+internal sealed class PushEndpoint(ClientRegistry registry, ConnectionSlots slots, TransportServices services)
 {
     public async Task HandleAsync(HttpContext http, AtmosphereParameters parameters)
     {
@@ -26,6 +27,38 @@ internal sealed class PushEndpoint(ClientRegistry registry, TransportServices se
             return;
         }
 
+        // Only a client this process holds, from its own address: a push never creates a client (that is the
+        // stream's or the poll's first request), so an unknown id costs nothing, not even reading the body.
+        var address = ClientAddress.Of(http);
+        if (registry.Find(trackingId, address) is not { } client)
+        {
+            http.Response.StatusCode = StatusCodes.Status404NotFound;
+            http.Response.Headers.Connection = "close";
+            await http.Response.WriteAsync("No such client here: open the stream or poll first, then push with its tracking id.", http.RequestAborted);
+            return;
+        }
+
+        // A push counts against its address's connections while it is read and handled: the same per-address cap.
+        if (!slots.TryTakeAddress(address))
+        {
+            http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            http.Response.Headers.RetryAfter = "5";
+            http.Response.Headers.Connection = "close";
+            return;
+        }
+
+        try
+        {
+            await HandleAsync(http, client);
+        }
+        finally
+        {
+            slots.ReleaseAddress(address);
+        }
+    }
+
+    private async Task HandleAsync(HttpContext http, AtmosphereClient client)
+    {
         var max = services.Options.MaxMessageBytes;
         string? body;
         try
@@ -37,17 +70,13 @@ internal sealed class PushEndpoint(ClientRegistry registry, TransportServices se
             return; // the client went away mid-body
         }
 
+        Heard(client);
         var kind = body is null ? InboundKind.Message : AtmosphereFraming.Classify(body, out body);
         if (kind != InboundKind.Message)
         {
-            // A heartbeat (or a blank or ping): proof of life for a known client, nothing else.
-            Heard(registry.Find(trackingId));
-            return;
+            return; // a heartbeat (or a blank or ping): proof of life, nothing else
         }
 
-        // An unknown tracking id (after a restart, or past the retention) is adopted, as a WebSocket reconnect's is.
-        var (client, _) = registry.Connect(trackingId);
-        Heard(client);
         if (body is null)
         {
             client.Send(EventFrames.Error("null", ApiError.TooLarge,
@@ -59,9 +88,9 @@ internal sealed class PushEndpoint(ClientRegistry registry, TransportServices se
         await services.Actions.HandleAsync(client, body, services.Stopped);
     }
 
-    private static void Heard(AtmosphereClient? client)
+    private static void Heard(AtmosphereClient client)
     {
-        if (client?.Transport is HttpTransport transport)
+        if (client.Transport is HttpTransport transport)
         {
             transport.Heard();
         }

@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using TrackerEvents.Auth;
 using TrackerEvents.Protocol;
 using TrackerEvents.Subscriptions;
 
@@ -48,7 +49,7 @@ internal sealed class WebSocketTransport : IClientTransport
     public static async Task ServeAsync(WebSocket socket, HttpContext http, AtmosphereParameters parameters, ClientRegistry registry,
         TransportServices services)
     {
-        var (client, resumed) = registry.Connect(parameters.TrackingId);
+        var (client, resumed) = registry.Connect(parameters.TrackingId, ClientAddress.Of(http));
         var transport = new WebSocketTransport(socket, client, parameters, services, http.Abort);
         var opened = services.Time.GetTimestamp();
         ConnectionLog.Opened(services, client, transport.Name, http, parameters.IsFirstConnect ? "first connect" : resumed ? "resumed" : "reconnect (new client)",
@@ -56,12 +57,12 @@ internal sealed class WebSocketTransport : IClientTransport
         Disconnect reason;
         try
         {
-            // The handshake (first connect) or the reopen padding (reconnect) goes out before anything queued.
+            // The handshake (first connect) or the reopen frame (reconnect) goes out before anything queued.
             var first = parameters.IsFirstConnect
                 ? parameters.Protocol
                     ? AtmosphereFraming.Handshake(client.TrackingId, (int)services.Options.ClientHeartbeat.TotalMilliseconds, parameters.TrackMessageSize)
                     : null
-                : AtmosphereFraming.ReopenPadding;
+                : AtmosphereFraming.Reopen(parameters.TrackMessageSize);
             if (first is not null)
             {
                 await socket.SendAsync(first, WebSocketMessageType.Text, endOfMessage: true, services.Stopped);

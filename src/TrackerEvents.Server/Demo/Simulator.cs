@@ -28,6 +28,7 @@ internal sealed partial class Simulator(
         public int Heading { get; set; } = heading;
         public double Fuel { get; set; } = 80;
         public double Odometer { get; set; }
+        public bool Parked { get; set; } = true;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -95,7 +96,7 @@ internal sealed partial class Simulator(
 
     private static VehicleStep Move(Vehicle v, Random random)
     {
-        var parked = random.NextDouble() < 0.1;
+        var parked = v.Parked = random.NextDouble() < 0.1;
         var speed = parked ? 0 : 20 + random.Next(60);
         v.Heading = (v.Heading + random.Next(-30, 31) + 360) % 360;
         var km = speed * 4 / 3600.0;
@@ -131,10 +132,16 @@ internal sealed partial class Simulator(
         w.WriteEndObject();
     });
 
+    /// <summary>The vehicle's sensors after <see cref="Move"/>: the virtual ignition says what the state's <c>ignition</c> says.</summary>
     private static IReadOnlyList<ReadingUpdate> Readings(Vehicle v, Random random) =>
     [
         ReadingValue(ReadingKind.Input, 1000 + v.Id * 10, Math.Round(v.Fuel, 1)),
         ReadingValue(ReadingKind.Input, 1001 + v.Id * 10, Math.Round(20 + random.NextDouble() * 3, 1)),
+        DemoReadings.Item(ReadingKind.VirtualSensor, DemoReadings.IgnitionSensorId(v.Id).ToString(CultureInfo.InvariantCulture), w =>
+        {
+            w.WriteNumber("sensor_id", DemoReadings.IgnitionSensorId(v.Id));
+            w.WriteString("value", DemoReadings.IgnitionValue(!v.Parked));
+        }),
         DemoReadings.Item(ReadingKind.Counter, "odometer", w => w.WriteNumber("value", Math.Round(12000 + v.Id % 100 * 100 + v.Odometer, 2)),
             "type", "odometer"),
     ];

@@ -1,86 +1,56 @@
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Options;
 
 namespace TrackerEvents.Devices;
 
 /// <summary>
-/// The device listener as a feature: its settings, its own port(s) next to the main ones, the endpoint
-/// that serves only the device protocols there, and the connection-status sweep.
+/// The device listener as a feature: its settings, the endpoint that serves only the device protocols on
+/// the listener's own port(s), and the connection-status sweep.
 /// </summary>
 internal static partial class DevicesExtensions
 {
-    public static WebApplicationBuilder AddDevices(this WebApplicationBuilder builder)
+    /// <param name="boundAddresses">The device listener's addresses once bound (the host binds <see cref="DevicesOptions.Urls"/>).</param>
+    public static IServiceCollection AddDevices(this IServiceCollection services, IConfiguration configuration,
+        Func<IReadOnlyList<string>> boundAddresses)
     {
-        var services = builder.Services;
         services.AddOptions<DevicesOptions>().BindConfiguration("Devices").ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<DevicesOptions>, DevicesOptionsValidation>();
-
-        // Kestrel is told its addresses before the options are validated: the main URLs first, then the
-        // device listener's (DeviceListener relies on that order).
-        var devices = builder.Configuration.GetSection("Devices").Get<DevicesOptions>() ?? new DevicesOptions();
-        var deviceUrls = devices.Enabled ? devices.UrlList : [];
-        var mainUrls = MainUrls(builder);
-        if (deviceUrls.Length > 0)
-        {
-            if (builder.Configuration.GetSection("Kestrel:Endpoints").GetChildren().Any())
-            {
-                throw new OptionsValidationException("Devices:Urls", typeof(DevicesOptions),
-                    ["Devices:Urls cannot be added to endpoints configured in Kestrel:Endpoints; use Urls, or set Devices:Enabled=false."]);
-            }
-
-            builder.WebHost.UseUrls([.. mainUrls, .. deviceUrls]);
-        }
-
-        services.AddSingleton(sp => new DeviceListener(sp.GetRequiredService<IServer>(), mainUrls.Length, deviceUrls.Length));
+        services.AddSingleton(new DeviceListener(boundAddresses));
         services.AddSingleton<DeviceLimits>();
         services.AddSingleton<DeviceDirectory>();
         services.AddSingleton<DeviceMetrics>();
         services.AddSingleton<UnknownDeviceLog>();
         services.AddSingleton<DeviceEndpoint>();
         services.AddSingleton<ConnectionStatusSweep>();
-        if (deviceUrls.Length > 0)
+        if (ListenerUrls(configuration) is not null)
         {
             services.AddHostedService(sp => sp.GetRequiredService<ConnectionStatusSweep>());
         }
 
-        return builder;
+        return services;
+    }
+
+    /// <summary>The URLs the device listener is to be bound to, <c>;</c>-separated; null when it is turned off.</summary>
+    public static string? ListenerUrls(IConfiguration configuration)
+    {
+        var options = configuration.GetSection("Devices").Get<DevicesOptions>() ?? new DevicesOptions();
+        return options.Enabled ? options.Urls : null;
     }
 
     /// <summary>
-    /// Sends every request that arrives on a device listener port to <see cref="DeviceEndpoint"/>, and
-    /// nothing else there: the API, the event endpoint, health and metrics are not reachable on it, and
-    /// the device protocols are not reachable on the main port. Goes before the other features' middleware.
+    /// Sends every request that arrived on the device listener (<paramref name="onDeviceListener"/>: by the
+    /// connection it came on, never its Host header) to <see cref="DeviceEndpoint"/>, and nothing else there:
+    /// the API, the event endpoint, health and metrics are not reachable on it. Goes before the endpoints.
     /// </summary>
-    public static WebApplication MapDevices(this WebApplication app)
+    public static WebApplication MapDevices(this WebApplication app, Func<HttpContext, bool> onDeviceListener)
     {
-        var listener = app.Services.GetRequiredService<DeviceListener>();
-        if (listener.Enabled)
+        if (app.Services.GetRequiredService<IOptions<DevicesOptions>>().Value.Enabled)
         {
             var endpoint = app.Services.GetRequiredService<DeviceEndpoint>();
-            app.UseWhen(http => listener.IsDevicePort(http.Connection.LocalPort), devices => devices.Run(endpoint.HandleAsync));
+            app.UseWhen(onDeviceListener, devices => devices.Run(endpoint.HandleAsync));
         }
 
         return app;
-    }
-
-    /// <summary>The URLs Kestrel would listen on without the device listener (<c>urls</c>, else <c>http_ports</c>/<c>https_ports</c>, else its default).</summary>
-    private static string[] MainUrls(WebApplicationBuilder builder)
-    {
-        static string[] Split(string? value) => value?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
-
-        var urls = Split(builder.WebHost.GetSetting(WebHostDefaults.ServerUrlsKey));
-        if (urls.Length > 0)
-        {
-            return urls;
-        }
-
-        string[] ports =
-        [
-            .. Split(builder.WebHost.GetSetting(WebHostDefaults.HttpPortsKey)).Select(p => $"http://*:{p}"),
-            .. Split(builder.WebHost.GetSetting(WebHostDefaults.HttpsPortsKey)).Select(p => $"https://*:{p}"),
-        ];
-        return ports.Length > 0 ? ports : ["http://localhost:5000"];
     }
 
     private sealed class DevicesOptionsValidation : IValidateOptions<DevicesOptions>

@@ -18,7 +18,8 @@ internal static class LogEvents
     public const int Listening = 1301;
     public const int DemoLogin = 1302;
     public const int AdminKeyGenerated = 1303;
-    public const int DevicesListening = 1304;
+    public const int PageServed = 1304;
+    public const int DevicesListening = 1305;
     public const int ChangeListenerLost = 1401;
     public const int ChangeListenerReconnected = 1402;
     public const int CheckpointFailed = 1501;
@@ -35,6 +36,7 @@ internal static class LogEvents
     public const int FeedReadFailed = 3001;
     public const int FeedRecovered = 3002;
     public const int ActionFailed = 3101;
+    public const int ActionRejected = 3102;
     public const int ClientReleased = 3201;
     public const int ConnectionOpened = 3301;
     public const int ConnectionClosed = 3302;

@@ -130,7 +130,7 @@ internal sealed partial class ChangeDispatcher(
 
                     break;
                 case ClientClosedChange closed:
-                    registry.Close(closed.TrackingId);
+                    registry.Close(closed.TrackingId, System.Net.IPAddress.TryParse(closed.Address, out var address) ? address : null);
                     break;
                 case SessionEndedChange ended:
                     foreach (var client in index.UsingSession(ended.SessionId))

@@ -32,12 +32,12 @@ internal static class OperationsExtensions
         return app;
     }
 
-    /// <summary><c>/health/live</c> (the process answers), <c>/health/ready</c> (the store answers too), <c>/metrics</c>.</summary>
-    public static WebApplication MapOperations(this WebApplication app)
+    /// <summary><c>/health/live</c> (the process answers), <c>/health/ready</c> (the store answers too), and <c>/metrics</c> on <paramref name="metricsOn"/>.</summary>
+    public static WebApplication MapOperations(this WebApplication app, string metricsOn)
     {
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-        app.MapMetrics();
+        app.MapMetrics().OnListener(metricsOn);
         return app;
     }
 

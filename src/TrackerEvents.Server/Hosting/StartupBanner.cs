@@ -1,34 +1,36 @@
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Options;
 using TrackerEvents.Admin;
 using TrackerEvents.Api;
 using TrackerEvents.Demo;
-using TrackerEvents.Devices;
 using TrackerEvents.Diagnostics;
+using TrackerEvents.Page;
 using TrackerEvents.Store;
 
 namespace TrackerEvents.Hosting;
 
-/// <summary>Says where the server listens and, for the embedded demo, how to log in and the admin key.</summary>
+/// <summary>Says where the server listens and its page is, and, for the embedded demo, how to log in and the admin key.</summary>
 internal sealed partial class StartupBanner(
-    IServer server, IHostApplicationLifetime lifetime, IOptions<DemoOptions> demo, IOptions<ApiOptions> api, AdminKey adminKey,
-    DeviceListener devices, IStoreDialect dialect, ILogger<StartupBanner> logger) : IHostedService
+    Listeners listeners, IHostApplicationLifetime lifetime, IOptions<DemoOptions> demo, IOptions<ApiOptions> api, IOptions<PageOptions> page,
+    AdminKey adminKey, IStoreDialect dialect, ILogger<StartupBanner> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         lifetime.ApplicationStarted.Register(() =>
         {
-            var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-            var deviceAddresses = devices.Addresses;
-            foreach (var address in addresses.Except(deviceAddresses))
+            var addresses = listeners.Addresses(Listeners.Main);
+            foreach (var address in addresses)
             {
                 LogListening(logger, address, api.Value.BasePath);
             }
 
-            foreach (var address in deviceAddresses)
+            foreach (var address in listeners.Addresses(Listeners.Devices))
             {
                 LogDevices(logger, address);
+            }
+
+            if (page.Value.Enabled && addresses is [var first, ..])
+            {
+                LogPage(logger, first);
             }
 
             if (demo.Value.Enabled && dialect is SqliteDialect) // the demo is seeded into the embedded store only
@@ -51,6 +53,9 @@ internal sealed partial class StartupBanner(
 
     [LoggerMessage(EventId = LogEvents.DevicesListening, Level = LogLevel.Information, Message = "Devices report to {Address} (OsmAnd and Traccar Client protocols)")]
     private static partial void LogDevices(ILogger logger, string address);
+
+    [LoggerMessage(EventId = LogEvents.PageServed, Level = LogLevel.Information, Message = "Monitoring page: {Address}/")]
+    private static partial void LogPage(ILogger logger, string address);
 
     [LoggerMessage(EventId = LogEvents.DemoLogin, Level = LogLevel.Information, Message = "Demo login: {Login} / {Password}")]
     private static partial void LogDemo(ILogger logger, string login, string password);

@@ -5,6 +5,7 @@ using TrackerEvents.Connections;
 using TrackerEvents.Demo;
 using TrackerEvents.Devices;
 using TrackerEvents.Dispatch;
+using TrackerEvents.Page;
 using TrackerEvents.Store;
 
 namespace TrackerEvents.Hosting;
@@ -21,26 +22,37 @@ internal static class TrackerEventsApp
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddTrackerEventsLogging();                                       // NLog, from config/NLog.config
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        var listeners = Listeners.From(builder.Configuration);                   // Urls, Admin:Urls for the admin API, Devices:Urls
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            listeners.Configure(kestrel);
+        });
+        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, "");           // the listeners bind every address
+        builder.Services.AddSingleton(listeners);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddStore(builder.Configuration, builder.Environment);   // Store/: SQLite or PostgreSQL, the change feed
         builder.Services.AddAuth();                                              // Auth/: sessions, API keys, logins
         builder.Services.AddNavixyApi();                                         // Api/: the Navixy HTTP API
         builder.Services.AddAtmosphere();                                        // Connections/: the event endpoint, its clients and streams
         builder.Services.AddAdmin();                                             // Admin/: the admin and ingest API
-        builder.AddDevices();                                                    // Devices/: the device listener (OsmAnd, Traccar Client), connection status
+        builder.Services.AddDevices(builder.Configuration,                       // Devices/: the device listener (OsmAnd, Traccar Client),
+            () => listeners.Addresses(Listeners.Devices));                       // connection status
         builder.Services.AddDemo();                                              // Demo/: the demo account and simulator
+        builder.Services.AddPage();                                              // Page/: the monitoring page at /
         builder.Services.AddOperations();                                        // Hosting/: proxies, banner, health, metrics
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         var basePath = app.Setting<ApiOptions>().BasePath;
         app.UseForwardedHeaders(app.Setting<HostingOptions>());
-        app.MapDevices();
+        app.MapDevices(http => Listeners.Of(http) == Listeners.Devices);
+        app.UseListeners();
         app.MapAtmosphere(basePath);
         app.MapNavixyApi(basePath);
-        app.MapAdmin();
-        app.MapOperations();
+        app.MapAdmin().OnListener(listeners.Serving(Listeners.Admin));
+        app.MapPage(basePath);
+        app.MapOperations(metricsOn: listeners.Serving(Listeners.Admin));
         return app;
     }
 

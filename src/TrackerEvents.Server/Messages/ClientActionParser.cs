@@ -21,7 +21,7 @@ internal static partial class ClientActionParser
     private static readonly TimeSpan MinRateLimit = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan MaxRateLimit = TimeSpan.FromHours(1);
 
-    public static ClientAction Parse(string text, IReadOnlyList<RequestShape> types, int maxTrackers)
+    public static ClientAction Parse(string text, IReadOnlyList<RequestShape> types, int maxTrackers, int maxRequests)
     {
         JsonElement root;
         try
@@ -37,6 +37,11 @@ internal static partial class ClientActionParser
         if (root.ValueKind != JsonValueKind.Object)
         {
             throw new ActionException("null", ApiError.WrongFormat, reason: "the message is not a JSON object");
+        }
+
+        if (JsonText.FindInvalid(text.AsSpan(), root) is { } invalid)
+        {
+            throw new ActionException("null", ApiError.InvalidParameters, [new FieldError(invalid.Length > 0 ? invalid : "message", "must be valid Unicode text")]);
         }
 
         var actionName = root.TryGetProperty("action", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString()! : null;
@@ -55,7 +60,7 @@ internal static partial class ClientActionParser
         if (root.TryGetProperty("requests", out var list))
         {
             legacy = false;
-            requests = ParseRequests(list, errors, types, maxTrackers);
+            requests = ParseRequests(list, errors, types, maxTrackers, maxRequests);
         }
         else if (root.TryGetProperty("trackers", out var trackers) || root.TryGetProperty("events", out _))
         {
@@ -75,12 +80,18 @@ internal static partial class ClientActionParser
         return new ClientAction(subscribe, hash, legacy, iso, requests);
     }
 
-    private static List<RequestSpec> ParseRequests(JsonElement list, FieldErrors errors, IReadOnlyList<RequestShape> types, int maxTrackers)
+    private static List<RequestSpec> ParseRequests(JsonElement list, FieldErrors errors, IReadOnlyList<RequestShape> types, int maxTrackers, int maxRequests)
     {
         var requests = new List<RequestSpec>();
         if (list.ValueKind != JsonValueKind.Array || list.GetArrayLength() == 0)
         {
             errors.Add("requests", "must be a non-empty array of requests");
+            return requests;
+        }
+
+        if (list.GetArrayLength() > maxRequests)
+        {
+            errors.Add("requests", string.Create(CultureInfo.InvariantCulture, $"must hold at most {maxRequests} requests"));
             return requests;
         }
 
@@ -103,9 +114,10 @@ internal static partial class ClientActionParser
             }
 
             var max = Math.Min(shape.MaxTrackers ?? int.MaxValue, maxTrackers);
-            var (all, ids) = shape.TakesTrackerList && request.TryGetProperty("trackers", out var trackers)
-                ? (false, TrackerIds(trackers, path + ".trackers", errors, max))
-                : Target(request, path, errors, max);
+            var (all, ids) = !shape.TakesTrackerList ? Target(request, path, errors, max)
+                : request.TryGetProperty("trackers", out var trackers) ? (false, TrackerIds(trackers, path + ".trackers", errors, max))
+                : request.TryGetProperty("target", out _) ? Target(request, path, errors, max)
+                : (false, Missing(path + ".trackers", errors));
             requests.Add(new RequestSpec(shape.Type, all, ids, Format(request, path, errors), RateLimit(request, path, errors), Filter(request, path, errors)));
         }
 
@@ -210,16 +222,17 @@ internal static partial class ClientActionParser
         var match = value.ValueKind == JsonValueKind.String ? RateLimitGrammar().Match(value.GetString()!) : Match.Empty;
         if (match.Success && long.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var amount))
         {
-            var span = match.Groups[2].Value switch
+            // In milliseconds first: the grammar allows 9 digits, and 999999999h is past what a TimeSpan holds.
+            var milliseconds = amount * match.Groups[2].Value switch
             {
-                "ms" => TimeSpan.FromMilliseconds(amount),
-                "s" => TimeSpan.FromSeconds(amount),
-                "m" => TimeSpan.FromMinutes(amount),
-                _ => TimeSpan.FromHours(amount),
+                "ms" => 1L,
+                "s" => 1_000L,
+                "m" => 60_000L,
+                _ => 3_600_000L,
             };
-            if (span >= MinRateLimit && span <= MaxRateLimit)
+            if (milliseconds >= MinRateLimit.TotalMilliseconds && milliseconds <= MaxRateLimit.TotalMilliseconds)
             {
-                return span;
+                return TimeSpan.FromMilliseconds(milliseconds);
             }
         }
 

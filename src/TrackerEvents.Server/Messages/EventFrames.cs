@@ -55,27 +55,14 @@ internal static class EventFrames
         w.WriteRawValue(item, skipInputValidation: true);
     });
 
-    /// <summary>A <c>readings_event</c> item: only the given (changed) items of one tracker.</summary>
-    public static byte[] ReadingsItem(long trackerId, IEnumerable<ReadingItem> items, DateStyle dates, DateTimeOffset timestamp) => Fragment(w =>
+    /// <summary>A <c>readings_event</c> item: the given (changed) items of one tracker that pass the filter, in the arrays it sends.</summary>
+    public static byte[] ReadingsItem(long trackerId, IEnumerable<ReadingItem> items, ReadingsFilter filter, IReadOnlySet<long> componentIds,
+        DateStyle dates, DateTimeOffset timestamp) => Fragment(w =>
     {
-        var list = items as IReadOnlyCollection<ReadingItem> ?? items.ToList();
         w.WriteStartObject();
         w.WriteString("type", "readings_event");
         w.WriteNumber("tracker_id", trackerId);
-        foreach (var kind in (ReadOnlySpan<ReadingKind>)[ReadingKind.Input, ReadingKind.State, ReadingKind.VirtualSensor, ReadingKind.Counter])
-        {
-            w.WriteStartArray(ReadingItem.ArrayName(kind));
-            foreach (var item in list)
-            {
-                if (item.Kind == kind)
-                {
-                    item.Write(w, dates);
-                }
-            }
-
-            w.WriteEndArray();
-        }
-
+        filter.WriteArrays(w, items, componentIds, dates);
         dates.Write(w, "timestamp", timestamp);
         w.WriteEndObject();
     });

@@ -52,7 +52,8 @@ internal sealed record IotMessage(IReadOnlyDictionary<string, string> Attributes
         }
 
         Add("gps_signal_level", gps.SignalLevel is { } signal ? Number(signal) : null);
-        Add("hdop", gps.Precision is { } precision ? Number(precision) : null);
+        // The fix's precision in metres, under its own name: it is not an HDOP, which states do not carry.
+        Add("gps_precision", gps.Precision is { } precision ? Number(precision) : null);
         Add("connection_status", Text(state.ConnectionStatus));
         Add("movement_status", Text(state.MovementStatus));
         Add("ignition", state.Ignition is { } ignition ? Bool(ignition) : null);

@@ -14,10 +14,19 @@ internal static class AtmosphereFraming
     public const string PathDelimiter = "@@";
 
     /// <summary>
-    /// One whitespace-only frame: sent on a reconnect so that atmosphere.js fires <c>onReopen</c>.
-    /// The client trims messages and drops empty ones, so it never reaches the application.
+    /// Whitespace that starts a held poll or a stream of a known tracking id, so that a browser sees the
+    /// response open at once (atmosphere.js fires a stream's <c>onReopen</c> on it). The client trims
+    /// messages and drops empty ones, so it never reaches the application.
     /// </summary>
     public static readonly byte[] ReopenPadding = "  \n"u8.ToArray();
+
+    /// <summary>
+    /// The first frame of a WebSocket that reconnects with a known tracking id: the heartbeat (<c>X</c>, or
+    /// <c>1|X</c> with length tracking), not whitespace. atmosphere.js, having seen the handshake, fires
+    /// <c>onReopen</c> on any frame and drops the heartbeat; a raw client that skips heartbeats and parses
+    /// every other frame as JSON would fail on a whitespace frame.
+    /// </summary>
+    public static byte[] Reopen(bool trackMessageSize) => Heartbeat(trackMessageSize);
 
     /// <summary><c>&lt;uuid&gt;|&lt;client heartbeat ms&gt;|X|</c>, length-prefixed when the connection tracks message size.</summary>
     public static byte[] Handshake(string trackingId, int clientHeartbeatMs, bool trackMessageSize)

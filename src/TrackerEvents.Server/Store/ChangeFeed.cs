@@ -32,7 +32,7 @@ internal sealed class ChangeFeed(Database database, TimeProvider time)
               FROM sessions s
              WHERE s.version > @After
             UNION ALL
-            SELECT c.version, 5, c.id, 0, CAST(NULL AS BIGINT), FALSE, CAST(NULL AS TEXT), CAST(NULL AS TEXT), c.tracking_id, c.closed_at
+            SELECT c.version, 5, c.id, 0, CAST(NULL AS BIGINT), FALSE, CAST(NULL AS TEXT), c.address, c.tracking_id, c.closed_at
               FROM client_closes c
              WHERE c.version > @After
         ) changes
@@ -56,11 +56,14 @@ internal sealed class ChangeFeed(Database database, TimeProvider time)
         return ToBatch(rows, after, limit);
     }
 
-    /// <summary>Records a close request for a client this node does not hold, so that the node holding it releases it.</summary>
-    public Task RecordClientCloseAsync(string trackingId, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Records a close request for a client this node does not hold, so that the node holding it releases it
+    /// (when the request came from the client's address).
+    /// </summary>
+    public Task RecordClientCloseAsync(string trackingId, string? address, CancellationToken cancellationToken) =>
         database.WriteAsync((connection, transaction) => connection.ExecuteAsync(Command(
-            "INSERT INTO client_closes (tracking_id, closed_at) VALUES (@TrackingId, @Now)",
-            new { TrackingId = trackingId, Now = time.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken, transaction)),
+            "INSERT INTO client_closes (tracking_id, address, closed_at) VALUES (@TrackingId, @Address, @Now)",
+            new { TrackingId = trackingId, Address = address, Now = time.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken, transaction)),
             cancellationToken);
 
     /// <summary>
@@ -83,7 +86,7 @@ internal sealed class ChangeFeed(Database database, TimeProvider time)
                 3 => new LifecycleChange(row.Version, row.TrackerId, row.UserId, row.SourceId ?? 0, row.Payload ?? "",
                     DateTimeOffset.FromUnixTimeMilliseconds(row.OccurredAt ?? 0)),
                 4 => new SessionEndedChange(row.Version, row.TrackerId, row.UserId, row.Payload ?? ""),
-                _ => new ClientClosedChange(row.Version, row.Payload ?? ""),
+                _ => new ClientClosedChange(row.Version, row.Payload ?? "", row.ItemKey),
             };
             if (change is not null)
             {

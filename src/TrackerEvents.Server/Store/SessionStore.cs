@@ -44,6 +44,13 @@ internal sealed class SessionStore(Database database, TimeProvider time)
              WHERE s.token_hash = @TokenHash
             """, new { TokenHash = tokenHash }, cancellationToken)), cancellationToken);
 
+    /// <summary>The user's API keys that were not deleted (or ended by blocking the user), in creation order.</summary>
+    public Task<IReadOnlyList<ApiKeyRow>> ListApiKeysAsync(long userId, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<ApiKeyRow>>(async connection => (await connection.QueryAsync<ApiKeyRow>(Command("""
+            SELECT id AS Id, token_hash AS TokenHash, title AS Title, created_at AS CreatedAt
+              FROM sessions WHERE user_id = @UserId AND kind = 'api_key' AND ended_at IS NULL ORDER BY id
+            """, new { UserId = userId }, cancellationToken))).AsList(), cancellationToken);
+
     /// <summary>Slides a live session's expiry forward.</summary>
     public Task TouchSessionAsync(long sessionId, long expiresAt, CancellationToken cancellationToken) =>
         database.WriteAsync((connection, transaction) => connection.ExecuteAsync(Command(

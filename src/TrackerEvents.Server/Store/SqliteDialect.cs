@@ -11,8 +11,9 @@ internal sealed class SqliteDialect : IStoreDialect
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeTurn = new(1, 1);
 
-    public SqliteDialect(string connectionString, string contentRoot)
+    public SqliteDialect(string connectionString, string contentRoot, long walSizeLimit = 64 * 1024 * 1024)
     {
+        WalSizeLimit = walSizeLimit;
         var builder = new SqliteConnectionStringBuilder(connectionString)
         {
             ForeignKeys = true,
@@ -34,6 +35,9 @@ internal sealed class SqliteDialect : IStoreDialect
 
     public string DatabasePath { get; }
 
+    /// <summary><see cref="StoreOptions.WalSizeLimit"/>.</summary>
+    public long WalSizeLimit { get; }
+
     public async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
@@ -44,7 +48,10 @@ internal sealed class SqliteDialect : IStoreDialect
         // wal_autocheckpoint = 0: the log is copied back by SqliteCheckpointer, off the commit path.
         // busy_timeout: a write that finds another process writing waits inside SQLite (polling in steps of
         // 1 to 100 ms) rather than failing at once into Microsoft.Data.Sqlite's retry, which sleeps 150 ms.
-        pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA wal_autocheckpoint = 0;";;
+        // journal_size_limit: when the log starts again from the beginning, the file is trimmed to this size
+        // (a pragma takes no parameter: the value is a number from the validated settings).
+        pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA wal_autocheckpoint = 0; "
+            + "PRAGMA journal_size_limit = " + WalSizeLimit.ToString(CultureInfo.InvariantCulture) + ";";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
@@ -70,6 +77,20 @@ internal sealed class SqliteDialect : IStoreDialect
         {
             _writeTurn.Release();
             throw;
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> while no writer of this process writes (it holds the writer's turn).</summary>
+    public async Task WithWritersHeldAsync(Func<Task> work, CancellationToken cancellationToken)
+    {
+        await _writeTurn.WaitAsync(cancellationToken);
+        try
+        {
+            await work();
+        }
+        finally
+        {
+            _writeTurn.Release();
         }
     }
 

@@ -19,6 +19,7 @@ internal static class StoreExtensions
         services.AddSingleton<TrackerStore>();
         services.AddSingleton<StateStore>();
         services.AddSingleton<ReadingStore>();
+        services.AddSingleton<TagStore>();
         services.AddSingleton<ConnectionStatusStore>();
         services.AddSingleton<UnknownDeviceStore>();
         services.AddSingleton<ChangeFeed>();
@@ -54,7 +55,7 @@ internal static class StoreExtensions
 
         return options.Provider switch
         {
-            "Sqlite" => new SqliteDialect(connectionString, environment.ContentRootPath),
+            "Sqlite" => new SqliteDialect(connectionString, environment.ContentRootPath, options.WalSizeLimit),
             "Postgres" => new PostgresDialect(connectionString),
             _ => throw new OptionsValidationException("Store:Provider", typeof(StoreOptions), [$"Store:Provider '{options.Provider}' is not supported."]),
         };

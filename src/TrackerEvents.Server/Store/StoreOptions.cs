@@ -30,4 +30,12 @@ public sealed class StoreOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
     public TimeSpan GroupCommitDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// SQLite only: past this size, in bytes, the write-ahead log is checkpointed in full and truncated, with
+    /// this process's writers held back for that moment; SQLite also trims the log to this size whenever it
+    /// starts it again. Default 64 MiB.
+    /// </summary>
+    [Range(64 * 1024, 16L * 1024 * 1024 * 1024)]
+    public long WalSizeLimit { get; set; } = 64 * 1024 * 1024;
 }

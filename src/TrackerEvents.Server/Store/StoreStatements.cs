@@ -34,6 +34,7 @@ internal sealed class StoreStatements
             """;
         SelectReadings = $"{ReadingColumns} WHERE tracker_id {inIds} ORDER BY tracker_id, kind, item_key";
         SelectUserTrackers = $"{SelectTracker} WHERE t.user_id = @UserId AND t.id {inIds}";
+        SelectTagBindings = $"SELECT tracker_id AS TrackerId, tag_id AS TagId, ordinal AS Ordinal FROM tracker_tags WHERE tracker_id {inIds} ORDER BY tracker_id, ordinal";
 
         // The trackers themselves are locked: a tracker's state or readings row that does not exist yet
         // cannot be locked, and two batches creating the same new readings item would otherwise both merge
@@ -61,6 +62,9 @@ internal sealed class StoreStatements
 
     /// <summary>The trackers among <c>@TrackerIds</c> that belong to <c>@UserId</c>, as <see cref="TrackerRow"/>.</summary>
     public string SelectUserTrackers { get; }
+
+    /// <summary>The tag bindings of the given trackers (<c>@TrackerIds</c>), by tracker and ordinal.</summary>
+    public string SelectTagBindings { get; }
 
     /// <summary>
     /// Inside a write transaction: the ids among <c>@TrackerIds</c> of trackers that exist and are not

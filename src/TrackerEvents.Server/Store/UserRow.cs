@@ -11,4 +11,7 @@ internal sealed class UserRow
     public string? PasswordHash { get; set; }
     public string TimeZone { get; set; } = "UTC";
     public bool Blocked { get; set; }
+
+    /// <summary>When the user was created (Unix milliseconds).</summary>
+    public long CreatedAt { get; set; }
 }

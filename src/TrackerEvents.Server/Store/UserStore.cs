@@ -7,7 +7,7 @@ namespace TrackerEvents.Store;
 internal sealed class UserStore(Database database, TimeProvider time)
 {
     private const string SelectUser =
-        "SELECT id AS Id, login AS Login, password_hash AS PasswordHash, time_zone AS TimeZone, blocked AS Blocked FROM users";
+        "SELECT id AS Id, login AS Login, password_hash AS PasswordHash, time_zone AS TimeZone, blocked AS Blocked, created_at AS CreatedAt FROM users";
 
     private long NowMs => time.GetUtcNow().ToUnixTimeMilliseconds();
 

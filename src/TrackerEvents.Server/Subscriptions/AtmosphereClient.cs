@@ -1,3 +1,4 @@
+using System.Net;
 using TrackerEvents.Diagnostics;
 using TrackerEvents.Messages;
 using TrackerEvents.Protocol;
@@ -23,9 +24,11 @@ internal sealed partial class AtmosphereClient : ITimerTarget
     private bool _releasing;
 
     /// <param name="forget">Called once the client is released, to take it out of its registry.</param>
-    public AtmosphereClient(string trackingId, long number, ClientServices services, Action<AtmosphereClient> forget)
+    public AtmosphereClient(string trackingId, IPAddress? address, long number, ClientServices services, Action<AtmosphereClient> forget)
     {
         TrackingId = trackingId;
+        Address = address;
+        Tag = TrackingIds.Tag(trackingId);
         Number = number;
         _services = services;
         _forget = forget;
@@ -41,6 +44,9 @@ internal sealed partial class AtmosphereClient : ITimerTarget
     }
 
     public string TrackingId { get; }
+
+    /// <summary>The address the client connects from: with <see cref="TrackingId"/>, what names it.</summary>
+    public IPAddress? Address { get; }
 
     /// <summary>What the client is subscribed to: the action handler and the dispatcher go through it.</summary>
     public ClientSubscriptions Subscriptions { get; }
@@ -58,6 +64,9 @@ internal sealed partial class AtmosphereClient : ITimerTarget
     /// <summary>A small number that names the client in logs.</summary>
     public long Number { get; }
 
+    /// <summary>What logs say of the tracking id (<see cref="TrackingIds.Tag"/>): the id itself is a secret.</summary>
+    public string Tag { get; }
+
     // Read without the lock (the fields change under it): a caller gets a value that may be stale the next
     // moment, as it would after leaving the lock anyway.
     public bool IsReleased => Volatile.Read(ref _released);
@@ -73,11 +82,8 @@ internal sealed partial class AtmosphereClient : ITimerTarget
 
     private TimeProvider Time => _services.Time;
 
-    /// <summary>
-    /// Makes <paramref name="transport"/> the way to reach this client; a previous one is closed.
-    /// Returns false if the client was released; otherwise <paramref name="lostSince"/> says from when
-    /// writes may not have reached the client (the drop, or now if the old connection was still up).
-    /// </summary>
+    /// <summary>Makes <paramref name="transport"/> the way to reach this client, closing a previous one. False if the client
+    /// was released; else <paramref name="lostSince"/> is from when writes may not have arrived (the drop, or now).</summary>
     public bool Attach(IClientTransport transport, out long lostSince)
     {
         IClientTransport? previous;
@@ -136,11 +142,8 @@ internal sealed partial class AtmosphereClient : ITimerTarget
         }
     }
 
-    /// <summary>
-    /// Whether the outbox holds something for <paramref name="transport"/> to send: false once another
-    /// transport took over or the client was detached (a retained client keeps collecting states, but
-    /// only its next connection may send them).
-    /// </summary>
+    /// <summary>Whether the outbox holds something for <paramref name="transport"/>: false once another took over or the client
+    /// was detached (a retained client keeps collecting states, but only its next connection may send them).</summary>
     public bool HasPendingFor(IClientTransport transport)
     {
         lock (Gate)
@@ -191,10 +194,7 @@ internal sealed partial class AtmosphereClient : ITimerTarget
         transport?.OnDataAvailable();
     }
 
-    /// <summary>
-    /// Drops the client for good: its subscriptions, retention, outbox and connection. The first call wins;
-    /// the reason is logged and counted.
-    /// </summary>
+    /// <summary>Drops the client for good (subscriptions, retention, outbox, connection); the first call wins, its reason logged and counted.</summary>
     public void Release(Disconnect reason)
     {
         IClientTransport? transport;
@@ -215,7 +215,7 @@ internal sealed partial class AtmosphereClient : ITimerTarget
         _forget(this);
         transport?.Abort(reason);
         _services.Metrics.CountRelease(reason);
-        LogReleased(_services.Logger, Number, TrackingId, reason.Text);
+        LogReleased(_services.Logger, Number, Tag, reason.Text);
     }
 
     /// <summary>Ends a client nobody has seen (it lost a race to be registered): no log line, nothing counted.</summary>
@@ -291,6 +291,6 @@ internal sealed partial class AtmosphereClient : ITimerTarget
         }
     }
 
-    [LoggerMessage(EventId = LogEvents.ClientReleased, Level = LogLevel.Information, Message = "Client {ClientNumber} ({TrackingId}) released: {Reason}")]
-    private static partial void LogReleased(ILogger logger, long clientNumber, string trackingId, string reason);
+    [LoggerMessage(EventId = LogEvents.ClientReleased, Level = LogLevel.Information, Message = "Client {ClientNumber} (tracking tag {TrackingTag}) released: {Reason}")]
+    private static partial void LogReleased(ILogger logger, long clientNumber, string trackingTag, string reason);
 }

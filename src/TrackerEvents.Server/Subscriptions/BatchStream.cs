@@ -1,5 +1,6 @@
 using TrackerEvents.Messages;
 using TrackerEvents.Protocol;
+using TrackerEvents.Tracking;
 
 namespace TrackerEvents.Subscriptions;
 
@@ -17,6 +18,9 @@ internal abstract class BatchStream<TWatch, TPending>(TimeProvider time) : Subsc
     protected BatchPace Pace { get; } = new(ClientActionParser.DefaultRateLimit, time);
 
     protected TimeProvider Time => time;
+
+    /// <summary>How <c>user_time</c> on the frames is written: the date style of the latest subscribe.</summary>
+    protected DateStyle? UserTimeDates { get; set; }
 
     public override void Unwatch(long trackerId, Outbox outbox)
     {

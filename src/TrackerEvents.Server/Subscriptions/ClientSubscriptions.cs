@@ -39,12 +39,12 @@ internal sealed class ClientSubscriptions
         }
     }
 
-    /// <summary>How many more tracker subscriptions this client may take on for a request of <paramref name="kind"/>.</summary>
-    public int RoomFor(StreamKind kind, IReadOnlyCollection<long> trackerIds)
+    /// <summary>Whether the trackers one message wants, per kind, fit the connection's caps (see <see cref="StreamSet.Fits"/>).</summary>
+    public (bool Fits, StreamKind? Over) Fits(IReadOnlyDictionary<StreamKind, HashSet<long>> wanted)
     {
         lock (_client.Gate)
         {
-            return _streams.RoomFor(kind, trackerIds, _limits.MaxTrackersPerConnection);
+            return _streams.Fits(wanted, _limits.MaxTrackersPerConnection);
         }
     }
 

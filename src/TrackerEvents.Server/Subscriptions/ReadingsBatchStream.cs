@@ -22,7 +22,7 @@ internal sealed class ReadingsBatchStream(TimeProvider time)
             Watched[tracker.Id] = new ReadingsWatch(request.SessionId, request.Filter, request.Dates, tracker.Status == TrackerStatus.Blocked);
         }
 
-        Pace.RateLimit = request.RateLimit;
+        (Pace.RateLimit, UserTimeDates) = (request.RateLimit, request.Dates);
     }
 
     public override void OnReading(ReadingChange change, DateTimeOffset now)
@@ -67,11 +67,11 @@ internal sealed class ReadingsBatchStream(TimeProvider time)
             if (snapshot.Readings.TryGetValue(id, out var all) && Watched.TryGetValue(id, out var watch) && !watch.Blocked)
             {
                 watch.Components.UnionWith(ReadingsFilter.ComponentIds(all));
-                items.Add(EventFrames.ReadingsItem(id, all.Where(i => watch.Filter.Includes(i, watch.Components)), watch.Dates, snapshot.Now));
+                items.Add(EventFrames.ReadingsItem(id, all, watch.Filter, watch.Components, watch.Dates, snapshot.Now));
             }
         }
 
-        outbox.Add(EventFrames.BatchEvent(Kind.Type, items, null, snapshot.Now));
+        outbox.Add(EventFrames.BatchEvent(Kind.Type, items, UserTimeDates, snapshot.Now));
     }
 
     protected override Payload? BuildFrame(List<(long? Key, PendingReadings Value)> waiting)
@@ -86,11 +86,11 @@ internal sealed class ReadingsBatchStream(TimeProvider time)
             else if (key is { } id && Watched.TryGetValue(id, out var watch)
                 && entry.Items!.Values.Where(i => watch.Filter.Includes(i, watch.Components)).ToList() is { Count: > 0 } changed)
             {
-                items.Add(EventFrames.ReadingsItem(id, changed, watch.Dates, entry.Timestamp));
+                items.Add(EventFrames.ReadingsItem(id, changed, watch.Filter, watch.Components, watch.Dates, entry.Timestamp));
             }
         }
 
-        return items.Count > 0 ? EventFrames.BatchEvent(Kind.Type, items, null, Time.GetUtcNow()) : null;
+        return items.Count > 0 ? EventFrames.BatchEvent(Kind.Type, items, UserTimeDates, Time.GetUtcNow()) : null;
     }
 
     /// <summary>One tracker watched with a <c>readings_batch</c> request.</summary>

@@ -14,9 +14,6 @@ internal sealed class StateBatchStream(TimeProvider time) : BatchStream<StateWat
     public static readonly StreamKind Kind = new(new RequestShape("state_batch", TakesTrackerList: false, MaxTrackers: null), SnapshotSource.States,
         time => new StateBatchStream(time));
 
-    /// <summary>Dates of <c>user_time</c> on the frames (the style of the latest subscribe).</summary>
-    private DateStyle? _userTimeDates;
-
     public override void Watch(IReadOnlyList<ResolvedTracker> trackers, WatchRequest request)
     {
         foreach (var tracker in trackers)
@@ -24,7 +21,7 @@ internal sealed class StateBatchStream(TimeProvider time) : BatchStream<StateWat
             Watched[tracker.Id] = new StateWatch(request.SessionId, request.Format, request.Dates, tracker.Status == TrackerStatus.Blocked);
         }
 
-        (Pace.RateLimit, _userTimeDates) = (request.RateLimit, request.Dates);
+        (Pace.RateLimit, UserTimeDates) = (request.RateLimit, request.Dates);
     }
 
     public override void OnState(StateRendering state, Outbox outbox) => Put(state, redelivery: false);
@@ -60,13 +57,13 @@ internal sealed class StateBatchStream(TimeProvider time) : BatchStream<StateWat
             }
         }
 
-        outbox.Add(EventFrames.BatchEvent(Kind.Type, items, _userTimeDates, snapshot.Now));
+        outbox.Add(EventFrames.BatchEvent(Kind.Type, items, UserTimeDates, snapshot.Now));
     }
 
     public override void CollectSentAfter(long version, ISet<long> trackers) => StateWatch.CollectSentAfter(Watched, version, trackers);
 
     protected override Payload? BuildFrame(List<(long? Key, PendingState Value)> waiting) =>
-        EventFrames.BatchEvent(Kind.Type, [.. waiting.Select(p => p.Value.Item)], _userTimeDates, Time.GetUtcNow());
+        EventFrames.BatchEvent(Kind.Type, [.. waiting.Select(p => p.Value.Item)], UserTimeDates, Time.GetUtcNow());
 
     private void Put(StateRendering state, bool redelivery)
     {

@@ -31,13 +31,26 @@ internal sealed class StreamSet(AtmosphereClient owner, SubscriptionIndex index,
         }
     }
 
-    /// <summary>How many more trackers a request of <paramref name="kind"/> for <paramref name="trackerIds"/> may add.</summary>
-    public int RoomFor(StreamKind kind, IReadOnlyCollection<long> trackerIds, int maxPerConnection)
+    /// <summary>
+    /// Whether the trackers one message wants, per kind, fit: in all at most <paramref name="maxPerConnection"/>
+    /// subscriptions (what is watched already counts once), and for a kind with its own cap, at most that
+    /// many. Null when they fit; otherwise the kind that does not (or null kind with false for the connection cap).
+    /// </summary>
+    public (bool Fits, StreamKind? Over) Fits(IReadOnlyDictionary<StreamKind, HashSet<long>> wanted, int maxPerConnection)
     {
-        var stream = _streams[kind.Index];
-        var already = stream is null ? 0 : trackerIds.Count(stream.Watches);
-        var room = maxPerConnection - Count + already;
-        return kind.Shape.MaxTrackers is { } max ? Math.Min(room, max - (stream?.Trackers.Count ?? 0) + already) : room;
+        var total = Count;
+        foreach (var (kind, trackers) in wanted)
+        {
+            var stream = _streams[kind.Index];
+            var added = stream is null ? trackers.Count : trackers.Count(id => !stream.Watches(id));
+            total += added;
+            if (kind.Shape.MaxTrackers is { } max && (stream?.Trackers.Count ?? 0) + added > max)
+            {
+                return (false, kind);
+            }
+        }
+
+        return (total <= maxPerConnection, null);
     }
 
     /// <summary>Watches the known trackers of one request (see <see cref="ISubscriptionStream.Watch"/>).</summary>

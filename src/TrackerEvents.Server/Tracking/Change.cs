@@ -17,8 +17,8 @@ internal sealed record LifecycleChange(long Version, long TrackerId, long UserId
 /// <summary>A session or API key ended (logout, expiry, password change, user blocked).</summary>
 internal sealed record SessionEndedChange(long Version, long SessionId, long UserId, string Reason) : Change(Version);
 
-/// <summary>A client was closed by a close request that reached another node.</summary>
-internal sealed record ClientClosedChange(long Version, string TrackingId) : Change(Version);
+/// <summary>A client was closed by a close request that reached another node, from <paramref name="Address"/>.</summary>
+internal sealed record ClientClosedChange(long Version, string TrackingId, string? Address) : Change(Version);
 
 /// <summary>Changes after a watermark, in version order, and the watermark to read from next.</summary>
 internal sealed record ChangeBatch(IReadOnlyList<Change> Changes, long Watermark, bool More);

@@ -38,6 +38,36 @@ internal sealed record ReadingsFilter(string? SensorType, bool IncludeComponents
         return true;
     }
 
+    /// <summary>
+    /// Whether answers carry the array of <paramref name="kind"/>: with a sensor type, state values and
+    /// counters are omitted (the arrays are left out, not sent empty).
+    /// </summary>
+    public bool Sends(ReadingKind kind) => SensorType is null || kind is ReadingKind.Input or ReadingKind.VirtualSensor;
+
+    /// <summary>Writes the arrays this filter sends, each with the items of its kind that pass, as properties of the current object.</summary>
+    public void WriteArrays(System.Text.Json.Utf8JsonWriter writer, IEnumerable<ReadingItem> items, IReadOnlySet<long> componentIds, DateStyle dates)
+    {
+        var list = items as IReadOnlyCollection<ReadingItem> ?? items.ToList();
+        foreach (var kind in (ReadOnlySpan<ReadingKind>)[ReadingKind.Input, ReadingKind.State, ReadingKind.VirtualSensor, ReadingKind.Counter])
+        {
+            if (!Sends(kind))
+            {
+                continue;
+            }
+
+            writer.WriteStartArray(ReadingItem.ArrayName(kind));
+            foreach (var item in list)
+            {
+                if (item.Kind == kind && Includes(item, componentIds))
+                {
+                    item.Write(writer, dates);
+                }
+            }
+
+            writer.WriteEndArray();
+        }
+    }
+
     /// <summary>The sensor ids that are parts of composite sensors among a tracker's items.</summary>
     public static HashSet<long> ComponentIds(IEnumerable<ReadingItem> items)
     {

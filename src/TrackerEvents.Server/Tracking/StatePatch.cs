@@ -14,7 +14,8 @@ namespace TrackerEvents.Tracking;
 /// <c>now</c> unless the update carries them: <c>last_update</c> always, <c>gps.updated</c> with a
 /// GPS fix, <c>gsm.updated</c>, <c>battery_update</c>, <c>ignition_update</c>,
 /// <c>movement_status_update</c>, <c>inputs_update</c>, <c>outputs_update</c> and
-/// <c>additional.*.updated</c>.
+/// <c>additional.*.updated</c>; <c>actual_track_update</c> follows the movement (<see cref="TrackUpdate"/>), and
+/// the last GPS fix is kept while GSM LBS fixes follow it (<see cref="GpsPatch.LastGpsFix"/>).
 /// </remarks>
 internal static class StatePatch
 {
@@ -31,6 +32,7 @@ internal static class StatePatch
         bool movementStamped = false, ignitionStamped = false, batteryStamped = false, inputsStamped = false,
             outputsStamped = false, lastUpdateGiven = false;
         bool movementChanged = false, ignitionChanged = false, batteryChanged = false, inputsChanged = false, outputsChanged = false;
+        bool fixChanged = false, trackStamped = false;
 
         foreach (var property in patch.EnumerateObject())
         {
@@ -42,7 +44,8 @@ internal static class StatePatch
                 case "tracker_id" or "source_id":
                     break; // addressing, not state
                 case "gps":
-                    state = state with { Gps = ApplyGps(state.Gps, value, now, reader, at) };
+                    state = state with { Gps = GpsPatch.Apply(state.Gps, value, now, reader, at, out var newFix) };
+                    fixChanged |= newFix;
                     break;
                 case "connection_status":
                     state = state with { ConnectionStatus = reader.Enum(value, at, TrackerState.ConnectionStatuses) ?? state.ConnectionStatus };
@@ -102,6 +105,14 @@ internal static class StatePatch
                     break;
                 case "actual_track_update":
                     state = state with { ActualTrackUpdate = reader.Date(value, at, state.ActualTrackUpdate) };
+                    trackStamped = true;
+                    break;
+                case "last_gps_fix" when !strict:
+                    // Kept by the server in the stored form only; an update cannot set it.
+                    state = state with
+                    {
+                        LastGpsFix = value.ValueKind == JsonValueKind.Null ? null : GpsPatch.Apply(GpsState.Empty, value, null, reader, at, out _),
+                    };
                     break;
                 default:
                     reader.Unknown(at);
@@ -119,74 +130,29 @@ internal static class StatePatch
                 BatteryUpdate = batteryChanged && !batteryStamped ? stamp : state.BatteryUpdate,
                 InputsUpdate = inputsChanged && !inputsStamped ? stamp : state.InputsUpdate,
                 OutputsUpdate = outputsChanged && !outputsStamped ? stamp : state.OutputsUpdate,
+                LastGpsFix = GpsPatch.LastGpsFix(current.Gps, current.LastGpsFix, state.Gps),
             };
+            state = trackStamped ? state : state with { ActualTrackUpdate = TrackUpdate(current, state, fixChanged, stamp) };
         }
 
         return state;
     }
 
-    private static GpsState ApplyGps(GpsState gps, JsonElement value, DateTimeOffset? now, JsonFieldReader reader, string path)
+    /// <summary>
+    /// <c>actual_track_update</c>, "when the last track was updated, when the device last moved": each new fix
+    /// while moving moves it to the fix's time, a start of movement to the moment it started, and a stop to the
+    /// moment the movement ended; otherwise it stays.
+    /// </summary>
+    private static DateTimeOffset? TrackUpdate(TrackerState before, TrackerState after, bool fixChanged, DateTimeOffset stamp)
     {
-        if (!reader.Object(value, path))
+        var moving = after.MovementStatus == "moving";
+        var wasMoving = before.MovementStatus == "moving";
+        if (moving && fixChanged)
         {
-            return gps;
+            return after.Gps.Updated ?? stamp;
         }
 
-        var updatedGiven = false;
-        var fixChanged = false;
-        foreach (var property in value.EnumerateObject())
-        {
-            var at = JsonFieldReader.Join(path, property.Name);
-            var v = property.Value;
-            switch (property.Name)
-            {
-                case "updated":
-                    gps = gps with { Updated = reader.Date(v, at, gps.Updated) };
-                    updatedGiven = true;
-                    break;
-                case "signal_level":
-                    gps = gps with { SignalLevel = reader.NullableInt(v, at, 0, 100, gps.SignalLevel) };
-                    break;
-                case "location":
-                    gps = gps with { Location = reader.Location(v, at, gps.Location) };
-                    fixChanged = true;
-                    break;
-                case "lat" or "lng":
-                    // The published field list puts lat/lng directly under gps; accept that form too.
-                    var point = gps.Location ?? new GeoPoint(0, 0);
-                    var number = reader.Number(v, at, property.Name == "lat" ? -90 : -180, property.Name == "lat" ? 90 : 180);
-                    if (number is { } n)
-                    {
-                        gps = gps with { Location = property.Name == "lat" ? point with { Lat = n } : point with { Lng = n } };
-                    }
-
-                    fixChanged = true;
-                    break;
-                case "heading":
-                    gps = gps with { Heading = reader.NullableInt(v, at, 0, 360, gps.Heading) ?? 0 };
-                    fixChanged = true;
-                    break;
-                case "speed":
-                    gps = gps with { Speed = reader.NullableInt(v, at, 0, 10_000, gps.Speed) ?? 0 };
-                    fixChanged = true;
-                    break;
-                case "alt":
-                    gps = gps with { Alt = reader.NullableInt(v, at, -100_000, 100_000, gps.Alt) ?? 0 };
-                    fixChanged = true;
-                    break;
-                case "precision":
-                    gps = gps with { Precision = reader.NullableInt(v, at, 0, int.MaxValue, gps.Precision) };
-                    break;
-                case "gsm_lbs":
-                    gps = gps with { GsmLbs = reader.NullableBool(v, at, gps.GsmLbs) };
-                    break;
-                default:
-                    reader.Unknown(at);
-                    break;
-            }
-        }
-
-        return fixChanged && !updatedGiven && now is { } stamp ? gps with { Updated = stamp } : gps;
+        return moving != wasMoving ? after.MovementStatusUpdate ?? stamp : after.ActualTrackUpdate;
     }
 
     private static GsmState? ApplyGsm(GsmState? gsm, JsonElement value, DateTimeOffset? now, JsonFieldReader reader, string path)

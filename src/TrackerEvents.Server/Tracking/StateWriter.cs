@@ -34,7 +34,7 @@ internal static class StateWriter
             writer.WriteNumber("source_id", id);
         }
 
-        WriteGps(writer, state.Gps, dates, canonical);
+        WriteGps(writer, "gps", state.Gps, dates, canonical);
         writer.WriteString("connection_status", state.ConnectionStatus);
         writer.WriteString("movement_status", state.MovementStatus);
         dates.Write(writer, "movement_status_update", state.MovementStatusUpdate);
@@ -84,12 +84,17 @@ internal static class StateWriter
             dates.Write(writer, "actual_track_update", state.ActualTrackUpdate);
         }
 
+        if (canonical && state.LastGpsFix is { } lastGpsFix)
+        {
+            WriteGps(writer, "last_gps_fix", lastGpsFix, dates, canonical);
+        }
+
         writer.WriteEndObject();
     }
 
-    private static void WriteGps(Utf8JsonWriter writer, GpsState gps, DateStyle dates, bool canonical)
+    private static void WriteGps(Utf8JsonWriter writer, string name, GpsState gps, DateStyle dates, bool canonical)
     {
-        writer.WriteStartObject("gps");
+        writer.WriteStartObject(name);
         dates.Write(writer, "updated", gps.Updated);
         WriteNullableInt(writer, "signal_level", gps.SignalLevel);
         if (gps.Location is { } location)

@@ -28,6 +28,15 @@ internal sealed record TrackerState
         ImmutableSortedDictionary.Create<string, AdditionalValue>(StringComparer.Ordinal);
     public DateTimeOffset? ActualTrackUpdate { get; init; }
 
+    /// <summary>
+    /// The last fix located by GPS, kept while the current location comes from GSM LBS (null otherwise: the
+    /// current fix is then the last GPS one). Stored, never part of an API state.
+    /// </summary>
+    public GpsState? LastGpsFix { get; init; }
+
+    /// <summary>The last point located by GPS, GSM LBS points left out; null if the tracker never sent one.</summary>
+    public GpsState? LastGpsPoint => Gps.GsmLbs == true ? LastGpsFix : Gps.Location is null ? null : Gps;
+
     public static readonly ImmutableHashSet<string> ConnectionStatuses =
         ["signal_lost", "just_registered", "just_replaced", "offline", "idle", "active"];
 

@@ -58,9 +58,16 @@ public sealed class ReadingsApiTests
 
         var fuel = (await server.CallAsync("tracker/readings/list", new { hash, tracker_id = id, sensor_type = "fuel" })).ShouldSucceed();
         Ids(fuel["inputs"]).Should().Equal(1, 2, 3, 4);
-        fuel["states"].GetArrayLength().Should().Be(0);
-        fuel["counters"].GetArrayLength().Should().Be(0);
         fuel["virtual_sensors"].GetArrayLength().Should().Be(0);
+        fuel.Body.TryGetProperty("states", out _).Should().BeFalse("with a sensor type, state values are omitted, not sent empty");
+        fuel.Body.TryGetProperty("counters", out _).Should().BeFalse("with a sensor type, counters are omitted, not sent empty");
+
+        var ignition = (await server.CallAsync("tracker/readings/batch_list", new { hash, trackers = new[] { id }, sensor_type = "virtual_ignition" }))
+            .ShouldSucceed()["result"].GetProperty(id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        ignition.GetProperty("inputs").GetArrayLength().Should().Be(0);
+        Ids(ignition.GetProperty("virtual_sensors")).Should().Equal(6);
+        ignition.TryGetProperty("states", out _).Should().BeFalse();
+        ignition.TryGetProperty("counters", out _).Should().BeFalse();
 
         var noParts = (await server.CallAsync("tracker/readings/list", new { hash, tracker_id = id, include_components = false })).ShouldSucceed();
         Ids(noParts["inputs"]).Should().Equal(1, 4, 5);

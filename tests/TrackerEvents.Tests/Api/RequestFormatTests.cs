@@ -37,7 +37,7 @@ public sealed class RequestFormatTests
         request.Content.Headers.ContentType = new("application/json");
         (await ApiAnswer.ReadAsync(await server.Http.SendAsync(request))).ShouldFail(9, HttpStatusCode.PreconditionFailed);
 
-        (await server.CallAsync("tracker/list", new { hash = "0123456789abcdef0123456789abcdef" })).ShouldFail(3);
+        (await server.CallAsync("tracker/list", new { hash = "0123456789abcdef0123456789abcdef" })).ShouldFail(4);
     }
 
     [Fact]

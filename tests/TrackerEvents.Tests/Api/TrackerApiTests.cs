@@ -56,7 +56,7 @@ public sealed class TrackerApiTests
 
         var value = (await server.CallAsync("tracker/read", new { hash, tracker_id = id })).ShouldSucceed()["value"];
         value.GetProperty("label").GetString().Should().Be("Mine");
-        value.TryGetProperty("tag_bindings", out _).Should().BeFalse();
+        value.GetProperty("tag_bindings").GetArrayLength().Should().Be(0, "Navixy's tracker/read example has it too");
         (await server.CallAsync("tracker/read", new { hash, tracker_id = id + 1000 })).ShouldFail(201);
         (await server.CallAsync("tracker/read", new { hash, tracker_id = "abc" })).ShouldFail(7).ErrorParameters.Should().Equal("tracker_id");
         (await server.CallAsync("tracker/read", new { hash })).ShouldFail(7);
@@ -94,6 +94,7 @@ public sealed class TrackerApiTests
         gps.GetProperty("speed").GetInt32().Should().Be(79);
         state.GetProperty("connection_status").GetString().Should().Be("active");
         state.GetProperty("movement_status").GetString().Should().Be("moving");
+        state.GetProperty("actual_track_update").GetString().Should().Be("2025-10-08 12:31:28", "moving: the track was updated with this fix");
         state.GetProperty("ignition").GetBoolean().Should().BeTrue();
         state.GetProperty("gsm").GetProperty("network_name").GetString().Should().Be("NEXTEL");
         state.GetProperty("battery_level").GetInt32().Should().Be(66);
@@ -103,6 +104,28 @@ public sealed class TrackerApiTests
         {
             state.TryGetProperty(field, out _).Should().BeTrue(field);
         }
+    }
+
+    [Fact]
+    public async Task ActualTrackUpdate_IsTheLastTimeTheTrackerMoved()
+    {
+        await using var server = await RunningServer.StartAsync();
+        await server.CreateUserAsync("dora");
+        var (id, _) = await server.CreateTrackerAsync("dora");
+        var hash = await server.LoginAsync("dora");
+        async Task<string?> TrackUpdate() =>
+            (await server.CallAsync("tracker/get_state", new { hash, tracker_id = id, iso_datetime = true })).ShouldSucceed()["state"]
+                .GetProperty("actual_track_update").GetString();
+
+        await server.IngestStatesAsync(new { tracker_id = id, gps = new { location = new { lat = 52.1, lng = 4.9 }, updated = "2025-10-08T18:00:00Z" }, movement_status = "parked" });
+        (await TrackUpdate()).Should().BeNull("it has not moved");
+        await server.IngestStatesAsync(new { tracker_id = id, gps = new { location = new { lat = 52.2, lng = 4.9 }, speed = 50, updated = "2025-10-08T18:05:00Z" }, movement_status = "moving" });
+        (await TrackUpdate()).Should().Be("2025-10-08T18:05:00Z");
+        await server.IngestStatesAsync(new { tracker_id = id, gps = new { location = new { lat = 52.3, lng = 4.9 }, speed = 55, updated = "2025-10-08T18:06:00Z" } });
+        (await TrackUpdate()).Should().Be("2025-10-08T18:06:00Z", "every fix while moving updates the track");
+        await server.IngestStatesAsync(new { tracker_id = id, gps = new { speed = 0, updated = "2025-10-08T18:07:00Z" }, movement_status = "parked", movement_status_update = "2025-10-08T18:07:00Z" });
+        await server.IngestStatesAsync(new { tracker_id = id, gps = new { location = new { lat = 52.3, lng = 4.9 }, updated = "2025-10-08T18:30:00Z" } });
+        (await TrackUpdate()).Should().Be("2025-10-08T18:07:00Z", "parked since 18:07: that is when it last moved");
     }
 
     [Theory]

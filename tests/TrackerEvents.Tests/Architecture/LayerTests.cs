@@ -26,7 +26,8 @@ public sealed partial class LayerTests
         ["Admin"] = ["Api", "Auth", "Store", "Messages", "Tracking", "Diagnostics"],
         ["Devices"] = ["Auth", "Store", "Tracking", "Diagnostics"],
         ["Demo"] = ["Devices", "Auth", "Store", "Tracking", "Diagnostics"],
-        ["Hosting"] = ["Admin", "Api", "Auth", "Connections", "Demo", "Devices", "Dispatch", "Subscriptions", "Store", "Messages", "Protocol", "Tracking", "Diagnostics"],
+        ["Page"] = [],
+        ["Hosting"] = ["Admin", "Api", "Auth", "Connections", "Demo", "Devices", "Page", "Dispatch", "Subscriptions", "Store", "Messages", "Protocol", "Tracking", "Diagnostics"],
         [""] = ["Hosting"],
     };
 

@@ -74,21 +74,52 @@ public sealed class SessionTests
 
         // The body wins over the query string.
         (await ApiAnswer.ReadAsync(await server.Http.PostAsync($"/v2/tracker/list?hash={hash}",
-            new StringContent("{\"hash\":\"00000000000000000000000000000000\"}", System.Text.Encoding.UTF8, "application/json")))).ShouldFail(3);
+            new StringContent("{\"hash\":\"00000000000000000000000000000000\"}", System.Text.Encoding.UTF8, "application/json")))).ShouldFail(4);
     }
 
     [Theory]
     [InlineData(null)]
     [InlineData("")]
     [InlineData("not-a-hash")]
-    [InlineData("0123456789abcdef0123456789abcdef")]
-    public async Task Hash_MissingMalformedOrUnknown_Is3(string? hash)
+    [InlineData("0123456789abcdef0123456789abcde")]
+    [InlineData("0123456789abcdef0123456789abcdef0")]
+    [InlineData("0123456789abcdef0123456789abcdeg")]
+    public async Task Hash_MissingOrMalformed_Is3(string? hash)
     {
         await using var server = await RunningServer.StartAsync();
 
         var answer = hash is null ? await server.CallAsync("tracker/list", new { }) : await server.CallAsync("tracker/list", new { hash });
 
         answer.ShouldFail(3);
+    }
+
+    [Theory]
+    [InlineData("0123456789abcdef0123456789abcdef")]
+    [InlineData("0123456789ABCDEF0123456789ABCDEF")]
+    public async Task Hash_WellFormedButUnknown_Is4_TheCodeClientsLogInAgainOn(string hash)
+    {
+        await using var server = await RunningServer.StartAsync();
+
+        (await server.CallAsync("tracker/list", new { hash })).ShouldFail(4);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v2/tracker/list");
+        request.Headers.Authorization = new AuthenticationHeaderValue("NVX", hash);
+        (await ApiAnswer.ReadAsync(await server.Http.SendAsync(request))).ShouldFail(4);
+    }
+
+    [Fact]
+    public async Task Hash_OfASessionForgottenAfterRetainEndedFor_IsStill4()
+    {
+        var clock = new ManualClock();
+        await using var server = await RunningServer.StartAsync(clock, "Sessions:SweepInterval=00:00:00.100", "Sessions:RetainEndedFor=00:01:00");
+        await server.CreateUserAsync("kim");
+        var hash = await server.LoginAsync("kim");
+        (await server.CallAsync("user/logout", new { hash })).ShouldSucceed();
+        (await server.CallAsync("tracker/list", new { hash })).ShouldFail(4);
+
+        clock.Advance(TimeSpan.FromMinutes(2));
+        await Eventually.Until(async () => await SessionRowsAsync(server) == 0, TimeSpan.FromSeconds(10), "the sweep to forget the ended session");
+
+        (await server.CallAsync("tracker/list", new { hash })).ShouldFail(4);
     }
 
     [Fact]
@@ -186,5 +217,11 @@ public sealed class SessionTests
 
         (await server.CallAsync("user/auth", new { login = "judy", password = "secret-password" })).ShouldFail(104);
         (await server.AdminAsync("/admin/api_keys", new { login = "judy" })).ShouldFail(268, HttpStatusCode.PaymentRequired);
+    }
+
+    private static async Task<long> SessionRowsAsync(RunningServer server)
+    {
+        await using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={server.DatabasePath}");
+        return await Dapper.SqlMapper.ExecuteScalarAsync<long>(db, "SELECT COUNT(*) FROM sessions");
     }
 }

@@ -50,12 +50,18 @@ public sealed class AtmosphereJsTests
         (await client.SeesWithinAsync("clientTimeout", TimeSpan.FromSeconds(6))).Should().BeTrue();
     }
 
+    public static readonly TheoryData<string, bool> VersionsWithAndWithoutLengthTracking = new()
+    {
+        { "2.3.6", false }, { "2.3.6", true }, { "3.1.3", false }, { "3.1.3", true },
+    };
+
     [Theory]
-    [MemberData(nameof(Versions))]
-    public async Task AfterTheServerDropsTheSocket_TheClientReopens_AndEventsResumeWithoutANewSubscribe(string version)
+    [MemberData(nameof(VersionsWithAndWithoutLengthTracking))]
+    public async Task AfterTheServerDropsTheSocket_TheClientReopens_AndEventsResumeWithoutANewSubscribe(string version, bool trackMessageLength)
     {
         await using var fleet = await Fleet.StartAsync();
-        await using var client = await AtmosphereJsClient.StartAsync(version, fleet.Url, "--reconnectInterval", "200");
+        await using var client = await AtmosphereJsClient.StartAsync(version, fleet.Url, "--reconnectInterval", "200",
+            "--trackMessageLength", trackMessageLength ? "true" : "false");
         var uuid = (await client.NextAsync("open")).GetProperty("uuid").GetString()!;
         await client.PushJsonAsync(new { action = "subscribe", hash = fleet.Hash, requests = new[] { new { type = "state", trackers = new[] { fleet.A } } } });
         await client.NextEventMessageAsync("state");
@@ -69,6 +75,8 @@ public sealed class AtmosphereJsTests
         await client.NextMessageAsync(m => m.TryGetProperty("event", out var e) && e.GetString() == "state"
             && m.GetProperty("data").GetProperty("gps").GetProperty("speed").GetInt32() == 99);
         client.Seen.Count(e => e.GetProperty("event").GetString() == "open").Should().Be(1, "a reconnect is a reopen, not a new open");
+        client.Seen.Where(e => e.GetProperty("event").GetString() == "message").Select(e => e.GetProperty("body").GetString())
+            .Should().OnlyContain(body => body!.StartsWith('{'), "the reopen frame (a heartbeat) never reaches onMessage");
     }
 
     [Theory]

@@ -35,7 +35,7 @@ public sealed class ProcessTests
 
         await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
         output.Should().Contain(l => l.Contains("Demo login: demo / demo")).And.Contain(l => l.Contains("Admin API key (X-Api-Key):"))
-            .And.Contain(l => l.Contains("TrackerEvents listening on http://127.0.0.1:"));
+            .And.Contain(l => l.Contains("TrackerEvents listening on http://127.0.0.1:")).And.Contain(l => l.Contains("Monitoring page: http://127.0.0.1:"));
         using (var kill = Process.Start("kill", ["-INT", server.Id.ToString()]))
         {
             await kill.WaitForExitAsync();

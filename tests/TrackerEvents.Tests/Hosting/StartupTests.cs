@@ -18,7 +18,15 @@ public sealed class StartupTests
     [InlineData("Devices:SpeedUnit=furlongs", "Devices:SpeedUnit")]
     [InlineData("Devices:IdleAfter=00:30:00", "Devices:IdleAfter must be shorter than Devices:OfflineAfter")]
     [InlineData("Devices:Urls=5055", "Devices:Urls")]
+    [InlineData("Devices:Urls=https://0.0.0.0:5055", "Devices:Urls")]
+    [InlineData("Admin:Urls=http://admin.example.com:9000", "Admin:Urls")]
     [InlineData("Demo:SimulatorProtocol=carrier-pigeon", "Demo:SimulatorProtocol")]
+    [InlineData("Api:AllowedOrigins:0=https://fleet.example.com/monitor", "Api:AllowedOrigins")]
+    [InlineData("Api:AllowedOrigins:0=fleet.example.com", "Api:AllowedOrigins")]
+    [InlineData("Page:TileUrl=ftp://tiles.example.com/{z}/{x}/{y}.png", "Page:TileUrl")]
+    [InlineData("Page:TileUrl=https://tiles.example.com/tile.png", "Page:TileUrl")]
+    [InlineData("Page:TileUrl=/tiles/{z}/{x}/{y}.png", "Page:TileUrl")]
+    [InlineData("Page:TileMaxZoom=30", "TileMaxZoom")]
     public async Task ABadSetting_StopsStartUp_WithAMessageNamingIt(string setting, string named)
     {
         var directory = Path.Combine(Path.GetTempPath(), "trackerevents-tests", Guid.NewGuid().ToString("N"));
@@ -59,6 +67,37 @@ public sealed class StartupTests
         var state = (await server.CallAsync("tracker/get_state", new { hash, tracker_id = trackers.First(), iso_datetime = true })).ShouldSucceed()["state"];
         state.GetProperty("gps").GetProperty("location").GetProperty("lat").GetDouble().Should().BeInRange(52.2, 52.5, "the demo drives around Amsterdam");
         state.GetProperty("last_update").GetString().Should().MatchRegex(@"\+0[12]:00$", "the demo user lives in Europe/Amsterdam");
+    }
+
+    [Fact]
+    public async Task InTheDemo_EachVehiclesIgnition_AgreesWithItsVirtualIgnitionReading()
+    {
+        await using var server = await RunningServer.StartAsync("Demo:Enabled=true", "Demo:Simulator=true", "Demo:SimulatorInterval=00:00:02",
+            "Api:AddressRateLimit=100000", "Api:RateLimit=100000"); // the probe below calls as fast as it can
+        var hash = await server.LoginAsync("demo", "demo");
+        var ids = (await server.CallAsync("tracker/list", new { hash })).ShouldSucceed()["list"].EnumerateArray().Select(t => t.GetProperty("id").GetInt64()).ToArray();
+
+        // Between two ticks (each writes the states, then the readings) every vehicle must agree; some are moving.
+        await Eventually.Until(async () =>
+        {
+            var states = (await server.CallAsync("tracker/get_states", new { hash, trackers = ids })).ShouldSucceed()["states"];
+            var readings = (await server.CallAsync("tracker/readings/batch_list", new { hash, trackers = ids, sensor_type = "virtual_ignition" }))
+                .ShouldSucceed()["result"];
+            var anyOn = false;
+            foreach (var id in ids.Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            {
+                var ignition = states.GetProperty(id).GetProperty("ignition").GetBoolean();
+                var sensor = readings.GetProperty(id).GetProperty("virtual_sensors").EnumerateArray().Single().GetProperty("value").GetString();
+                if (sensor != (ignition ? "on" : "off"))
+                {
+                    return false;
+                }
+
+                anyOn |= ignition;
+            }
+
+            return anyOn;
+        }, TimeSpan.FromSeconds(15), "moving demo vehicles whose virtual ignition agrees with their state");
     }
 
     [Fact]

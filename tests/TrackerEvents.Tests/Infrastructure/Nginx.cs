@@ -40,7 +40,8 @@ internal sealed class Nginx : IAsyncDisposable
         var cluster = (await File.ReadAllTextAsync(Path.Combine(AtmosphereJsClient.CompatDirectory, "..", "..", "config", "nginx-cluster.conf")))
             .Replace("127.0.0.1:8081", nodeA.Authority, StringComparison.Ordinal)
             .Replace("127.0.0.1:8082", nodeB.Authority, StringComparison.Ordinal)
-            .Replace("listen 8080;", $"listen 127.0.0.1:{port};", StringComparison.Ordinal);
+            .Replace("listen 8080;", $"listen 127.0.0.1:{port};", StringComparison.Ordinal)
+            .Replace("/var/log/nginx/", directory + "/", StringComparison.Ordinal);
         await File.WriteAllTextAsync(Path.Combine(directory, "cluster.conf"), cluster);
         await File.WriteAllTextAsync(Path.Combine(directory, "nginx.conf"), $$"""
             daemon off;

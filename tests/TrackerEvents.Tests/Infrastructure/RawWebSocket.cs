@@ -52,7 +52,12 @@ internal sealed class RawWebSocket : IDisposable
     /// <summary>Sends one masked text frame, as a client must.</summary>
     public async Task SendTextAsync(string text)
     {
-        var payload = Encoding.UTF8.GetBytes(text);
+        await SendTextBytesAsync(Encoding.UTF8.GetBytes(text));
+    }
+
+    /// <summary>Sends one masked text frame of exactly these bytes (which need not be valid UTF-8).</summary>
+    public async Task SendTextBytesAsync(byte[] payload)
+    {
         var frame = new List<byte> { 0x81 };
         if (payload.Length < 126)
         {
@@ -69,6 +74,38 @@ internal sealed class RawWebSocket : IDisposable
         frame.AddRange(mask);
         frame.AddRange(payload.Select((b, i) => (byte)(b ^ mask[i % 4])));
         await _stream.WriteAsync(frame.ToArray());
+    }
+
+    /// <summary>Reads frames until the server's close frame; its status code (null: the connection ended without one).</summary>
+    public async Task<int?> ReadCloseStatusAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        var header = new byte[2];
+        try
+        {
+            while (true)
+            {
+                await _stream.ReadExactlyAsync(header, cancel.Token);
+                long length = header[1] & 0x7F;
+                if (length >= 126)
+                {
+                    var extended = new byte[length == 126 ? 2 : 8];
+                    await _stream.ReadExactlyAsync(extended, cancel.Token);
+                    length = extended.Aggregate(0L, (n, b) => (n << 8) | b);
+                }
+
+                var payload = new byte[length];
+                await _stream.ReadExactlyAsync(payload, cancel.Token);
+                if ((header[0] & 0x0F) == 0x8)
+                {
+                    return payload.Length >= 2 ? (payload[0] << 8) | payload[1] : null;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or EndOfStreamException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Reads (and discards) until the server closes the connection; true if it did within the time.</summary>

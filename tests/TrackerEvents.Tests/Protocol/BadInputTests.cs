@@ -28,7 +28,8 @@ public sealed class BadInputTests
         { "rate_limit too long", "{\"action\":\"subscribe\",\"hash\":\"HASH\",\"requests\":[{\"type\":\"state_batch\",\"target\":{\"type\":\"all\"},\"rate_limit\":\"2h\"}]}", 7, "subscription/subscribe" },
         { "bad format", "{\"action\":\"subscribe\",\"hash\":\"HASH\",\"requests\":[{\"type\":\"state\",\"trackers\":[1],\"format\":\"tiny\"}]}", 7, "subscription/subscribe" },
         { "legacy with another event", "{\"action\":\"subscribe\",\"hash\":\"HASH\",\"events\":[\"weather\"],\"trackers\":[1]}", 7, "subscription/subscribe" },
-        { "wrong hash", "{\"action\":\"subscribe\",\"hash\":\"0123456789abcdef0123456789abcdef\",\"requests\":[{\"type\":\"state\",\"trackers\":[1]}]}", 3, "subscription/subscribe" },
+        { "unknown hash", "{\"action\":\"subscribe\",\"hash\":\"0123456789abcdef0123456789abcdef\",\"requests\":[{\"type\":\"state\",\"trackers\":[1]}]}", 4, "subscription/subscribe" },
+        { "hash not 32 hex digits", "{\"action\":\"subscribe\",\"hash\":\"0123456789abcdef\",\"requests\":[{\"type\":\"state\",\"trackers\":[1]}]}", 3, "subscription/subscribe" },
         { "malformed hash", "{\"action\":\"unsubscribe\",\"hash\":42,\"requests\":[{\"type\":\"state\",\"trackers\":[1]}]}", 3, "subscription/unsubscribe" },
         { "no hash", "{\"action\":\"subscribe\",\"requests\":[{\"type\":\"state\",\"trackers\":[1]}]}", 3, "subscription/subscribe" },
     };

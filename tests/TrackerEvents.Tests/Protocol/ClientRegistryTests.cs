@@ -21,7 +21,7 @@ public sealed class ClientRegistryTests
             var clients = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
             {
                 start.SignalAndWait();
-                return registry.Connect(id).Client;
+                return registry.Connect(id, System.Net.IPAddress.Loopback).Client;
             })));
             if (clients.Distinct().Count() > 1)
             {

@@ -15,7 +15,7 @@ public sealed class DroppedConsumerTests
         // stalled after 10% of 15,000 clients stopped reading). The loop now asks HasPendingFor(itself).
         await using var server = await RunningServer.StartAsync();
         var registry = server.Service<ClientRegistry>();
-        var (client, _) = registry.Connect(Guid.NewGuid().ToString());
+        var (client, _) = registry.Connect(Guid.NewGuid().ToString(), System.Net.IPAddress.Loopback);
         var first = new FakeTransport();
         client.Attach(first, out _).Should().BeTrue();
         client.Send(new Payload("{\"a\":1}"u8.ToArray()));

@@ -132,6 +132,21 @@ public sealed class IotMonitorTests
         (await socket.NextEventAsync("state")).GetProperty("data").GetProperty("gps").GetProperty("speed").GetInt32().Should().Be(2);
     }
 
+    [Fact]
+    public async Task AFixsPrecision_IsNotPassedOffAsHdop()
+    {
+        await using var fleet = await Fleet.StartAsync();
+        await using var socket = await fleet.ConnectAsync();
+        await socket.SubscribeAsync(fleet.Hash, new { type = "iot_monitor", target = new { type = "selected", tracker_ids = new[] { fleet.A } }, rate_limit = "100ms" });
+        await socket.NextEventAsync("iot_monitor");
+
+        await fleet.Server.IngestStatesAsync(new { tracker_id = fleet.A, gps = new { speed = 12, precision = 35 } });
+
+        var fields = Values(await socket.NextEventAsync("iot_monitor"))[fleet.A].GetProperty("all_fields");
+        fields.TryGetProperty("hdop", out _).Should().BeFalse("precision is metres, not a dilution of precision");
+        fields.GetProperty("gps_precision")[0].GetProperty("value").GetInt32().Should().Be(35);
+    }
+
     private static Dictionary<long, JsonElement> Values(JsonElement iotEvent) =>
         iotEvent.GetProperty("data").GetProperty("iot_last_values").EnumerateArray()
             .ToDictionary(v => v.GetProperty("tracker_id").GetInt64(), v => v);

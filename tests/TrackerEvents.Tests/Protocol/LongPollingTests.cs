@@ -46,7 +46,7 @@ public sealed class LongPollingTests
         poll.Body.Should().StartWith(" ", "a held poll starts with whitespace, for browsers to see it open");
         poll.Items.Should().ContainSingle();
         AtmosphereHttp.Parse(poll.Items[0]).GetProperty("data").GetProperty("gps").GetProperty("speed").GetInt32().Should().Be(77);
-        await Eventually.Until(() => Task.FromResult(Logs.Contain(fleet.Server, $"opened: tracking id {poller.TrackingId}, long-polling")),
+        await Eventually.Until(() => Task.FromResult(Logs.Contain(fleet.Server, $"opened: tracking tag {TrackingIds.Tag(poller.TrackingId!)}, long-polling")),
             TimeSpan.FromSeconds(5), "the connection's open line");
         fleet.Server.Service<ClientRegistry>().Find(poller.TrackingId!)!.Transport.Should().BeOfType<LongPollingTransport>()
             .Which.Should().BeSameAs(transport, "every poll continues the connection the handshake poll opened");
@@ -120,7 +120,8 @@ public sealed class LongPollingTests
     [Fact]
     public async Task BadPostBodies_GetTheSameErrorsAsWebSocketFrames_AndTheClientCarriesOn()
     {
-        await using var fleet = await Fleet.StartAsync();
+        // Every bad message takes an action token too: room for all of them and the subscribe after.
+        await using var fleet = await Fleet.StartAsync("Atmosphere:MaxActionsPerSecond=100");
         var poller = new LongPoller(fleet.Server.Http, trackMessageSize: true);
         await poller.HandshakePollAsync();
 
@@ -156,14 +157,27 @@ public sealed class LongPollingTests
     }
 
     [Fact]
-    public async Task APushForAnUnknownTrackingId_AdoptsIt_AndItsNextPollGetsTheAnswer()
+    public async Task APushForAnUnknownTrackingId_Is404_AndCreatesNoClient_ButItsPollAdoptsTheIdAndThenItsPushesWork()
     {
         await using var fleet = await Fleet.StartAsync();
+        var registry = fleet.Server.Service<ClientRegistry>();
         var poller = new LongPoller(fleet.Server.Http, trackMessageSize: false) { TrackingId = Guid.NewGuid().ToString() };
 
-        await AtmosphereHttp.SubscribeAsync(fleet.Server.Http, poller.TrackingId, fleet.Hash, new { type = "state", trackers = new[] { fleet.A } });
+        using (var refused = await AtmosphereHttp.PushAsync(fleet.Server.Http, poller.TrackingId,
+            JsonSerializer.Serialize(new { action = "subscribe", hash = fleet.Hash, requests = new[] { new { type = "state", trackers = new[] { fleet.A } } } })))
+        {
+            refused.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        }
 
-        (await poller.NextMessageAsync()).GetProperty("type").GetString().Should().Be("response");
+        registry.Clients.Should().Be(0, "a push never creates a client");
+
+        // After a server restart a client polls with its old id first: the poll adopts it, then pushes are served.
+        var held = poller.PollAsync();
+        await Eventually.Until(() => Task.FromResult(registry.Find(poller.TrackingId) is not null), TimeSpan.FromSeconds(5), "the poll to adopt the id");
+        await AtmosphereHttp.SubscribeAsync(fleet.Server.Http, poller.TrackingId, fleet.Hash, new { type = "state", trackers = new[] { fleet.A } });
+        var first = await held;
+        first.Status.Should().Be(HttpStatusCode.OK);
+        AtmosphereHttp.Parse(first.Items.First(i => i != "X")).GetProperty("type").GetString().Should().Be("response");
         (await poller.NextEventAsync("state")).GetProperty("data").GetProperty("source_id").GetInt64().Should().Be(fleet.SourceA);
     }
 

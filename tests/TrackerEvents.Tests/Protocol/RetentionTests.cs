@@ -28,7 +28,7 @@ public sealed class RetentionTests
         await Eventually.Until(() => Task.FromResult(dispatcher.Watermark >= committed), TimeSpan.FromSeconds(5), "both changes to be dispatched during the gap");
 
         await using var again = await AtmosphereSocket.ConnectAsync(fleet.Server, trackingId);
-        (await again.NextFrameAsync()).Text.Trim().Should().BeEmpty("a reconnect gets the whitespace frame, not a handshake");
+        (await again.NextFrameAsync()).Text.Should().Be("X", "a reconnect opens with a heartbeat frame, not a handshake");
         var state = await again.NextEventAsync("state");
         state.GetProperty("data").GetProperty("gps").GetProperty("speed").GetInt32().Should().Be(56, "only the latest state of the gap is kept");
         var batch = await again.NextEventAsync("state_batch");
@@ -46,7 +46,7 @@ public sealed class RetentionTests
 
         await using var takeover = await AtmosphereSocket.ConnectAsync(fleet.Server, old.TrackingId);
 
-        (await takeover.NextFrameAsync()).Text.Trim().Should().BeEmpty();
+        (await takeover.NextFrameAsync()).Text.Should().Be("X");
         (await takeover.NextEventAsync("state")).GetProperty("data").GetProperty("source_id").GetInt64()
             .Should().Be(fleet.SourceA, "a state written to the old socket may never have arrived");
         (await old.WaitClosedAsync(TimeSpan.FromSeconds(5))).Should().NotBe(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure);
@@ -67,10 +67,63 @@ public sealed class RetentionTests
         await Eventually.Until(() => Task.FromResult(registry.Find(socket.TrackingId!) is null), TimeSpan.FromSeconds(5), "the retention to expire");
 
         await using var again = await AtmosphereSocket.ConnectAsync(fleet.Server, socket.TrackingId);
-        (await again.NextFrameAsync()).Text.Trim().Should().BeEmpty("an unknown tracking id is adopted, still without a handshake");
+        (await again.NextFrameAsync()).Text.Should().Be("X", "an unknown tracking id is adopted, still without a handshake");
         await fleet.Server.IngestStatesAsync(new { tracker_id = fleet.A, gps = new { speed = 1 } });
         await again.ExpectSilenceAsync(TimeSpan.FromMilliseconds(700));
         await socket.DisposeAsync();
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task AfterAReconnect_EveryFrameButTheHeartbeat_IsOneJsonMessage_AndWhatWasKeptComesBeforeAResubscribe(bool trackMessageSize)
+    {
+        await using var fleet = await Fleet.StartAsync();
+        var socket = await fleet.ConnectAsync(trackMessageSize);
+        await socket.SubscribeAsync(fleet.Hash, new { type = "state", trackers = new[] { fleet.A } });
+        await socket.NextEventAsync("state");
+        var client = fleet.Server.Service<ClientRegistry>().Find(socket.TrackingId!)!;
+        socket.Abort();
+        await Eventually.Until(() => Task.FromResult(!client.IsConnected), TimeSpan.FromSeconds(5), "the server to notice the drop");
+        await fleet.Server.IngestStatesAsync(new { tracker_id = fleet.A, gps = new { speed = 77 } });
+
+        // A raw client, as the Navixy sample's onReopen would: it skips heartbeats and parses every other frame.
+        await using var again = await AtmosphereSocket.ConnectAsync(fleet.Server, socket.TrackingId, trackMessageSize);
+        var heartbeat = trackMessageSize ? "1|X" : "X";
+        (await again.NextFrameAsync()).Text.Should().Be(heartbeat, "the reopen frame is the heartbeat, which such a client already skips");
+        var kept = await NextJsonAsync(again, heartbeat);
+        kept.GetProperty("event").GetString().Should().Be("state", "the change of the gap comes first, before any subscribe");
+        kept.GetProperty("data").GetProperty("gps").GetProperty("speed").GetInt32().Should().Be(77);
+        await again.SendJsonAsync(new { action = "subscribe", hash = fleet.Hash, requests = new[] { new { type = "state", trackers = new[] { fleet.A } } } });
+        System.Text.Json.JsonElement next;
+        do
+        {
+            next = await NextJsonAsync(again, heartbeat); // states written just before the drop may come again
+        }
+        while (next.GetProperty("type").GetString() == "event");
+
+        next.GetProperty("type").GetString().Should().Be("response");
+        (await NextJsonAsync(again, heartbeat)).GetProperty("event").GetString().Should().Be("state", "a re-subscribe gets a fresh snapshot");
+        await socket.DisposeAsync();
+    }
+
+    /// <summary>The next frame that is not the heartbeat, which must be exactly one JSON message (after its length prefix).</summary>
+    private static async Task<System.Text.Json.JsonElement> NextJsonAsync(AtmosphereSocket socket, string heartbeat)
+    {
+        string text;
+        do
+        {
+            text = (await socket.NextFrameAsync()).Text;
+        }
+        while (text == heartbeat);
+
+        if (socket.TrackMessageSize)
+        {
+            text = text[(text.IndexOf('|') + 1)..];
+        }
+
+        using var document = System.Text.Json.JsonDocument.Parse(text);
+        return document.RootElement.Clone();
     }
 
     [Fact]

@@ -169,7 +169,9 @@ public sealed class SubscriptionTests
             .Single(i => i.GetProperty("tracker_id").GetInt64() == fleet.A);
         snapshot.GetProperty("type").GetString().Should().Be("readings_event");
         snapshot.GetProperty("inputs").EnumerateArray().Select(i => i.GetProperty("sensor_id").GetInt32()).Should().Equal(1);
-        snapshot.GetProperty("counters").GetArrayLength().Should().Be(0, "a sensor type leaves out counters");
+        snapshot.TryGetProperty("counters", out _).Should().BeFalse("a sensor type leaves out counters (the array, not only its items)");
+        snapshot.TryGetProperty("states", out _).Should().BeFalse("a sensor type leaves out state values");
+        snapshot.GetProperty("virtual_sensors").GetArrayLength().Should().Be(0);
         snapshot.GetProperty("timestamp").GetString().Should().NotBeNullOrEmpty();
 
         await fleet.Server.AdminAsync("/ingest/readings", new
@@ -180,7 +182,45 @@ public sealed class SubscriptionTests
         var changed = (await socket.NextEventAsync("readings_batch")).GetProperty("data").EnumerateArray().Single();
         changed.GetProperty("tracker_id").GetInt64().Should().Be(fleet.A);
         changed.GetProperty("inputs").EnumerateArray().Select(i => i.GetProperty("value").GetDouble()).Should().Equal(9.5);
-        changed.GetProperty("states").GetArrayLength().Should().Be(0);
+        changed.TryGetProperty("states", out _).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task ReadingsBatch_CarriesUserTime_LikeStateBatch_InTheSubscribersDateStyle()
+    {
+        await using var fleet = await Fleet.StartInZoneAsync("Europe/Amsterdam");
+        (await fleet.Server.AdminAsync("/ingest/readings", new
+        {
+            readings = new[] { new { tracker_id = fleet.A, inputs = new object[] { new { sensor_id = 1, value = 10.0, type = "fuel" } } } },
+        })).ShouldSucceed();
+        await using var socket = await fleet.ConnectAsync();
+        await socket.SendJsonAsync(new
+        {
+            action = "subscribe", hash = fleet.Hash, iso_datetime = true,
+            requests = new object[] { new { type = "readings_batch", target = new { type = "all" }, rate_limit = "200ms" } },
+        });
+        await socket.NextMessageAsync(m => m.GetProperty("type").GetString() == "response");
+
+        var snapshot = await socket.NextEventAsync("readings_batch");
+        snapshot.GetProperty("user_time").GetString().Should().MatchRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$");
+        await fleet.Server.AdminAsync("/ingest/readings", new
+        {
+            readings = new[] { new { tracker_id = fleet.A, inputs = new object[] { new { sensor_id = 1, value = 9.0 } } } },
+        });
+        (await socket.NextEventAsync("readings_batch")).GetProperty("user_time").GetString().Should().NotBeNullOrEmpty();
+    }
+
+    [Fact]
+    public async Task AStateRequestWithoutTrackers_SaysThatTrackersIsRequired()
+    {
+        await using var fleet = await Fleet.StartAsync();
+        await using var socket = await fleet.ConnectAsync();
+
+        var error = await socket.SubscribeAsync(fleet.Hash, new { type = "state", format = "compact" });
+
+        error.GetProperty("status").GetProperty("code").GetInt32().Should().Be(7);
+        error.GetProperty("data").GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("parameter").GetString())
+            .Should().Equal("requests[0].trackers");
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class TransportSettingTests
 
         using (var push = await AtmosphereHttp.PushAsync(server.Http, Guid.NewGuid().ToString(), "X"))
         {
-            push.StatusCode.Should().Be(HttpStatusCode.OK, "streaming clients push by POST");
+            push.StatusCode.Should().Be(HttpStatusCode.NotFound, "streaming clients push by POST: served, though no client has this tracking id");
         }
 
         await using var websocketOnly = await RunningServer.StartAsync("Atmosphere:Transports=websocket");

@@ -42,7 +42,7 @@ public sealed class TransportSwitchTests
 
         await using var socket = await AtmosphereSocket.ConnectAsync(fleet.Server, poller.TrackingId, trackMessageSize: true);
 
-        (await socket.NextFrameAsync()).Text.Trim().Should().BeEmpty("a reconnect gets whitespace, not a handshake");
+        (await socket.NextFrameAsync()).Text.Should().Be("1|X", "a reconnect opens with a heartbeat frame, length-prefixed like every frame, not a handshake");
         (await held.WaitAsync(TimeSpan.FromSeconds(5))).Body.Trim().Should().BeEmpty("the replaced poll ends without a message");
         await fleet.Server.IngestStatesAsync(new { tracker_id = fleet.A, gps = new { speed = 12 } });
         (await socket.NextMessageAsync(m => AtmosphereHttp.IsEvent(m, "state") && m.GetProperty("data").GetProperty("gps").GetProperty("speed").GetInt32() == 12))

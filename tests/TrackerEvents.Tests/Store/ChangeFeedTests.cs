@@ -29,11 +29,11 @@ public sealed class ChangeFeedTests
         ChangeFeed.FeedRow[] rows =
         [
             new() { Version = 3, Kind = 4, TrackerId = 11, UserId = 2, Payload = "logout" },
-            new() { Version = 5, Kind = 5, Payload = "tracking-id" },
+            new() { Version = 5, Kind = 5, Payload = "tracking-id", ItemKey = "203.0.113.7" },
         ];
 
         var full = ChangeFeed.ToBatch(rows, after: 0, limit: 2);
-        full.Changes.Should().Equal(new SessionEndedChange(3, 11, 2, "logout"), new ClientClosedChange(5, "tracking-id"));
+        full.Changes.Should().Equal(new SessionEndedChange(3, 11, 2, "logout"), new ClientClosedChange(5, "tracking-id", "203.0.113.7"));
         full.Watermark.Should().Be(5);
         full.More.Should().BeTrue();
 

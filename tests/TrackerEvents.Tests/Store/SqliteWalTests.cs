@@ -37,4 +37,47 @@ public sealed class SqliteWalTests
         var state = (await server.CallAsync("tracker/get_state", new { hash, tracker_id = trackers[^1] })).ShouldSucceed()["state"];
         state.GetProperty("additional").GetProperty("filler").GetProperty("value").GetString().Should().StartWith(((char)('a' + (Rounds - 1) % 26)).ToString());
     }
+
+    [Fact]
+    public async Task AWriteAheadLogPastItsLimit_IsTruncated_WhileWritesAndReadsGoOn()
+    {
+        // Under continuous writes and reads a passive checkpoint never gets to start the log again, and the file
+        // only grows (240 MB after 12 minutes of ingest was seen); past Store:WalSizeLimit it is truncated.
+        await using var server = await RunningServer.StartAsync("Store:CheckpointInterval=00:00:00.050", "Store:WalSizeLimit=262144",
+            "Api:AddressRateLimit=1000000");
+        await server.CreateUserAsync("wal");
+        var trackers = new List<long>();
+        for (var i = 0; i < 50; i++)
+        {
+            trackers.Add((await server.CreateTrackerAsync("wal", $"Truck {i}")).Id);
+        }
+
+        var hash = await server.LoginAsync("wal");
+        var checkpointer = server.Service<SqliteCheckpointer>();
+        using var stop = new CancellationTokenSource();
+        var reader = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                (await server.CallAsync("tracker/get_states", new { hash, trackers = trackers.Take(20) })).ShouldSucceed();
+            }
+        });
+
+        long largest = 0;
+        for (var round = 0; round < 10 || checkpointer.Truncated == 0; round++)
+        {
+            round.Should().BeLessThan(200, "a truncating checkpoint must come");
+            var filler = new string((char)('a' + round % 26), 10_000); // ~0.5 MB of log per round, more than the limit
+            (await server.IngestStatesAsync([.. trackers.Select(id => (object)new { tracker_id = id, additional = new { filler } })])).ShouldSucceed();
+            largest = Math.Max(largest, checkpointer.WalSize);
+        }
+
+        await stop.CancelAsync();
+        await reader;
+        var truncations = checkpointer.Truncated;
+        await Eventually.Until(() => Task.FromResult(checkpointer.Truncated > truncations || checkpointer.WalSize <= 262_144), TimeSpan.FromSeconds(10),
+            "the log to be truncated once the writes stop");
+        checkpointer.WalSize.Should().BeLessThanOrEqualTo(262_144);
+        largest.Should().BeLessThan(4_000_000, "each check truncates a log past the limit");
+    }
 }

@@ -7,7 +7,7 @@ namespace TrackerEvents.Tests.Units;
 /// <summary>The action parser alone: text in, a validated action (or the error a client would get) out.</summary>
 public sealed class ClientActionParserTests
 {
-    private static ClientAction Parse(string text, int maxTrackers = 100) => ClientActionParser.Parse(text, StreamKinds.Shapes, maxTrackers);
+    private static ClientAction Parse(string text, int maxTrackers = 100) => ClientActionParser.Parse(text, StreamKinds.Shapes, maxTrackers, maxRequests: 16);
 
     private static ActionException Refused(string text, int maxTrackers = 100) => Assert.Throws<ActionException>(() => Parse(text, maxTrackers));
 
@@ -55,6 +55,7 @@ public sealed class ClientActionParserTests
     [InlineData("""{"type":"position","target":{"type":"all"}}""", "requests[0].type")]
     [InlineData("""{"type":"state_batch"}""", "requests[0].target")]
     [InlineData("""{"type":"state_batch","target":{"type":"some"}}""", "requests[0].target.type")]
+    [InlineData("""{"type":"state","format":"full"}""", "requests[0].trackers")]
     [InlineData("""{"type":"state","trackers":[0]}""", "requests[0].trackers")]
     [InlineData("""{"type":"state","trackers":["1"]}""", "requests[0].trackers")]
     [InlineData("""{"type":"state_batch","target":{"type":"all"},"rate_limit":"50ms"}""", "requests[0].rate_limit")]

@@ -86,4 +86,76 @@ public sealed class StatePatchTests
         StatePatch.Apply(TrackerState.Initial, document.RootElement, now: null, errors, "", strict: false).Should().BeEquivalentTo(state);
         errors.Any.Should().BeFalse();
     }
+
+    [Fact]
+    public void ActualTrackUpdate_FollowsEachFixWhileMoving_AndStaysAtTheStopAfterwards()
+    {
+        var (parked, _) = Apply(TrackerState.Initial, """{"gps":{"location":{"lat":52.1,"lng":4.9}},"movement_status":"parked"}""");
+        parked.ActualTrackUpdate.Should().BeNull("the tracker has not moved yet");
+
+        var (moving, _) = Apply(parked, """{"gps":{"location":{"lat":52.2,"lng":4.9},"speed":40,"updated":"2026-11-29T11:59:58Z"},"movement_status":"moving"}""");
+        moving.ActualTrackUpdate.Should().Be(new DateTimeOffset(2026, 11, 29, 11, 59, 58, TimeSpan.Zero), "the fix's own time");
+
+        var later = Now.AddMinutes(1);
+        var onTheMove = Patch(moving, """{"gps":{"location":{"lat":52.3,"lng":4.9},"speed":45}}""", later);
+        onTheMove.ActualTrackUpdate.Should().Be(later, "every fix while moving updates the track");
+
+        var stop = later.AddMinutes(1);
+        var stopped = Patch(onTheMove, """{"movement_status":"parked","gps":{"speed":0}}""", stop);
+        stopped.ActualTrackUpdate.Should().Be(stop, "the last time it moved");
+
+        var parkedLater = Patch(stopped, """{"gps":{"location":{"lat":52.3,"lng":4.9}},"battery_level":50}""", stop.AddMinutes(5));
+        parkedLater.ActualTrackUpdate.Should().Be(stop, "fixes while parked do not move it");
+    }
+
+    [Fact]
+    public void AGivenActualTrackUpdate_Wins()
+    {
+        var (state, errors) = Apply(TrackerState.Initial, """{"movement_status":"moving","gps":{"speed":5},"actual_track_update":"2026-11-01T08:00:00Z"}""");
+
+        errors.Any.Should().BeFalse();
+        state.ActualTrackUpdate.Should().Be(new DateTimeOffset(2026, 11, 1, 8, 0, 0, TimeSpan.Zero));
+    }
+
+    [Fact]
+    public void TheLastGpsPoint_LeavesGsmLbsFixesOut_AndSurvivesTheStore()
+    {
+        var (gps, _) = Apply(TrackerState.Initial, """{"gps":{"location":{"lat":52.1,"lng":4.9},"speed":30,"precision":8}}""");
+        gps.LastGpsPoint!.Location.Should().Be(new GeoPoint(52.1, 4.9));
+
+        var lbs = Patch(gps, """{"gps":{"location":{"lat":52.5,"lng":5.0},"gsm_lbs":true,"precision":900}}""", Now.AddMinutes(1));
+        var lbsAgain = Patch(lbs, """{"gps":{"location":{"lat":52.6,"lng":5.1}}}""", Now.AddMinutes(2));
+        lbsAgain.Gps.Location.Should().Be(new GeoPoint(52.6, 5.1));
+        lbsAgain.LastGpsPoint!.Location.Should().Be(new GeoPoint(52.1, 4.9));
+        lbsAgain.LastGpsPoint.Precision.Should().Be(8);
+        Stored(lbsAgain).LastGpsPoint.Should().BeEquivalentTo(lbsAgain.LastGpsPoint);
+
+        var back = Patch(lbsAgain, """{"gps":{"location":{"lat":52.7,"lng":5.2},"gsm_lbs":false}}""", Now.AddMinutes(3));
+        back.LastGpsFix.Should().BeNull();
+        back.LastGpsPoint!.Location.Should().Be(new GeoPoint(52.7, 5.2));
+        TrackerState.Initial.LastGpsPoint.Should().BeNull();
+    }
+
+    [Fact]
+    public void AnUpdate_CannotSetTheKeptGpsFix()
+    {
+        var (_, errors) = Apply(TrackerState.Initial, """{"last_gps_fix":{"location":{"lat":1,"lng":2}}}""");
+
+        errors.Items.Select(e => e.Parameter).Should().Contain("states[0].last_gps_fix");
+    }
+
+    private static TrackerState Patch(TrackerState current, string json, DateTimeOffset now)
+    {
+        var errors = new FieldErrors();
+        using var document = JsonDocument.Parse(json);
+        var state = StatePatch.Apply(current, document.RootElement, now, errors, "", strict: true);
+        errors.Any.Should().BeFalse(string.Join("; ", errors.Items.Select(e => e.Parameter + ": " + e.Error)));
+        return state;
+    }
+
+    private static TrackerState Stored(TrackerState state)
+    {
+        using var document = JsonDocument.Parse(StateWriter.ToCanonicalJson(state));
+        return StatePatch.Apply(TrackerState.Initial, document.RootElement, now: null, new FieldErrors(), "", strict: false);
+    }
 }
