@@ -4,18 +4,19 @@
 #   2. broadcast with 10% of the clients not reading (20 and 5 changes/s, and a 270 s run for the RSS bound)
 #   3. store: ingest throughput on SQLite and PostgreSQL, batches of 1, 100 and 1,000
 #   4. change -> delivery latency on PostgreSQL across two nodes (and on one node, for reference)
+#   5. devices: 10,000 phones reporting through the device listener every second, on SQLite and PostgreSQL
 # then bench/load/report.js prints the summary tables (with the ratios to (a) and (b)) and writes
 # bench/results/summary-*.json.
 #
 #   bench/run-all.sh              everything
-#   ONLY="broadcast store" bench/run-all.sh    a part: presets | broadcast | stall | store | cross-node
+#   ONLY="broadcast store" bench/run-all.sh    a part: presets | broadcast | stall | store | cross-node | devices
 #
 # PostgreSQL: a throwaway cluster owned by the non-root 'postgres' user under /tmp, on PG_PORT (55433),
 # fsync on, synchronous_commit off (the same durability class as the embedded store's WAL with
 # synchronous=NORMAL: a crash may lose the last commits, never corrupts). Stopped and removed at the end.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-ONLY=${ONLY:-"presets broadcast stall store cross-node"}
+ONLY=${ONLY:-"presets broadcast stall store cross-node devices"}
 want() { [[ " $ONLY " == *" $1 "* ]]; }
 DURATION=${DURATION:-30}
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
@@ -51,7 +52,7 @@ if want stall; then
 fi
 
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV | head -1 || true)
-if { want store || want cross-node; } && [ -n "$PG_BIN" ]; then
+if { want store || want cross-node || want devices; } && [ -n "$PG_BIN" ]; then
     PG_PORT=${PG_PORT:-55433}
     PG_DIR=$(mktemp -d /tmp/trackerevents-bench-pg.XXXXXX)
     chown postgres "$PG_DIR"; chmod 700 "$PG_DIR"
@@ -66,7 +67,7 @@ if { want store || want cross-node; } && [ -n "$PG_BIN" ]; then
         "$PG_BIN/psql" -X -q -h "$PG_DIR" -p "$PG_PORT" -U postgres -c "DROP DATABASE IF EXISTS bench" -c "CREATE DATABASE bench OWNER bench" >/dev/null
         echo "Host=127.0.0.1;Port=$PG_PORT;Database=bench;Username=bench;Password=bench"
     }
-elif want store || want cross-node; then
+elif want store || want cross-node || want devices; then
     echo "PostgreSQL binaries not found (apt-get install postgresql): the PostgreSQL runs are skipped"
 fi
 
@@ -82,6 +83,10 @@ if want cross-node && [ -n "$PG_BIN" ]; then
         --connections 1500 --users 150 --rate 1000 --duration "$DURATION" --label postgres-2nodes --group cross-node
     STORE=postgres PG=$(fresh_db) run many-viewers trackerevents -- \
         --connections 1500 --users 150 --rate 1000 --duration "$DURATION" --label postgres-1node --group cross-node
+fi
+if want devices; then
+    run devices trackerevents -- --duration "$DURATION" --label sqlite
+    [ -n "$PG_BIN" ] && STORE=postgres PG=$(fresh_db) run devices trackerevents -- --duration "$DURATION" --label postgres
 fi
 
 echo

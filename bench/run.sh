@@ -2,7 +2,7 @@
 # One benchmark run: starts the server under test, runs the load tool against it, stops the server.
 #
 #   bench/run.sh <preset> [target] [-- load-tool options]
-#     preset  control-room | many-viewers | broadcast | ingest | soak (30 min of mixed load, resources sampled)
+#     preset  control-room | many-viewers | broadcast | ingest | devices | soak (30 min of mixed load, resources sampled)
 #     target  trackerevents (default) | kestrel | signalr
 #   e.g.  bench/run.sh broadcast kestrel
 #         bench/run.sh broadcast trackerevents -- --stall 0.1 --label trackerevents-stall10
@@ -21,6 +21,8 @@ if [ $# -gt 0 ] && [ "$1" != "--" ]; then TARGET=$1; shift; fi
 [ "${1:-}" = "--" ] && shift
 
 PORT=${PORT:-18080}
+# The device listener of the node on port P listens on P-25 (18055 for the first node).
+DEVICE_PORT=$((PORT - 25))
 ADMIN_KEY=bench-admin-key-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
 SERVER_DLL=$ROOT/src/TrackerEvents.Server/bin/Release/net10.0/TrackerEvents.Server.dll
 KESTREL_DLL=$ROOT/bench/peers/KestrelCeiling/bin/Release/net10.0/KestrelCeiling.dll
@@ -72,6 +74,7 @@ start_trackerevents() {
     (cd "$WORK" && exec dotnet "$SERVER_DLL" --urls="http://127.0.0.1:$port" "${store_args[@]}" \
         --Demo:Enabled=false --Admin:ApiKey="$ADMIN_KEY" --Atmosphere:MaxConnectionsPerUser=20000 --Atmosphere:MaxConnectionsPerAddress=20000 \
         --Api:RateLimit=100000 --Api:AddressRateLimit=100000 --Logging:Directory="$WORK/logs-$port" \
+        --Devices:Urls="http://127.0.0.1:$((port - 25))" --Devices:AddressRateLimit=10000000 \
         --Logging:LogLevel:Default=Information --Logging:LogLevel:Microsoft.AspNetCore=Warning ${SERVER_ARGS:-} >"$WORK/server-$port.log" 2>&1) &
     echo $!
 }
@@ -112,5 +115,5 @@ if [ "$PRESET" = soak ]; then
     exit
 fi
 
-node bench/load/bench.js --preset "$PRESET" --target "$TARGET" --url "http://127.0.0.1:$PORT" \
+node bench/load/bench.js --preset "$PRESET" --target "$TARGET" --url "http://127.0.0.1:$PORT" --device-url "http://127.0.0.1:$DEVICE_PORT" \
     --admin-key "$ADMIN_KEY" --server-pid "$SERVER_PID" "${EXTRA[@]}" "$@"

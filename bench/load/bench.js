@@ -21,6 +21,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { newHistogram, mergeHistogram, percentile, unpackHistogram } = require('./histogram');
 const { now, sleep, procSample, machineBusySec, cpuOfSelfAndChildren, setupTrackerEvents, plan, startDriver } = require('./driver');
+const { startDevices } = require('./devices');
 
 // ---------------------------------------------------------------------------------------------------
 // Presets (the issue's three workloads)
@@ -35,6 +36,9 @@ const PRESETS = {
   // Store throughput: ingest batches of --batch states as fast as --ingest-concurrency closed loops allow;
   // one connection watches all 1,000 trackers, so what was accepted is also seen dispatched.
   ingest: { connections: 1, users: 1, trackersPerUser: 1000, trackersPerConnection: 1000, kind: 'state', rate: 0, batch: 100, ingestConcurrency: 4 },
+  // Devices reporting in (devices.js): one phone per tracker (100 users x 100 trackers), each sending an OsmAnd GET
+  // every second on its kept-alive connection to the device listener; 1,000 viewers, each state on 10 trackers.
+  devices: { connections: 1000, users: 100, trackersPerUser: 100, trackersPerConnection: 10, kind: 'state', rate: 0, devices: true },
 };
 
 // ===================================================================================================
@@ -73,12 +77,15 @@ async function runCoordinator() {
     trackLength: (a['track-length'] ?? 'true') === 'true',
     label: a.label,
     out: a.out,
+    deviceUrl: a['device-url'] ?? 'http://127.0.0.1:18055',
+    deviceInterval: Number(a['device-interval'] ?? 1000),
+    devicesPerWorker: Number(a['devices-per-worker'] ?? 5000),
   };
   for (const k of ['connections', 'rate', 'users', 'trackersPerUser', 'trackersPerConnection', 'batch', 'ingestConcurrency']) {
     const flag = k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
     if (a[flag] !== undefined) o[k] = Number(a[flag]);
   }
-  if (o.target !== 'trackerevents' && o.kind !== 'state') { console.error('the peers take only the state presets (many-viewers, broadcast)'); process.exit(2); }
+  if (o.target !== 'trackerevents' && (o.kind !== 'state' || o.devices)) { console.error('the peers take only the state presets (many-viewers, broadcast)'); process.exit(2); }
   const log = (s) => console.log(`[bench ${((now() - t0) / 1000).toFixed(1).padStart(6)}s] ${s}`);
   const t0 = now();
   const errors = [];
@@ -144,8 +151,8 @@ async function runCoordinator() {
   if (idle) log(`idle with ${subscribed} subscribed: server RSS ${idle.rssMb.toFixed(0)} MB, ${perConnKb?.toFixed(1)} KB per connection`);
 
   // --- measured load ---
-  const workerPids = workers.map((wk) => wk.child.pid);
-  const driver = startDriver(o, setup.trackerIds, log);
+  const driver = o.devices ? await startDevices(o, setup.deviceIds, log) : startDriver(o, setup.trackerIds, log);
+  const workerPids = [...workers.map((wk) => wk.child.pid), ...(driver.pids ?? [])];
   const loadStart = now();
   const timeline = []; // server RSS and fds every 2 s from the start of the load: shows whether memory stays bounded
   let prevSample = procSample(o.serverPid);
@@ -165,6 +172,7 @@ async function runCoordinator() {
   }
   const measureFrom = now();
   workers.forEach((wk) => wk.child.send({ type: 'measure', from: measureFrom }));
+  driver.measure?.(measureFrom);
   const s0 = procSample(o.serverPid);
   const c0 = cpuOfSelfAndChildren(workerPids);
   const m0 = machineBusySec();
@@ -188,7 +196,7 @@ async function runCoordinator() {
   const m1 = machineBusySec();
   const me1 = process.cpuUsage(me0);
   const d1 = { ...driver.st };
-  driver.stop();
+  const devices = await driver.stop(measureEnd); // the devices preset's own count of the window (null otherwise)
   await sleep(o.kind === 'state_batch' ? 3000 : 2000);
   workers.forEach((wk) => wk.child.send({ type: 'stop' }));
   const deadline = now() + 15000;
@@ -205,7 +213,7 @@ async function runCoordinator() {
   setTimeout(() => workers.forEach((wk) => { try { wk.child.kill('SIGKILL'); } catch { /* gone */ } }), 5000).unref();
 
   const windowSec = (measureEnd - measureFrom) / 1000;
-  const changesPerSec = (d1.accepted - d0.accepted) / windowSec;
+  const changesPerSec = (devices ? devices.accepted : d1.accepted - d0.accepted) / windowSec;
   const fanout = o.kind === 'state' ? (o.connections * o.trackersPerConnection) / (o.users * o.trackersPerUser) : null;
   const result = {
     preset: o.preset,
@@ -227,6 +235,8 @@ async function runCoordinator() {
     mbytes_per_s: round(totals.bytes / windowSec / 1e6, 1),
     latency_ms: { p50: round(percentile(hist, 0.5), 1), p99: round(percentile(hist, 0.99), 1), max: round(hist.max, 1), mean: hist.n ? round(hist.sum / hist.n, 1) : null, n: hist.n },
     ingest_request_ms: { p50: round(percentile(driver.st.reqHist, 0.5), 1), p99: round(percentile(driver.st.reqHist, 0.99), 1) },
+    devices: devices ? { phones: setup.deviceIds.length, interval_ms: o.deviceInterval, sent: devices.sent, accepted: devices.accepted, refused: devices.refused,
+      connection_errors: devices.errors, skipped: devices.skipped, request_ms: { p50: round(devices.request_ms.p50, 1), p99: round(devices.request_ms.p99, 1), max: round(devices.request_ms.max, 1) } } : undefined,
     server: s0 && s1 ? {
       rss_before_mb: round(base.rssMb, 0), rss_idle_mb: round(idle.rssMb, 0), rss_max_mb: round(rssMax, 0), rss_end_mb: round(end2?.rssMb ?? s1.rssMb, 0),
       idle_kb_per_connection: round(perConnKb, 1), cpu_percent: round((100 * (s1.cpuSec - s0.cpuSec)) / windowSec, 0), fds: s1.fds,
@@ -239,7 +249,7 @@ async function runCoordinator() {
     setup_seconds: round(setup.setupSeconds, 1),
     errors: {
       connections_failed: failedConnections, closed_during_run: totals.closed, error_frames: totals.errorFrames,
-      ingest_failed: d1.failed - d0.failed, ingest_skipped: d1.skipped - d0.skipped, first: firstError ?? driver.st.firstError ?? null, other: errors,
+      ingest_failed: devices ? devices.refused + devices.errors : d1.failed - d0.failed, ingest_skipped: devices ? devices.skipped : d1.skipped - d0.skipped, first: firstError ?? driver.st.firstError ?? null, other: errors,
     },
     window_s: round(windowSec, 1),
     warmup_s: o.warmup,

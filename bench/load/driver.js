@@ -97,7 +97,7 @@ async function setupTrackerEvents(o, log) {
   });
   log(`set-up: ${all.length} trackers through /admin/trackers/bulk in ${((now() - t1) / 1000).toFixed(1)} s`);
   const perUser = (u) => trackerIds.slice(u * o.trackersPerUser, (u + 1) * o.trackersPerUser);
-  return { hashes, trackerIds, perUser, setupSeconds: (now() - t0) / 1000 };
+  return { hashes, trackerIds, deviceIds: all.map((t) => t.device_id), perUser, setupSeconds: (now() - t0) / 1000 };
 }
 
 // Which trackers connection i watches, and with which hash.

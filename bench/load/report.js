@@ -36,7 +36,7 @@ function table(head, rows) {
 }
 
 const summary = { date: new Date().toISOString(), presets: {} };
-const order = ['control-room', 'many-viewers', 'broadcast', 'broadcast-5/s', 'stall-long', 'ingest', 'cross-node'];
+const order = ['control-room', 'many-viewers', 'broadcast', 'broadcast-5/s', 'stall-long', 'ingest', 'cross-node', 'devices'];
 const presets = [...new Set(results.map((r) => r.preset))].sort((a, b) => order.indexOf(a) - order.indexOf(b));
 for (const preset of presets) {
   const rows = results.filter((r) => r.preset === preset).sort((a, b) => a.label.localeCompare(b.label));
@@ -71,6 +71,15 @@ for (const preset of presets) {
     ['server', 'conns', 'changes/s', 'events/s', 'vs (a)', 'vs (b)', 'p50 ms', 'p99 ms', 'max ms', 'p99 vs (a)', 'p99 vs (b)', 'RSS MB', 'KB/conn idle', 'srv CPU%', 'cli CPU%', 'other CPU%', 'errors', 'skipped'],
     out.map((r) => [r.server, r.connections, r.changes_per_s, r.events_per_s, r.events_vs_a, r.events_vs_b, r.p50_ms, r.p99_ms, r.max_ms,
       r.p99_vs_a, r.p99_vs_b, r.rss_max_mb, r.kb_per_idle_connection, r.server_cpu_percent, r.clients_cpu_percent, r.other_cpu_percent, r.errors, r.ingest_skipped])));
+}
+// The devices preset: points accepted through the device listener, and each request's own latency.
+const deviceRuns = results.filter((r) => r.devices);
+if (deviceRuns.length > 0) {
+  console.log('\n### devices (request = the device\'s GET until its answer; delivery = its point until a viewer has it)\n');
+  console.log(table(
+    ['run', 'phones', 'points/s', 'request p50', 'request p99', 'delivery p50', 'delivery p99', 'srv CPU%', 'RSS MB', 'refused', 'skipped'],
+    deviceRuns.map((r) => [r.label, r.devices.phones, r.changes_per_s, r.devices.request_ms.p50, r.devices.request_ms.p99, r.latency_ms.p50,
+      r.latency_ms.p99, r.server?.cpu_percent, r.server?.rss_max_mb, r.devices.refused + r.devices.connection_errors, r.devices.skipped])));
 }
 const file = out ?? path.join(dir, `summary-${summary.date.replace(/[:.]/g, '-')}.json`);
 fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -15,12 +15,13 @@ internal static class AdminExtensions
         return services;
     }
 
-    /// <summary>Maps <c>/admin/*</c> and <c>/ingest/*</c>, as one group (so that the host can say which listener serves them).</summary>
+    /// <summary>Maps <c>/admin/*</c> (with the device calls) and <c>/ingest/*</c>, as one group (so that the host can say which listener serves them).</summary>
     public static RouteGroupBuilder MapAdmin(this WebApplication app)
     {
         var group = app.MapGroup("");
         group.MapAdminCalls();
         group.MapIngest();
+        group.MapDeviceAdmin();
         return group;
     }
 

@@ -23,6 +23,14 @@ public sealed class DemoOptions
     /// <summary>Move the demo user's trackers. Default true.</summary>
     public bool Simulator { get; set; } = true;
 
+    /// <summary>
+    /// How the simulator reports its vehicles: <c>osmand</c> (default: each vehicle sends its point to the
+    /// device listener over HTTP, as a phone running OsmAnd would) or <c>store</c> (straight into the store,
+    /// as the ingest API does). Readings always go straight into the store.
+    /// </summary>
+    [Required, RegularExpression("^(store|osmand)$", ErrorMessage = "Demo:SimulatorProtocol must be store or osmand.")]
+    public string SimulatorProtocol { get; set; } = "osmand";
+
     /// <summary>Simulator tick; each tracker moves every 4 ticks. Default 1 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan SimulatorInterval { get; set; } = TimeSpan.FromSeconds(1);

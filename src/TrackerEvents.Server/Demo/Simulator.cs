@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using TrackerEvents.Devices;
 using TrackerEvents.Diagnostics;
 using TrackerEvents.Store;
 using TrackerEvents.Tracking;
@@ -7,17 +8,21 @@ using TrackerEvents.Tracking;
 namespace TrackerEvents.Demo;
 
 /// <summary>
-/// Drives the demo user's vehicles around Amsterdam through the same store path as the ingest API.
-/// Each tick moves a quarter of the vehicles, so every vehicle's state changes every 4 ticks (4 s by default).
+/// Drives the demo user's vehicles around Amsterdam: through the device listener as phones would
+/// (<see cref="DemoOptions.SimulatorProtocol"/> <c>osmand</c>), or through the same store path as the ingest
+/// API (<c>store</c>, and whenever the device listener is off). Each tick moves a quarter of the vehicles,
+/// so every vehicle's state changes every 4 ticks (4 s by default).
 /// </summary>
 internal sealed partial class Simulator(
     IStoreDialect dialect, UserStore userStore, TrackerStore trackerStore, StateStore stateStore, ReadingStore readingStore,
+    DeviceListener devices, IOptions<DevicesOptions> devicesOptions, IHostApplicationLifetime lifetime,
     IOptions<DemoOptions> options, TimeProvider time, ILogger<Simulator> logger)
     : BackgroundService
 {
-    private sealed class Vehicle(long id, double lat, double lng, int heading)
+    private sealed class Vehicle(long id, string deviceId, double lat, double lng, int heading)
     {
         public long Id { get; } = id;
+        public string DeviceId { get; } = deviceId;
         public double Lat { get; set; } = lat;
         public double Lng { get; set; } = lng;
         public int Heading { get; set; } = heading;
@@ -39,10 +44,21 @@ internal sealed partial class Simulator(
         var states = await stateStore.GetStatesAsync(trackers.Select(t => t.Id).ToList(), stoppingToken);
         var random = new Random();
         var vehicles = trackers.Select(t => states.GetValueOrDefault(t.Id)?.Gps is { Location: { } at } gps
-                ? new Vehicle(t.Id, at.Lat, at.Lng, gps.Heading)
-                : new Vehicle(t.Id, DemoSeeder.CenterLat, DemoSeeder.CenterLng, random.Next(360)))
+                ? new Vehicle(t.Id, t.DeviceId, at.Lat, at.Lng, gps.Heading)
+                : new Vehicle(t.Id, t.DeviceId, DemoSeeder.CenterLat, DemoSeeder.CenterLng, random.Next(360)))
             .ToList();
-        LogStarted(logger, vehicles.Count, demo.Login);
+
+        // The device listener's port is known once the server has started.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(started.SetResult))
+        {
+            await started.Task.WaitAsync(stoppingToken);
+        }
+
+        using var reporter = demo.SimulatorProtocol == "osmand" && devices.LocalAddress is { } listener
+            ? new OsmAndReporter(listener, devicesOptions.Value.SpeedFactor)
+            : null;
+        LogStarted(logger, vehicles.Count, demo.Login, reporter is null ? "the store" : "the device listener (OsmAnd)");
 
         using var timer = new PeriodicTimer(demo.SimulatorInterval, time);
         var tick = 0L;
@@ -52,7 +68,23 @@ internal sealed partial class Simulator(
             var moving = vehicles.Where((_, i) => i % 4 == tick % 4).ToList();
             try
             {
-                await stateStore.IngestStatesAsync(moving.Select(v => new StateUpdate(v.Id, Move(v, random))).ToList(), stoppingToken);
+                var steps = moving.Select(v => Move(v, random)).ToList();
+                if (reporter is null)
+                {
+                    await stateStore.IngestStatesAsync(moving.Select((v, i) => new StateUpdate(v.Id, Patch(steps[i]))).ToList(), stoppingToken);
+                }
+                else
+                {
+                    var now = time.GetUtcNow();
+                    foreach (var refused in await Task.WhenAll(moving.Select((v, i) => reporter.ReportAsync(v.DeviceId, steps[i], now, stoppingToken))))
+                    {
+                        if (refused is not null)
+                        {
+                            LogRefused(logger, refused);
+                        }
+                    }
+                }
+
                 await readingStore.IngestReadingsAsync(moving.Select(v => new ReadingsUpdate(v.Id, Readings(v, random))).ToList(), stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -62,7 +94,7 @@ internal sealed partial class Simulator(
         }
     }
 
-    private static System.Text.Json.JsonElement Move(Vehicle v, Random random)
+    private static VehicleStep Move(Vehicle v, Random random)
     {
         var parked = v.Parked = random.NextDouble() < 0.1;
         var speed = parked ? 0 : 20 + random.Next(60);
@@ -78,24 +110,27 @@ internal sealed partial class Simulator(
 
         v.Odometer += km;
         v.Fuel = v.Fuel < 10 ? 80 : v.Fuel - km * 0.08;
-        return DemoSeeder.Json(w =>
-        {
-            w.WriteStartObject("gps");
-            w.WriteStartObject("location");
-            w.WriteNumber("lat", Math.Round(v.Lat, 6));
-            w.WriteNumber("lng", Math.Round(v.Lng, 6));
-            w.WriteEndObject();
-            w.WriteNumber("heading", v.Heading);
-            w.WriteNumber("speed", speed);
-            w.WriteEndObject();
-            w.WriteString("movement_status", parked ? "parked" : "moving");
-            w.WriteBoolean("ignition", !parked);
-            w.WriteString("connection_status", "active");
-            w.WriteStartObject("additional");
-            w.WriteString("moving", parked ? "0" : "1");
-            w.WriteEndObject();
-        });
+        return new VehicleStep(Math.Round(v.Lat, 6), Math.Round(v.Lng, 6), v.Heading, speed, parked);
     }
+
+    /// <summary>The step as an ingest state update (the store path).</summary>
+    private static System.Text.Json.JsonElement Patch(VehicleStep step) => DemoSeeder.Json(w =>
+    {
+        w.WriteStartObject("gps");
+        w.WriteStartObject("location");
+        w.WriteNumber("lat", step.Lat);
+        w.WriteNumber("lng", step.Lng);
+        w.WriteEndObject();
+        w.WriteNumber("heading", step.Heading);
+        w.WriteNumber("speed", step.Speed);
+        w.WriteEndObject();
+        w.WriteString("movement_status", step.Parked ? "parked" : "moving");
+        w.WriteBoolean("ignition", !step.Parked);
+        w.WriteString("connection_status", "active");
+        w.WriteStartObject("additional");
+        w.WriteString("moving", step.Parked ? "0" : "1");
+        w.WriteEndObject();
+    });
 
     /// <summary>The vehicle's sensors after <see cref="Move"/>: the virtual ignition says what the state's <c>ignition</c> says.</summary>
     private static IReadOnlyList<ReadingUpdate> Readings(Vehicle v, Random random) =>
@@ -118,8 +153,11 @@ internal sealed partial class Simulator(
             w.WriteNumber("value", value);
         });
 
-    [LoggerMessage(EventId = LogEvents.SimulatorStarted, Level = LogLevel.Information, Message = "Simulator moving {Vehicles} vehicles of {Login}")]
-    private static partial void LogStarted(ILogger logger, int vehicles, string login);
+    [LoggerMessage(EventId = LogEvents.SimulatorStarted, Level = LogLevel.Information, Message = "Simulator moving {Vehicles} vehicles of {Login} through {Path}")]
+    private static partial void LogStarted(ILogger logger, int vehicles, string login, string path);
+
+    [LoggerMessage(EventId = LogEvents.SimulatorPointRefused, Level = LogLevel.Warning, Message = "Simulator point refused by the device listener: {Answer}")]
+    private static partial void LogRefused(ILogger logger, string answer);
 
     [LoggerMessage(EventId = LogEvents.SimulatorTickFailed, Level = LogLevel.Warning, Message = "Simulator tick failed")]
     private static partial void LogFailed(ILogger logger, Exception exception);

@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using TrackerEvents.Devices;
 
 namespace TrackerEvents.Hosting;
 
@@ -15,6 +17,7 @@ internal sealed class Listeners
 {
     public const string Main = "main";
     public const string Admin = "admin";
+    public const string Devices = "devices";
     private const string ItemKey = "TrackerEvents.Listener";
     private readonly Dictionary<string, List<ListenOptions>> _bound = new(StringComparer.Ordinal);
 
@@ -31,11 +34,15 @@ internal sealed class Listeners
         }
     }
 
-    /// <summary>The listeners the configuration asks for: <c>Urls</c> (default <c>http://localhost:5000</c>) and <c>Admin:Urls</c>.</summary>
+    /// <summary>
+    /// The listeners the configuration asks for: <c>Urls</c> (default <c>http://localhost:5000</c>), <c>Admin:Urls</c>,
+    /// and the device listener's <c>Devices:Urls</c> (default <c>http://0.0.0.0:5055</c>) unless <c>Devices:Enabled</c> is false.
+    /// </summary>
     public static Listeners From(IConfiguration configuration) => new(new Dictionary<string, string?>
     {
         [Main] = configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } urls ? urls : "http://localhost:5000",
         [Admin] = configuration["Admin:Urls"],
+        [Devices] = DevicesExtensions.ListenerUrls(configuration),
     });
 
     /// <summary>The configured URLs of each listener that has any.</summary>
@@ -59,7 +66,7 @@ internal sealed class Listeners
         {
             foreach (var url in urls)
             {
-                var (endpoint, port) = Resolve(url);
+                var (endpoint, port) = ResolveSetting(name, url);
                 void Tag(ListenOptions options)
                 {
                     _bound[name].Add(options);
@@ -79,6 +86,20 @@ internal sealed class Listeners
                     kestrel.Listen(endpoint, Tag);
                 }
             }
+        }
+    }
+
+    /// <summary>A listener's URL resolved, or a validation error naming the setting it came from.</summary>
+    private static (IPEndPoint? Endpoint, int Port) ResolveSetting(string name, string url)
+    {
+        try
+        {
+            return Resolve(url);
+        }
+        catch (InvalidOperationException e)
+        {
+            var setting = name switch { Admin => "Admin:Urls", Devices => "Devices:Urls", _ => "Urls" };
+            throw new OptionsValidationException(setting, typeof(Listeners), [$"{setting}: {e.Message}"]);
         }
     }
 

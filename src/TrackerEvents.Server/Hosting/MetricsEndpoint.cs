@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using TrackerEvents.Connections;
+using TrackerEvents.Devices;
 using TrackerEvents.Dispatch;
+using TrackerEvents.Store;
 using TrackerEvents.Subscriptions;
 
 namespace TrackerEvents.Hosting;
@@ -11,7 +13,8 @@ namespace TrackerEvents.Hosting;
 internal static class MetricsEndpoint
 {
     public static IEndpointConventionBuilder MapMetrics(this IEndpointRouteBuilder routes) => routes.MapGet("/metrics",
-        (ConnectionSlots slots, ClientRegistry registry, ConnectionMetrics metrics, ChangeDispatcher dispatcher, SubscriptionIndex index) =>
+        (ConnectionSlots slots, ClientRegistry registry, ConnectionMetrics metrics, ChangeDispatcher dispatcher, SubscriptionIndex index,
+            DeviceMetrics devices, StateStore states) =>
         {
             using var process = Process.GetCurrentProcess();
             var text = new StringBuilder();
@@ -25,6 +28,11 @@ internal static class MetricsEndpoint
             Metric(text, "trackerevents_changes_dispatched_total", "counter", "Changes read from the feed and routed.", dispatcher.Dispatched);
             Metric(text, "trackerevents_feed_watermark", "gauge", "Highest change version dispatched.", dispatcher.Watermark);
             Metric(text, "trackerevents_feed_failing", "gauge", "1 while the change feed cannot be read.", dispatcher.Failing ? 1 : 0);
+            Metric(text, "trackerevents_device_points_total", "counter", "Device points stored and acknowledged.", devices.Points);
+            Labelled(text, "trackerevents_device_rejected_total", "Device requests refused, by reason.", devices.Rejected);
+            Metric(text, "trackerevents_group_commits_total", "counter", "Transactions of single state writes (group commit).", states.Group.Commits);
+            Metric(text, "trackerevents_group_commit_items_total", "counter", "Single state writes committed by group commit.", states.Group.Items);
+            Metric(text, "trackerevents_group_commit_seconds_total", "counter", "Time spent writing group commits.", states.Group.WriteTime.TotalSeconds);
             Metric(text, "process_resident_memory_bytes", "gauge", "Resident set size.", process.WorkingSet64);
             Metric(text, "process_cpu_seconds_total", "counter", "CPU time used.", process.TotalProcessorTime.TotalSeconds);
             Metric(text, "dotnet_gc_heap_bytes", "gauge", "Managed heap size.", GC.GetGCMemoryInfo().HeapSizeBytes);

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Options;
 using TrackerEvents.Admin;
 using TrackerEvents.Api;
@@ -12,20 +10,25 @@ namespace TrackerEvents.Hosting;
 
 /// <summary>Says where the server listens and its page is, and, for the embedded demo, how to log in and the admin key.</summary>
 internal sealed partial class StartupBanner(
-    IServer server, IHostApplicationLifetime lifetime, IOptions<DemoOptions> demo, IOptions<ApiOptions> api, IOptions<PageOptions> page,
+    Listeners listeners, IHostApplicationLifetime lifetime, IOptions<DemoOptions> demo, IOptions<ApiOptions> api, IOptions<PageOptions> page,
     AdminKey adminKey, IStoreDialect dialect, ILogger<StartupBanner> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         lifetime.ApplicationStarted.Register(() =>
         {
-            var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            var addresses = listeners.Addresses(Listeners.Main);
             foreach (var address in addresses)
             {
                 LogListening(logger, address, api.Value.BasePath);
             }
 
-            if (page.Value.Enabled && addresses.FirstOrDefault() is { } first)
+            foreach (var address in listeners.Addresses(Listeners.Devices))
+            {
+                LogDevices(logger, address);
+            }
+
+            if (page.Value.Enabled && addresses is [var first, ..])
             {
                 LogPage(logger, first);
             }
@@ -47,6 +50,9 @@ internal sealed partial class StartupBanner(
 
     [LoggerMessage(EventId = LogEvents.Listening, Level = LogLevel.Information, Message = "TrackerEvents listening on {Address} (API at {Address}{BasePath}, WebSocket at {Address}{BasePath}/event/subscription)")]
     private static partial void LogListening(ILogger logger, string address, string basePath);
+
+    [LoggerMessage(EventId = LogEvents.DevicesListening, Level = LogLevel.Information, Message = "Devices report to {Address} (OsmAnd and Traccar Client protocols)")]
+    private static partial void LogDevices(ILogger logger, string address);
 
     [LoggerMessage(EventId = LogEvents.PageServed, Level = LogLevel.Information, Message = "Monitoring page: {Address}/")]
     private static partial void LogPage(ILogger logger, string address);

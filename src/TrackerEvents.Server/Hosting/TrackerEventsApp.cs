@@ -3,6 +3,7 @@ using TrackerEvents.Api;
 using TrackerEvents.Auth;
 using TrackerEvents.Connections;
 using TrackerEvents.Demo;
+using TrackerEvents.Devices;
 using TrackerEvents.Dispatch;
 using TrackerEvents.Page;
 using TrackerEvents.Store;
@@ -21,7 +22,7 @@ internal static class TrackerEventsApp
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddTrackerEventsLogging();                                       // NLog, from config/NLog.config
-        var listeners = Listeners.From(builder.Configuration);                   // Urls, and Admin:Urls for the admin API
+        var listeners = Listeners.From(builder.Configuration);                   // Urls, Admin:Urls for the admin API, Devices:Urls
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -35,6 +36,8 @@ internal static class TrackerEventsApp
         builder.Services.AddNavixyApi();                                         // Api/: the Navixy HTTP API
         builder.Services.AddAtmosphere();                                        // Connections/: the event endpoint, its clients and streams
         builder.Services.AddAdmin();                                             // Admin/: the admin and ingest API
+        builder.Services.AddDevices(builder.Configuration,                       // Devices/: the device listener (OsmAnd, Traccar Client),
+            () => listeners.Addresses(Listeners.Devices));                       // connection status
         builder.Services.AddDemo();                                              // Demo/: the demo account and simulator
         builder.Services.AddPage();                                              // Page/: the monitoring page at /
         builder.Services.AddOperations();                                        // Hosting/: proxies, banner, health, metrics
@@ -43,6 +46,7 @@ internal static class TrackerEventsApp
         var app = builder.Build();
         var basePath = app.Setting<ApiOptions>().BasePath;
         app.UseForwardedHeaders(app.Setting<HostingOptions>());
+        app.MapDevices(http => Listeners.Of(http) == Listeners.Devices);
         app.UseListeners();
         app.MapAtmosphere(basePath);
         app.MapNavixyApi(basePath);

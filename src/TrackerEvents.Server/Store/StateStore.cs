@@ -1,13 +1,36 @@
+using System.Data.Common;
 using System.Text.Json;
 using Dapper;
+using Microsoft.Extensions.Options;
 using TrackerEvents.Tracking;
 using static TrackerEvents.Store.Database;
 
 namespace TrackerEvents.Store;
 
-/// <summary>Trackers' current states: reads, a subscribe's snapshot, and the merge of ingested updates.</summary>
-internal sealed class StateStore(Database database, TrackerStore trackers, TimeProvider time)
+/// <summary>
+/// Trackers' current states: reads, a subscribe's snapshot, and the merge of changes: batches in a
+/// transaction of their own, single changes (device points, one-state ingest calls) by group commit.
+/// </summary>
+internal sealed class StateStore : IAsyncDisposable
 {
+    private readonly Database _database;
+    private readonly TrackerStore _trackers;
+    private readonly TimeProvider _time;
+    private readonly WrittenStates _written = new();
+
+    public StateStore(Database database, TrackerStore trackers, TimeProvider time, IOptions<StoreOptions> options)
+    {
+        _database = database;
+        _trackers = trackers;
+        _time = time;
+        Group = new GroupCommit<StateWrite, bool>(writes => database.WriteAsync<IReadOnlyList<bool>>(
+                async (connection, transaction) => await MergeAsync(connection, transaction, writes, CancellationToken.None), CancellationToken.None),
+            options.Value.GroupCommitMaxItems, options.Value.GroupCommitDelay, time);
+    }
+
+    /// <summary>The group commit of single state writes (its counters show the group sizes).</summary>
+    public GroupCommit<StateWrite, bool> Group { get; }
+
     /// <summary>The current states of the given trackers (no ownership check: callers pass ids they resolved).</summary>
     public async Task<IReadOnlyDictionary<long, TrackerState>> GetStatesAsync(IReadOnlyCollection<long> trackerIds,
         CancellationToken cancellationToken)
@@ -18,8 +41,8 @@ internal sealed class StateStore(Database database, TrackerStore trackers, TimeP
             return states;
         }
 
-        var rows = await database.ReadAsync(connection => connection.QueryAsync<StateRow>(Command(database.Statements.SelectStates,
-            new { TrackerIds = database.Dialect.IdList(trackerIds.Distinct().ToArray()) }, cancellationToken)), cancellationToken);
+        var rows = await _database.ReadAsync(connection => connection.QueryAsync<StateRow>(Command(_database.Statements.SelectStates,
+            new { TrackerIds = _database.Dialect.IdList(trackerIds.Distinct().ToArray()) }, cancellationToken)), cancellationToken);
         foreach (var row in rows)
         {
             states[row.TrackerId] = ParseStored(row.State);
@@ -39,38 +62,80 @@ internal sealed class StateStore(Database database, TrackerStore trackers, TimeP
             return [];
         }
 
-        var rows = await database.ReadAsync(connection => connection.QueryAsync<SnapshotRow>(Command(database.Statements.SelectSnapshot,
-            new { TrackerIds = database.Dialect.IdList(trackerIds.Distinct().ToArray()) }, cancellationToken)), cancellationToken);
+        var rows = await _database.ReadAsync(connection => connection.QueryAsync<SnapshotRow>(Command(_database.Statements.SelectSnapshot,
+            new { TrackerIds = _database.Dialect.IdList(trackerIds.Distinct().ToArray()) }, cancellationToken)), cancellationToken);
         return rows.Select(r => new StateChange(r.Version, r.TrackerId, r.UserId, r.SourceId, r.Blocked, ParseStored(r.State))).ToList();
     }
 
     /// <summary>
-    /// Merges a batch of state updates into the trackers' current states, all or nothing. Updates
-    /// are applied in order (two updates of one tracker both count). Throws
-    /// <see cref="StoreConflictException"/> naming the first item whose tracker does not exist.
+    /// Merges state updates into the trackers' current states, all or nothing. Updates are applied in
+    /// order (two updates of one tracker both count). Throws <see cref="StoreConflictException"/> naming
+    /// the first item whose tracker does not exist. A single update shares a transaction with other single
+    /// writes (<see cref="Group"/>); it is answered once that transaction has committed.
     /// </summary>
-    public Task<int> IngestStatesAsync(IReadOnlyList<StateUpdate> updates, CancellationToken cancellationToken) =>
-        database.WriteAsync(async (connection, transaction) =>
+    public async Task<int> IngestStatesAsync(IReadOnlyList<StateUpdate> updates, CancellationToken cancellationToken)
+    {
+        var writes = updates.Select(u => new StateWrite(u.TrackerId,
+            (current, now) => StatePatch.Apply(current, u.Patch, now, new FieldErrors(), "", strict: false), FromDevice: false)).ToList();
+        if (writes.Count == 1)
         {
-            var ids = await trackers.LockLiveTrackersAsync(connection, transaction, [.. updates.Select(u => u.TrackerId)], cancellationToken);
-            var states = (await connection.QueryAsync<StateRow>(Command(database.Statements.SelectStatesForUpdate,
-                    new { TrackerIds = database.Dialect.IdList(ids) }, cancellationToken, transaction)))
-                .ToDictionary(r => r.TrackerId, r => ParseStored(r.State));
-            var now = time.GetUtcNow();
-            var errors = new FieldErrors();
-            foreach (var update in updates)
+            return await WriteAsync(writes[0], cancellationToken) ? 1 : throw new StoreConflictException(StoreConflict.UnknownTracker, "Tracker not found", 0);
+        }
+
+        return await _database.WriteAsync(async (connection, transaction) =>
+        {
+            var written = await MergeAsync(connection, transaction, writes, cancellationToken);
+            var missing = Array.IndexOf(written, false);
+            return missing < 0 ? writes.Count : throw new StoreConflictException(StoreConflict.UnknownTracker, "Tracker not found", missing);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes one change by group commit: true once it is committed, false (nothing written) when its
+    /// tracker does not exist or is corrupted. Throws when the shared transaction failed.
+    /// </summary>
+    public Task<bool> WriteAsync(StateWrite write, CancellationToken cancellationToken) => Group.WriteAsync(write, cancellationToken);
+
+    public ValueTask DisposeAsync() => Group.DisposeAsync();
+
+    /// <summary>
+    /// Inside a write transaction: locks the writes' trackers, merges each write onto its tracker's stored
+    /// state in order, and writes the changed states back. Returns, per write, whether its tracker exists.
+    /// </summary>
+    private async Task<bool[]> MergeAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<StateWrite> writes,
+        CancellationToken cancellationToken)
+    {
+        var live = await _trackers.LockLiveAsync(connection, transaction, [.. writes.Select(w => w.TrackerId)], cancellationToken);
+        var written = new bool[writes.Count];
+        if (live.Length == 0)
+        {
+            return written;
+        }
+
+        var states = (await connection.QueryAsync<StateRow>(Command(_database.Statements.SelectStatesForUpdate,
+                new { TrackerIds = _database.Dialect.IdList(live) }, cancellationToken, transaction)))
+            .ToDictionary(r => r.TrackerId, r => _written.Read(r.TrackerId, r.State));
+        var now = _time.GetUtcNow();
+        var changed = new Dictionary<long, bool>(live.Length); // tracker → a point from its device
+        for (var i = 0; i < writes.Count; i++)
+        {
+            var write = writes[i];
+            if (Array.BinarySearch(live, write.TrackerId) < 0)
             {
-                var current = states.GetValueOrDefault(update.TrackerId, TrackerState.Initial);
-                states[update.TrackerId] = StatePatch.Apply(current, update.Patch, now, errors, "", strict: false);
+                continue;
             }
 
-            await connection.ExecuteAsync(Command("""
-                INSERT INTO tracker_states (tracker_id, state) VALUES (@TrackerId, @State)
-                ON CONFLICT (tracker_id) DO UPDATE SET state = excluded.state
-                """, states.Select(s => new { TrackerId = s.Key, State = StateWriter.ToCanonicalJson(s.Value) }),
-                cancellationToken, transaction));
-            return updates.Count;
-        }, cancellationToken);
+            states[write.TrackerId] = write.Merge(states.GetValueOrDefault(write.TrackerId, TrackerState.Initial), now);
+            changed[write.TrackerId] = changed.GetValueOrDefault(write.TrackerId) || write.FromDevice;
+            written[i] = true;
+        }
+
+        using var json = new WrittenStates.Writer();
+        var reportedAt = now.ToUnixTimeMilliseconds();
+        await StateRowWriter.WriteAsync(connection, transaction, [.. changed.Select(c =>
+            new StateRowWriter.Row(c.Key, _written.Serialize(c.Key, states[c.Key], json), c.Value ? reportedAt : null))], cancellationToken);
+        return written;
+    }
 
     /// <summary>Reads a stored state; rows another program wrote badly read as far as they are valid.</summary>
     internal static TrackerState ParseStored(string json)

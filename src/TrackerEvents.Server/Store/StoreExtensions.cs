@@ -20,6 +20,8 @@ internal static class StoreExtensions
         services.AddSingleton<StateStore>();
         services.AddSingleton<ReadingStore>();
         services.AddSingleton<TagStore>();
+        services.AddSingleton<ConnectionStatusStore>();
+        services.AddSingleton<UnknownDeviceStore>();
         services.AddSingleton<ChangeFeed>();
         services.AddSingleton<Migrator>();
         if (IsPostgres(configuration))

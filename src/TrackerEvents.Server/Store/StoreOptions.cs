@@ -18,6 +18,20 @@ public sealed class StoreOptions
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// Most single-item state writes (device points, one-state ingest calls) that share one transaction.
+    /// Default 1,000.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int GroupCommitMaxItems { get; set; } = 1000;
+
+    /// <summary>
+    /// How long a group commit waits for more writes after the first when none are queued. Default 0:
+    /// a group is whatever arrived while the previous one was being written.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01")]
+    public TimeSpan GroupCommitDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>
     /// SQLite only: past this size, in bytes, the write-ahead log is checkpointed in full and truncated, with
     /// this process's writers held back for that moment; SQLite also trims the log to this size whenever it
     /// starts it again. Default 64 MiB.

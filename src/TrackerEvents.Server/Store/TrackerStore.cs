@@ -109,17 +109,39 @@ internal sealed class TrackerStore(Database database, TimeProvider time)
     public async Task<long[]> LockLiveTrackersAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<long> itemTrackerIds,
         CancellationToken cancellationToken)
     {
-        var ids = itemTrackerIds.Distinct().Order().ToArray();
-        var live = (await connection.QueryAsync<long>(Command(database.Statements.SelectLiveTrackersForWrite,
-            new { TrackerIds = database.Dialect.IdList(ids) }, cancellationToken, transaction))).ToHashSet();
+        var live = await LockLiveAsync(connection, transaction, itemTrackerIds, cancellationToken);
         for (var i = 0; i < itemTrackerIds.Count; i++)
         {
-            if (!live.Contains(itemTrackerIds[i]))
+            if (Array.BinarySearch(live, itemTrackerIds[i]) < 0)
             {
                 throw new StoreConflictException(StoreConflict.UnknownTracker, "Tracker not found", i);
             }
         }
 
-        return ids;
+        return live;
     }
+
+    /// <summary>
+    /// Inside a write transaction: locks those of the given trackers that exist and are not corrupted
+    /// against concurrent writers, and returns their ids, distinct and in order.
+    /// </summary>
+    public async Task<long[]> LockLiveAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<long> trackerIds,
+        CancellationToken cancellationToken)
+    {
+        var ids = trackerIds.Distinct().Order().ToArray();
+        var live = await connection.QueryAsync<long>(Command(database.Statements.SelectLiveTrackersForWrite,
+            new { TrackerIds = database.Dialect.IdList(ids) }, cancellationToken, transaction));
+        return [.. live.Order()];
+    }
+
+    /// <summary>
+    /// The tracker whose data source has this device id, if it exists and is not corrupted (of a source
+    /// shared by clones, the original).
+    /// </summary>
+    public Task<long?> FindLiveTrackerIdAsync(string deviceId, CancellationToken cancellationToken) =>
+        database.ReadAsync(connection => connection.QueryFirstOrDefaultAsync<long?>(Command("""
+            SELECT t.id FROM sources s JOIN trackers t ON t.source_id = s.id
+             WHERE s.device_id = @DeviceId AND NOT t.corrupted
+             ORDER BY t.clone, t.id
+            """, new { DeviceId = deviceId }, cancellationToken)), cancellationToken);
 }

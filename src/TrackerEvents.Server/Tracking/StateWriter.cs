@@ -11,11 +11,15 @@ internal static class StateWriter
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
         using (var writer = new Utf8JsonWriter(buffer, JsonOutput.Options))
         {
-            Write(writer, state, sourceId: null, StateFormat.Full, DateStyle.Canonical, canonical: true);
+            WriteCanonical(writer, state);
         }
 
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
+
+    /// <summary>The stored form (<see cref="ToCanonicalJson"/>) into a writer the caller reuses.</summary>
+    public static void WriteCanonical(Utf8JsonWriter writer, TrackerState state) =>
+        Write(writer, state, sourceId: null, StateFormat.Full, DateStyle.Canonical, canonical: true);
 
     /// <summary>The API form (full or compact field set, docs/protocol.md), as the value of the current property or array slot.</summary>
     public static void Write(Utf8JsonWriter writer, TrackerState state, long sourceId, StateFormat format, DateStyle dates) =>

@@ -24,9 +24,10 @@ public sealed partial class LayerTests
         ["Api"] = ["Auth", "Store", "Messages", "Tracking", "Diagnostics"],
         ["Connections"] = ["Dispatch", "Subscriptions", "Auth", "Store", "Messages", "Protocol", "Tracking", "Diagnostics"],
         ["Admin"] = ["Api", "Auth", "Store", "Messages", "Tracking", "Diagnostics"],
-        ["Demo"] = ["Auth", "Store", "Tracking", "Diagnostics"],
+        ["Devices"] = ["Auth", "Store", "Tracking", "Diagnostics"],
+        ["Demo"] = ["Devices", "Auth", "Store", "Tracking", "Diagnostics"],
         ["Page"] = [],
-        ["Hosting"] = ["Admin", "Api", "Auth", "Connections", "Demo", "Page", "Dispatch", "Subscriptions", "Store", "Messages", "Protocol", "Tracking", "Diagnostics"],
+        ["Hosting"] = ["Admin", "Api", "Auth", "Connections", "Demo", "Devices", "Page", "Dispatch", "Subscriptions", "Store", "Messages", "Protocol", "Tracking", "Diagnostics"],
         [""] = ["Hosting"],
     };
 

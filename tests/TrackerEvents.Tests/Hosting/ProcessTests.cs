@@ -13,7 +13,7 @@ public sealed class ProcessTests
     {
         var directory = Path.Combine(Path.GetTempPath(), "trackerevents-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        using var server = Start(directory, "--urls=http://127.0.0.1:0", $"--ConnectionStrings:Tracker=Data Source={directory}/t.db",
+        using var server = Start(directory, "--urls=http://127.0.0.1:0", "--Devices:Urls=http://127.0.0.1:0", $"--ConnectionStrings:Tracker=Data Source={directory}/t.db",
             "--Demo:Enabled=true", "--Demo:Simulator=true", $"--Logging:Directory={directory}/logs");
         var started = new TaskCompletionSource();
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
@@ -53,7 +53,7 @@ public sealed class ProcessTests
     {
         var directory = Path.Combine(Path.GetTempPath(), "trackerevents-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        using var server = Start(directory, "--urls=http://127.0.0.1:0", $"--ConnectionStrings:Tracker=Data Source={directory}/t.db",
+        using var server = Start(directory, "--urls=http://127.0.0.1:0", "--Devices:Urls=http://127.0.0.1:0", $"--ConnectionStrings:Tracker=Data Source={directory}/t.db",
             "--Sessions:Lifetime=banana");
 
         var stderr = await server.StandardError.ReadToEndAsync();

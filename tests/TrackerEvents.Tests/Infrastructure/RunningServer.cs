@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using TrackerEvents.Devices;
 using TrackerEvents.Hosting;
 
 namespace TrackerEvents.Tests.Infrastructure;
@@ -24,6 +25,11 @@ internal sealed class RunningServer : IAsyncDisposable
         Directory = directory;
         Clock = clock;
         Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (app.Services.GetRequiredService<DeviceListener>().LocalAddress is { } devices)
+        {
+            DeviceAddress = devices;
+            Devices = new HttpClient { BaseAddress = devices, Timeout = TimeSpan.FromSeconds(30) };
+        }
     }
 
     public WebApplication App { get; }
@@ -35,6 +41,12 @@ internal sealed class RunningServer : IAsyncDisposable
     public ManualClock? Clock { get; }
 
     public HttpClient Http { get; }
+
+    /// <summary>The device listener (its own free loopback port), unless the test turned it off.</summary>
+    public Uri? DeviceAddress { get; }
+
+    /// <summary>A client of the device listener.</summary>
+    public HttpClient? Devices { get; }
 
     public string DatabasePath => Path.Combine(Directory, "trackerevents.db");
 
@@ -63,9 +75,12 @@ internal sealed class RunningServer : IAsyncDisposable
     }
 
     /// <summary>Starts a server on an existing store, which may be shared with other servers; the caller disposes it.</summary>
-    public static async Task<RunningServer> StartOnAsync(TestDatabase database, params string[] settings)
+    public static Task<RunningServer> StartOnAsync(TestDatabase database, params string[] settings) => StartOnAsync(database, null, settings);
+
+    /// <summary>Starts a server on an existing store with the given clock (several servers may share one).</summary>
+    public static async Task<RunningServer> StartOnAsync(TestDatabase database, ManualClock? clock, params string[] settings)
     {
-        var server = await StartAsync((ManualClock?)null, [.. database.Settings, .. settings]);
+        var server = await StartAsync(clock, [.. database.Settings, .. settings]);
         server.Database = database;
         return server;
     }
@@ -97,6 +112,7 @@ internal sealed class RunningServer : IAsyncDisposable
         string[] defaults =
         [
             "urls=http://127.0.0.1:0",
+            "Devices:Urls=http://127.0.0.1:0",
             $"ConnectionStrings:Tracker=Data Source={Path.Combine(directory, "trackerevents.db")}",
             "Demo:Enabled=false",
             "Demo:Simulator=false",
@@ -166,6 +182,7 @@ internal sealed class RunningServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
+        Devices?.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
         if (OwnsDatabase)

@@ -32,7 +32,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         System.IO.Directory.CreateDirectory(directory);
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "TrackerEvents.Server.dll"));
-        foreach (var setting in new[] { "urls=http://127.0.0.1:0", "Demo:Enabled=false", $"Logging:Directory={directory}/logs" }.Concat(settings))
+        foreach (var setting in new[] { "urls=http://127.0.0.1:0", "Devices:Urls=http://127.0.0.1:0", "Demo:Enabled=false", $"Logging:Directory={directory}/logs" }.Concat(settings))
         {
             info.ArgumentList.Add("--" + setting);
         }

@@ -1,0 +1,97 @@
+using System.Data;
+using System.Data.Common;
+using Dapper;
+using static TrackerEvents.Store.Database;
+
+namespace TrackerEvents.Store;
+
+/// <summary>
+/// Writes merged states back into <c>tracker_states</c> inside a write transaction, as cheaply per row as
+/// each engine allows: an UPDATE (the row exists for every tracker created here; an upsert would try
+/// the insert first), and an INSERT only for a tracker whose row another program never created.
+/// </summary>
+/// <remarks>
+/// PostgreSQL (a provider that can batch) gets every UPDATE of the group in one round trip; one round
+/// trip per row held a group commit of 1,000 points for a third of a second. SQLite, in process, runs one
+/// command whose parameters are set anew per row: Dapper's multi-row execute built and bound the
+/// parameters per row, which was a third of a group commit's time there. <c>reported_at</c> moves only
+/// with a device's point, and the sweep's mark of the last silence goes with it.
+/// </remarks>
+internal static class StateRowWriter
+{
+    private const string Update = """
+        UPDATE tracker_states SET state = @State, reported_at = COALESCE(@ReportedAt, reported_at),
+               swept_status = CASE WHEN @ReportedAt IS NULL THEN swept_status END
+         WHERE tracker_id = @TrackerId
+        """;
+
+    private const string Insert = "INSERT INTO tracker_states (tracker_id, state, reported_at) VALUES (@TrackerId, @State, @ReportedAt)";
+
+    /// <summary>One row to write: the tracker, its state's JSON, and the report time of a device's point (null: none).</summary>
+    public readonly record struct Row(long TrackerId, string State, long? ReportedAt);
+
+    public static async Task WriteAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Row> rows,
+        CancellationToken cancellationToken)
+    {
+        var missing = connection.CanCreateBatch
+            ? await UpdateBatchedAsync(connection, transaction, rows, cancellationToken)
+            : await UpdateOneByOneAsync(connection, transaction, rows, cancellationToken);
+        if (missing.Count > 0)
+        {
+            await connection.ExecuteAsync(Command(Insert, missing.Select(r => new { r.TrackerId, r.State, r.ReportedAt }), cancellationToken, transaction));
+        }
+    }
+
+    private static async Task<List<Row>> UpdateOneByOneAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Row> rows,
+        CancellationToken cancellationToken)
+    {
+        var missing = new List<Row>();
+        await using var update = connection.CreateCommand();
+        update.Transaction = transaction;
+        update.CommandText = Update;
+        var (trackerId, state, reportedAt) = Parameters(update.CreateParameter, update.Parameters);
+        foreach (var row in rows)
+        {
+            (trackerId.Value, state.Value, reportedAt.Value) = (row.TrackerId, row.State, row.ReportedAt is { } at ? at : DBNull.Value);
+            if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                missing.Add(row);
+            }
+        }
+
+        return missing;
+    }
+
+    private static async Task<List<Row>> UpdateBatchedAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Row> rows,
+        CancellationToken cancellationToken)
+    {
+        await using var batch = connection.CreateBatch();
+        batch.Transaction = transaction;
+        foreach (var row in rows)
+        {
+            var command = batch.CreateBatchCommand();
+            command.CommandText = Update;
+            var (trackerId, state, reportedAt) = Parameters(command.CreateParameter, command.Parameters);
+            (trackerId.Value, state.Value, reportedAt.Value) = (row.TrackerId, row.State, row.ReportedAt is { } at ? at : DBNull.Value);
+            batch.BatchCommands.Add(command);
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        return [.. rows.Where((_, i) => batch.BatchCommands[i].RecordsAffected == 0)];
+    }
+
+    private static (DbParameter TrackerId, DbParameter State, DbParameter ReportedAt) Parameters(
+        Func<DbParameter> create, DbParameterCollection parameters)
+    {
+        DbParameter Add(string name, DbType type)
+        {
+            var parameter = create();
+            parameter.ParameterName = name;
+            parameter.DbType = type;
+            parameters.Add(parameter);
+            return parameter;
+        }
+
+        return (Add("@TrackerId", DbType.Int64), Add("@State", DbType.String), Add("@ReportedAt", DbType.Int64));
+    }
+}

@@ -1,0 +1,48 @@
+using TrackerEvents.Devices;
+using TrackerEvents.Store;
+using TrackerEvents.Tracking;
+
+namespace TrackerEvents.Tests.Units;
+
+/// <summary>The write path's cache of the states it wrote: a hit must be exactly what parsing the stored JSON gives.</summary>
+public sealed class WrittenStatesTests
+{
+    private static readonly DateTimeOffset SubMillisecond = new DateTimeOffset(2026, 11, 29, 12, 0, 0, TimeSpan.Zero).AddTicks(1_234_567);
+
+    [Fact]
+    public void ARememberedState_IsWhatItsJsonReadsBackAs()
+    {
+        var point = new DevicePoint("d") { Time = SubMillisecond, Position = new GeoPoint(52.123456789, -4.1), SpeedKmh = 12.5, BatteryPercent = 50, Ignition = true }
+            with { Additional = [new("note", "café \"quoted\""), new("n", "1")] };
+        var state = DeviceStateMapping.Apply(TrackerState.Initial with { Gsm = GsmState.Empty with { Updated = SubMillisecond } }, point,
+            SubMillisecond, SubMillisecond.AddTicks(3), 5, TimeSpan.FromMinutes(5));
+        var cache = new WrittenStates();
+        using var writer = new WrittenStates.Writer();
+
+        var json = cache.Serialize(7, state, writer);
+        var remembered = cache.Read(7, json);
+        var parsed = StateStore.ParseStored(json);
+
+        StateWriter.ToCanonicalJson(remembered).Should().Be(json).And.Be(StateWriter.ToCanonicalJson(parsed));
+        remembered.Gps.Should().Be(parsed.Gps);
+        remembered.LastUpdate.Should().Be(parsed.LastUpdate).And.Be(SubMillisecond.AddTicks(-4567), "times are kept to the millisecond, as stored");
+        remembered.LastUpdate!.Value.UtcTicks.Should().Be(parsed.LastUpdate!.Value.UtcTicks);
+        remembered.Gsm!.Updated!.Value.UtcTicks.Should().Be(parsed.Gsm!.Updated!.Value.UtcTicks);
+        remembered.Additional["note"].Should().Be(parsed.Additional["note"]);
+        remembered.Additional.Keys.Should().Equal(parsed.Additional.Keys);
+        (remembered with { Additional = parsed.Additional, Inputs = parsed.Inputs, Outputs = parsed.Outputs }).Should().Be(parsed);
+    }
+
+    [Fact]
+    public void OtherJson_IsParsed_NotTakenFromTheCache()
+    {
+        var cache = new WrittenStates();
+        using var writer = new WrittenStates.Writer();
+        var json = cache.Serialize(7, TrackerState.Initial with { BatteryLevel = 10 }, writer);
+
+        cache.Read(7, json).BatteryLevel.Should().Be(10);
+        cache.Read(7, json.Replace("\"battery_level\":10", "\"battery_level\":99", StringComparison.Ordinal)).BatteryLevel.Should().Be(99,
+            "another writer's content wins");
+        cache.Read(8, json).BatteryLevel.Should().Be(10, "a tracker never remembered is parsed");
+    }
+}
