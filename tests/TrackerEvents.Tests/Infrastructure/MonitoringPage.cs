@@ -30,9 +30,10 @@ internal sealed class MonitoringPage : IAsyncDisposable
     /// <param name="chromium">The browser.</param>
     /// <param name="server">The server.</param>
     /// <param name="address">Where the page is opened, when not straight at the server (a proxy in front of it).</param>
-    public static async Task<MonitoringPage> OpenAsync(Chromium chromium, RunningServer server, Uri? address = null)
+    /// <param name="browser">The window: 1366×768 in the light theme unless given (a phone, the dark theme).</param>
+    public static async Task<MonitoringPage> OpenAsync(Chromium chromium, RunningServer server, Uri? address = null, BrowserNewContextOptions? browser = null)
     {
-        var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 768 } });
+        var context = await chromium.Browser.NewContextAsync(browser ?? new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 768 } });
         var page = await context.NewPageAsync();
         var opened = new MonitoringPage(context, page, server);
         context.Request += (_, request) => opened.Requests.Enqueue(request.Url);
