@@ -26,6 +26,7 @@ public sealed class ConfigTests
         var nginx = File.ReadAllText(Config("nginx-cluster.conf"));
 
         nginx.Should().Contain("access_log /var/log/nginx/trackerevents.access.log trackerevents;");
+        nginx.Should().Contain("access_log /var/log/nginx/trackerevents-devices.access.log trackerevents;", "a device request's query string is its id and position");
         nginx.Should().MatchRegex(@"log_format trackerevents [^;]*\$uri").And.NotContain("$request ").And.NotContain("$args'").And.NotContain("$request_uri");
         nginx.Should().Contain("location ~ ^/(admin|ingest|metrics)(/|$)");
     }

@@ -17,11 +17,12 @@ public sealed partial class ClusterTests
         string[] settings = [.. database.Settings, $"Admin:ApiKey={RunningServer.AdminKey}", "Atmosphere:ServerHeartbeat=00:00:05"];
         await using var nodeA = await ServerProcess.StartAsync(settings);
         await using var nodeB = await ServerProcess.StartAsync(settings);
-        await using var nginx = await Nginx.StartAsync(nodeA.BaseAddress, nodeB.BaseAddress);
+        await using var nginx = await Nginx.StartAsync(nodeA, nodeB);
         using var adminA = new AdminClient(nodeA.BaseAddress);
         using var adminB = new AdminClient(nodeB.BaseAddress);
         await adminA.PostAsync("/admin/users", new { login = "ops", password = "secret-password" });
-        var tracker = (await adminA.PostAsync("/admin/trackers", new { login = "ops", label = "Van", device_id = RunningServer.NewDeviceId(), model = "m" }))
+        var phone = RunningServer.NewDeviceId();
+        var tracker = (await adminA.PostAsync("/admin/trackers", new { login = "ops", label = "Van", device_id = phone, model = "m" }))
             .GetProperty("id").GetInt64();
         await adminA.PostAsync("/ingest/states", new { states = new[] { new { tracker_id = tracker, gps = new { speed = 1 } } } });
         var hash = (await adminB.PostAsync("/v2/user/auth", new { login = "ops", password = "secret-password" }, admin: false)).GetProperty("hash").GetString()!;
@@ -39,6 +40,15 @@ public sealed partial class ClusterTests
         // Ingested through the node that does not hold the connection.
         await other.PostAsync("/ingest/states", new { states = new[] { new { tracker_id = tracker, gps = new { speed = 2 } } } });
         (await client.NextEventMessageAsync("state")).GetProperty("data").GetProperty("gps").GetProperty("speed").GetInt32().Should().Be(2);
+
+        // A phone reporting to the proxy's device port (whichever node takes it): 5.4 knots is 10 km/h.
+        using (var devices = new HttpClient { BaseAddress = nginx.DeviceAddress })
+        {
+            var answer = await devices.GetAsync($"/?id={phone}&lat=52.1&lon=5.1&speed=5.4");
+            answer.StatusCode.Should().Be(System.Net.HttpStatusCode.OK, await answer.Content.ReadAsStringAsync());
+        }
+
+        (await client.NextEventMessageAsync("state")).GetProperty("data").GetProperty("gps").GetProperty("speed").GetInt32().Should().Be(10);
 
         await holder.KillAsync();
         await other.PostAsync("/ingest/states", new { states = new[] { new { tracker_id = tracker, gps = new { speed = 3 } } } });

@@ -14,21 +14,25 @@ internal sealed class Nginx : IAsyncDisposable
     private readonly Process _process;
     private readonly string _directory;
 
-    private Nginx(Process process, string directory, int port)
+    private Nginx(Process process, string directory, int port, int devicePort)
     {
         _process = process;
         _directory = directory;
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
+        DeviceAddress = new Uri($"http://127.0.0.1:{devicePort}");
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>The proxy's port for phones and trackers, in front of the nodes' device listeners.</summary>
+    public Uri DeviceAddress { get; }
 
     public static bool Installed => File.Exists(Binary);
 
     /// <summary>Why a cluster test cannot run here, or null. In CI it must run (.ci/run installs nginx).</summary>
     public static string? SkipReason => !Installed && !Engines.InCi ? "nginx is not installed (apt-get install nginx-light); .ci/run installs it." : null;
 
-    public static async Task<Nginx> StartAsync(Uri nodeA, Uri nodeB)
+    public static async Task<Nginx> StartAsync(ServerProcess nodeA, ServerProcess nodeB)
     {
         var directory = Path.Combine(Path.GetTempPath(), "trackerevents-tests", "nginx-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
@@ -37,10 +41,14 @@ internal sealed class Nginx : IAsyncDisposable
             File.SetUnixFileMode(directory, (UnixFileMode)0x1FF); // workers may run as another user when started by root
         }
         var port = FreePort();
+        var devicePort = FreePort();
         var cluster = (await File.ReadAllTextAsync(Path.Combine(AtmosphereJsClient.CompatDirectory, "..", "..", "config", "nginx-cluster.conf")))
-            .Replace("127.0.0.1:8081", nodeA.Authority, StringComparison.Ordinal)
-            .Replace("127.0.0.1:8082", nodeB.Authority, StringComparison.Ordinal)
+            .Replace("127.0.0.1:8081", nodeA.BaseAddress.Authority, StringComparison.Ordinal)
+            .Replace("127.0.0.1:8082", nodeB.BaseAddress.Authority, StringComparison.Ordinal)
+            .Replace("127.0.0.1:28081", nodeA.DeviceAddress!.Authority, StringComparison.Ordinal)
+            .Replace("127.0.0.1:28082", nodeB.DeviceAddress!.Authority, StringComparison.Ordinal)
             .Replace("listen 8080;", $"listen 127.0.0.1:{port};", StringComparison.Ordinal)
+            .Replace("listen 5055;", $"listen 127.0.0.1:{devicePort};", StringComparison.Ordinal)
             .Replace("/var/log/nginx/", directory + "/", StringComparison.Ordinal);
         await File.WriteAllTextAsync(Path.Combine(directory, "cluster.conf"), cluster);
         await File.WriteAllTextAsync(Path.Combine(directory, "nginx.conf"), $$"""
@@ -65,7 +73,7 @@ internal sealed class Nginx : IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
 
-        var nginx = new Nginx(Process.Start(info)!, directory, port);
+        var nginx = new Nginx(Process.Start(info)!, directory, port, devicePort);
         await Eventually.Until(async () =>
         {
             if (nginx._process.HasExited)

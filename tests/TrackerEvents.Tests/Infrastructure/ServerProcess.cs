@@ -20,6 +20,9 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>The node's device listener (on a free loopback port); null when <c>Devices:Enabled=false</c>.</summary>
+    public Uri? DeviceAddress { get; private set; }
+
     public int Id => _process.Id;
 
     public bool HasExited => _process.HasExited;
@@ -40,6 +43,12 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         var server = new ServerProcess(Process.Start(info)!, directory);
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var devices = new TaskCompletionSource<Uri?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (settings.Contains("Devices:Enabled=false"))
+        {
+            devices.SetResult(null);
+        }
+
         server._process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null)
@@ -51,6 +60,10 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             if (Listening().Match(e.Data) is { Success: true } match)
             {
                 listening.TrySetResult(new Uri(match.Groups[1].Value));
+            }
+            else if (DevicesListening().Match(e.Data) is { Success: true } device)
+            {
+                devices.TrySetResult(new Uri(device.Groups[1].Value));
             }
         };
         server._process.ErrorDataReceived += (_, e) =>
@@ -65,6 +78,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         try
         {
             server.BaseAddress = await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            server.DeviceAddress = await devices.Task.WaitAsync(TimeSpan.FromSeconds(30)); // logged right after
         }
         catch (TimeoutException)
         {
@@ -95,4 +109,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     [GeneratedRegex(@"TrackerEvents listening on (http://[0-9.]+:[0-9]+)")]
     private static partial Regex Listening();
+
+    [GeneratedRegex(@"Devices report to (http://[0-9.]+:[0-9]+)")]
+    private static partial Regex DevicesListening();
 }
