@@ -16,7 +16,7 @@ namespace TrackerEvents.Dispatch;
 /// </summary>
 internal sealed partial class ChangeDispatcher(
     ChangeFeed feed, StateStore stateStore, ChangeSignal signal, SubscriptionIndex index, ClientRegistry registry,
-    IOptions<StoreOptions> options, TimeProvider time, ILogger<ChangeDispatcher> logger) : BackgroundService
+    PhaseTimings timings, IOptions<StoreOptions> options, TimeProvider time, ILogger<ChangeDispatcher> logger) : BackgroundService
 {
     private const int BatchSize = 2000;
     private readonly Payload _logout = EventFrames.Logout();
@@ -40,9 +40,12 @@ internal sealed partial class ChangeDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var announcedAt = 0L; // when the oldest change not yet dispatched was committed, as far as this process knows
         while (!stoppingToken.IsCancellationRequested)
         {
             var wake = signal.Next;
+            var notifiedAt = signal.TakeNotifiedAt();
+            announcedAt = announcedAt == 0 ? notifiedAt : announcedAt;
             try
             {
                 if (Watermark < 0)
@@ -51,7 +54,14 @@ internal sealed partial class ChangeDispatcher(
                 }
 
                 var batch = await feed.ReadChangesAsync(Watermark, BatchSize, stoppingToken);
-                await DispatchAsync(batch.Changes, stoppingToken);
+                var dispatchedAt = timings.Now();
+                if (announcedAt != 0)
+                {
+                    timings.CommitToDispatch.Observe(dispatchedAt - announcedAt, batch.Changes.Count);
+                }
+
+                announcedAt = 0;
+                await DispatchAsync(batch.Changes, dispatchedAt, stoppingToken);
                 Interlocked.Exchange(ref _watermark, batch.Watermark);
                 Interlocked.Add(ref _dispatched, batch.Changes.Count);
                 _history.Record(batch.Watermark);
@@ -97,7 +107,7 @@ internal sealed partial class ChangeDispatcher(
         client.NotifyTransport();
     }
 
-    private async Task DispatchAsync(IReadOnlyList<Change> changes, CancellationToken cancellationToken)
+    private async Task DispatchAsync(IReadOnlyList<Change> changes, long dispatchedAt, CancellationToken cancellationToken)
     {
         var touched = new HashSet<AtmosphereClient>();
         var needState = new HashSet<long>();
@@ -107,7 +117,7 @@ internal sealed partial class ChangeDispatcher(
             switch (change)
             {
                 case StateChange state:
-                    Deliver(state, now, touched);
+                    Deliver(state, now, dispatchedAt, touched);
                     break;
                 case ReadingChange reading:
                     foreach (var client in index.WatchingTracker(reading.TrackerId))
@@ -148,7 +158,7 @@ internal sealed partial class ChangeDispatcher(
             // After unblock the current state goes out, changed or not.
             foreach (var state in await stateStore.GetSnapshotAsync(needState, cancellationToken))
             {
-                Deliver(state, now, touched);
+                Deliver(state, now, dispatchedAt, touched);
             }
         }
 
@@ -159,7 +169,7 @@ internal sealed partial class ChangeDispatcher(
     }
 
     /// <summary>Routes a state to its watchers; it is rendered only if someone watches it, once per format and date style.</summary>
-    private void Deliver(StateChange state, DateTimeOffset now, HashSet<AtmosphereClient> touched)
+    private void Deliver(StateChange state, DateTimeOffset now, long dispatchedAt, HashSet<AtmosphereClient> touched)
     {
         var clients = index.WatchingTracker(state.TrackerId);
         if (clients.Length == 0)
@@ -167,7 +177,7 @@ internal sealed partial class ChangeDispatcher(
             return;
         }
 
-        var rendering = StateRendering.Of(state, now);
+        var rendering = StateRendering.Of(state, now, dispatchedAt);
         foreach (var client in clients)
         {
             client.Subscriptions.DeliverState(rendering, state.Blocked);

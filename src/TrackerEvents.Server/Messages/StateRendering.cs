@@ -8,7 +8,7 @@ namespace TrackerEvents.Messages;
 /// connection that needs that rendering (as a <c>state</c> event or as a <c>state_batch</c> item).
 /// Used by one thread at a time (the dispatcher, or one subscribe's snapshot).
 /// </summary>
-internal sealed class StateRendering(long trackerId, long sourceId, TrackerState state, long version, DateTimeOffset now)
+internal sealed class StateRendering(long trackerId, long sourceId, TrackerState state, long version, DateTimeOffset now, long dispatchedAt = 0)
 {
     private readonly Dictionary<(StateFormat, string), Payload> _events = [];
     private readonly Dictionary<(StateFormat, string), byte[]> _items = [];
@@ -21,8 +21,9 @@ internal sealed class StateRendering(long trackerId, long sourceId, TrackerState
     /// <summary>The change as an <c>iot_monitor</c> message, made on first use.</summary>
     public IotMessage IotMessage => _iotMessage ??= IotMessage.Of(state, now);
 
-    public static StateRendering Of(StateChange change, DateTimeOffset now) =>
-        new(change.TrackerId, change.SourceId, change.State, change.Version, now);
+    /// <param name="dispatchedAt">When the change was routed (a timestamp, see <see cref="Payload.DispatchedAt"/>); 0 for a snapshot.</param>
+    public static StateRendering Of(StateChange change, DateTimeOffset now, long dispatchedAt = 0) =>
+        new(change.TrackerId, change.SourceId, change.State, change.Version, now, dispatchedAt);
 
     public Payload Event(StateFormat format, DateStyle dates)
     {
@@ -30,6 +31,7 @@ internal sealed class StateRendering(long trackerId, long sourceId, TrackerState
         if (!_events.TryGetValue(key, out var payload))
         {
             _events[key] = payload = EventFrames.StateEvent(state, sourceId, format, dates, now);
+            payload.DispatchedAt = dispatchedAt;
         }
 
         return payload;

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Dapper;
+using TrackerEvents.Diagnostics;
 
 namespace TrackerEvents.Store;
 
@@ -8,7 +9,7 @@ namespace TrackerEvents.Store;
 /// transaction, committed and then announced on the <see cref="ChangeSignal"/>, so that no write can
 /// forget to wake the change feed readers.
 /// </summary>
-internal sealed class Database(IStoreDialect dialect, ChangeSignal signal)
+internal sealed class Database(IStoreDialect dialect, ChangeSignal signal, PhaseTimings timings)
 {
     public IStoreDialect Dialect => dialect;
 
@@ -32,6 +33,7 @@ internal sealed class Database(IStoreDialect dialect, ChangeSignal signal)
     {
         T result;
         var committed = false;
+        var started = timings.Now();
         try
         {
             await using var connection = await dialect.OpenAsync(cancellationToken);
@@ -39,6 +41,7 @@ internal sealed class Database(IStoreDialect dialect, ChangeSignal signal)
             result = await work(connection, write.Transaction);
             await write.Transaction.CommitAsync(cancellationToken);
             committed = true;
+            timings.Commit.ObserveSince(started);
         }
         finally
         {

@@ -7,14 +7,14 @@ namespace TrackerEvents.Tests.Store;
 public sealed class DatabaseTests : IAsyncDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("trackerevents-database-").FullName;
-    private readonly ChangeSignal _signal = new();
+    private readonly ChangeSignal _signal = new(TimeProvider.System);
     private readonly SqliteDialect _dialect;
     private readonly Database _database;
 
     public DatabaseTests()
     {
         _dialect = new SqliteDialect($"Data Source={Path.Combine(_directory, "test.db")}", _directory);
-        _database = new Database(_dialect, _signal);
+        _database = new Database(_dialect, _signal, new TrackerEvents.Diagnostics.PhaseTimings(TimeProvider.System));
     }
 
     public async ValueTask DisposeAsync()
