@@ -12,10 +12,12 @@ namespace TrackerEvents.Dispatch;
 /// Reads the change feed after its watermark whenever the store signals a change, and at least every
 /// <see cref="StoreOptions.SafetyPollInterval"/>, and routes each change to the clients watching it.
 /// Because it reads by version rather than trusting the signal, a missed wake-up or a failed read
-/// only delays delivery: nothing committed is skipped.
+/// only delays delivery: nothing committed is skipped. The state changes this process commits are
+/// handed over with their versions (<see cref="ChangeHandoff"/>) and routed without a feed read when
+/// they continue the watermark; when they do not, the feed is read, so the order holds either way.
 /// </summary>
 internal sealed partial class ChangeDispatcher(
-    ChangeFeed feed, StateStore stateStore, ChangeSignal signal, SubscriptionIndex index, ClientRegistry registry,
+    ChangeFeed feed, ChangeHandoff handoff, StateStore stateStore, ChangeSignal signal, SubscriptionIndex index, ClientRegistry registry,
     PhaseTimings timings, IOptions<StoreOptions> options, TimeProvider time, ILogger<ChangeDispatcher> logger) : BackgroundService
 {
     private const int BatchSize = 2000;
@@ -24,9 +26,17 @@ internal sealed partial class ChangeDispatcher(
     private long _watermark = -1;
     private int _failures;
     private long _dispatched;
+    private long _handed;
+    private long _feedReads;
 
-    /// <summary>Changes read from the feed and routed since start.</summary>
+    /// <summary>Changes routed since start (read from the feed or handed over).</summary>
     public long Dispatched => Interlocked.Read(ref _dispatched);
+
+    /// <summary>Of <see cref="Dispatched"/>, the changes this process committed and handed over in process.</summary>
+    public long Handed => Interlocked.Read(ref _handed);
+
+    /// <summary>Reads of the change feed since start.</summary>
+    public long FeedReads => Interlocked.Read(ref _feedReads);
 
     /// <summary>Whether the last read of the feed failed (the store is unreachable).</summary>
     public bool Failing => _failures > 0;
@@ -41,9 +51,12 @@ internal sealed partial class ChangeDispatcher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var announcedAt = 0L; // when the oldest change not yet dispatched was committed, as far as this process knows
+        var readDue = true;   // the first pass, a failed or unfinished read
+        var lastRead = time.GetTimestamp();
         while (!stoppingToken.IsCancellationRequested)
         {
             var wake = signal.Next;
+            readDue |= signal.TakeReadNeeded() || time.GetElapsedTime(lastRead) >= options.Value.SafetyPollInterval;
             var notifiedAt = signal.TakeNotifiedAt();
             announcedAt = announcedAt == 0 ? notifiedAt : announcedAt;
             try
@@ -53,31 +66,43 @@ internal sealed partial class ChangeDispatcher(
                     await InitializeAsync(stoppingToken);
                 }
 
-                var batch = await feed.ReadChangesAsync(Watermark, BatchSize, stoppingToken);
-                var dispatchedAt = timings.Now();
-                if (announcedAt != 0)
+                if (await DispatchHandedAsync(stoppingToken) is var missedAt and not 0)
                 {
-                    timings.CommitToDispatch.Observe(dispatchedAt - announcedAt, batch.Changes.Count);
+                    readDue = true; // a hand-over did not continue the watermark: the feed has it, in order
+                    announcedAt = announcedAt == 0 ? missedAt : Math.Min(announcedAt, missedAt);
                 }
 
-                announcedAt = 0;
-                await DispatchAsync(batch.Changes, dispatchedAt, stoppingToken);
-                Interlocked.Exchange(ref _watermark, batch.Watermark);
-                Interlocked.Add(ref _dispatched, batch.Changes.Count);
-                _history.Record(batch.Watermark);
-                if (_failures > 0)
+                if (readDue)
                 {
-                    LogRecovered(logger, _failures, Watermark);
-                    _failures = 0;
-                }
+                    readDue = false;
+                    lastRead = time.GetTimestamp();
+                    var batch = await feed.ReadChangesAsync(Watermark, BatchSize, stoppingToken);
+                    var dispatchedAt = timings.Now();
+                    if (announcedAt != 0)
+                    {
+                        timings.CommitToDispatch.Observe(dispatchedAt - announcedAt, batch.Changes.Count);
+                    }
 
-                if (batch.More)
-                {
-                    continue;
+                    announcedAt = 0;
+                    await DispatchAsync(batch.Changes, dispatchedAt, stoppingToken);
+                    Advance(batch.Watermark, batch.Changes.Count);
+                    Interlocked.Increment(ref _feedReads);
+                    if (_failures > 0)
+                    {
+                        LogRecovered(logger, _failures, Watermark);
+                        _failures = 0;
+                    }
+
+                    if (batch.More)
+                    {
+                        readDue = true;
+                        continue;
+                    }
                 }
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
+                readDue = true;
                 if (_failures++ == 0)
                 {
                     LogReadFailed(logger, e);
@@ -86,6 +111,45 @@ internal sealed partial class ChangeDispatcher(
 
             await Task.WhenAny(wake, Task.Delay(options.Value.SafetyPollInterval, time, stoppingToken));
         }
+    }
+
+    /// <summary>
+    /// Dispatches the changes this process committed and handed over (<see cref="ChangeHandoff"/>), each
+    /// transaction's only if its versions continue the watermark; hand-overs the feed has already brought
+    /// are dropped. Returns 0, or the commit time of the first hand-over that did not continue the
+    /// watermark: then something else was committed in between, and the feed must be read.
+    /// </summary>
+    private async Task<long> DispatchHandedAsync(CancellationToken cancellationToken)
+    {
+        var missedAt = 0L;
+        foreach (var handed in handoff.TakeAll())
+        {
+            if (handed.Last <= Watermark)
+            {
+                continue;
+            }
+
+            if (missedAt != 0 || handed.First != Watermark + 1 || !handed.Contiguous)
+            {
+                missedAt = missedAt == 0 ? handed.CommittedAt : missedAt;
+                continue;
+            }
+
+            var dispatchedAt = timings.Now();
+            timings.CommitToDispatch.Observe(dispatchedAt - handed.CommittedAt, handed.Changes.Count);
+            await DispatchAsync(handed.Changes, dispatchedAt, cancellationToken);
+            Advance(handed.Last, handed.Changes.Count);
+            Interlocked.Add(ref _handed, handed.Changes.Count);
+        }
+
+        return missedAt;
+    }
+
+    private void Advance(long watermark, int dispatched)
+    {
+        Interlocked.Exchange(ref _watermark, watermark);
+        Interlocked.Add(ref _dispatched, dispatched);
+        _history.Record(watermark);
     }
 
     /// <summary>

@@ -26,7 +26,9 @@ internal static class MetricsEndpoint
             Metric(text, "trackerevents_messages_sent_total", "counter", "Messages written to clients.", metrics.MessagesSent);
             Labelled(text, "trackerevents_disconnects_total", "Connections ended or refused, by reason.", metrics.Disconnects);
             Labelled(text, "trackerevents_clients_released_total", "Clients dropped for good, by reason.", metrics.Releases);
-            Metric(text, "trackerevents_changes_dispatched_total", "counter", "Changes read from the feed and routed.", dispatcher.Dispatched);
+            Metric(text, "trackerevents_changes_dispatched_total", "counter", "Changes routed to clients (from the feed or handed over).", dispatcher.Dispatched);
+            Metric(text, "trackerevents_changes_handed_total", "counter", "Changes this node committed and routed without reading them back.", dispatcher.Handed);
+            Metric(text, "trackerevents_feed_reads_total", "counter", "Reads of the change feed.", dispatcher.FeedReads);
             Metric(text, "trackerevents_feed_watermark", "gauge", "Highest change version dispatched.", dispatcher.Watermark);
             Metric(text, "trackerevents_feed_failing", "gauge", "1 while the change feed cannot be read.", dispatcher.Failing ? 1 : 0);
             Metric(text, "trackerevents_device_points_total", "counter", "Device points stored and acknowledged.", devices.Points);

@@ -14,11 +14,13 @@ internal static class StoreExtensions
         services.AddSingleton<IStoreDialect>(sp => CreateDialect(sp.GetRequiredService<IOptions<StoreOptions>>().Value, configuration, environment));
         services.TryAddSingleton<PhaseTimings>();
         services.AddSingleton<ChangeSignal>();
+        services.AddSingleton<ChangeHandoff>();
         services.AddSingleton<Database>();
         services.AddSingleton<ServerSettings>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<SessionStore>();
         services.AddSingleton<TrackerStore>();
+        services.AddSingleton<WrittenStates>();
         services.AddSingleton<StateStore>();
         services.AddSingleton<ReadingStore>();
         services.AddSingleton<TagStore>();
