@@ -46,13 +46,14 @@ function quantile(buckets, q) {
 function breakdown(m0, m1, changes) {
   if (!m0 || !m1) return null;
   const r1 = (v) => (v == null ? null : Number(v.toFixed(3)));
+  const ms = (seconds) => (seconds == null ? null : r1(1000 * seconds));
   const out = {};
   for (const [key, name] of Object.entries(PHASES)) {
     if (!m1.buckets[name] || !m0.buckets[name]) continue;
     const diff = m1.buckets[name].map(([le, c], i) => [le, c - m0.buckets[name][i][1]]);
     const count = m1.counts[name] - m0.counts[name];
     out[key] = { count, mean_ms: count ? r1((1000 * (m1.sums[name] - m0.sums[name])) / count) : null,
-      p50_ms: r1(1000 * quantile(diff, 0.5)), p99_ms: r1(1000 * quantile(diff, 0.99)) };
+      p50_ms: ms(quantile(diff, 0.5)), p99_ms: ms(quantile(diff, 0.99)) };
   }
   const allocated = m1.values.dotnet_gc_allocated_bytes_total - m0.values.dotnet_gc_allocated_bytes_total;
   if (!Number.isNaN(allocated)) out.allocated_kb_per_change = changes ? r1(allocated / 1024 / changes) : null;
