@@ -114,35 +114,63 @@ internal sealed partial class ChangeDispatcher(
     }
 
     /// <summary>
-    /// Dispatches the changes this process committed and handed over (<see cref="ChangeHandoff"/>), each
-    /// transaction's only if its versions continue the watermark; hand-overs the feed has already brought
-    /// are dropped. Returns 0, or the commit time of the first hand-over that did not continue the
-    /// watermark: then something else was committed in between, and the feed must be read.
+    /// Dispatches the changes this process committed and handed over (<see cref="ChangeHandoff"/>), as far
+    /// as their versions continue the watermark without a gap; hand-overs the feed has already brought are
+    /// dropped. Several hand-overs taken at once (the dispatcher fell behind) are conflated as a feed read
+    /// is: each tracker once, at its latest version, so a backlog costs less work, not more. Returns 0, or
+    /// the commit time of the first hand-over that did not continue the watermark: then something else was
+    /// committed in between, and the feed must be read.
     /// </summary>
     private async Task<long> DispatchHandedAsync(CancellationToken cancellationToken)
     {
         var missedAt = 0L;
+        var chain = new List<HandedChanges>();
+        var next = Watermark + 1;
         foreach (var handed in handoff.TakeAll())
         {
-            if (handed.Last <= Watermark)
+            if (handed.Last < next)
             {
                 continue;
             }
 
-            if (missedAt != 0 || handed.First != Watermark + 1 || !handed.Contiguous)
+            if (missedAt != 0 || handed.First != next || !handed.Contiguous)
             {
                 missedAt = missedAt == 0 ? handed.CommittedAt : missedAt;
                 continue;
             }
 
-            var dispatchedAt = timings.Now();
+            chain.Add(handed);
+            next = handed.Last + 1;
+        }
+
+        if (chain.Count == 0)
+        {
+            return missedAt;
+        }
+
+        var dispatchedAt = timings.Now();
+        foreach (var handed in chain)
+        {
             timings.CommitToDispatch.Observe(dispatchedAt - handed.CommittedAt, handed.Changes.Count);
-            await DispatchAsync(handed.Changes, dispatchedAt, cancellationToken);
-            Advance(handed.Last, handed.Changes.Count);
             Interlocked.Add(ref _handed, handed.Changes.Count);
         }
 
+        var changes = chain.Count == 1 ? chain[0].Changes : Conflate(chain);
+        await DispatchAsync(changes, dispatchedAt, cancellationToken);
+        Advance(next - 1, changes.Count);
         return missedAt;
+    }
+
+    /// <summary>The latest change of each tracker in the hand-overs, in version order.</summary>
+    internal static List<StateChange> Conflate(List<HandedChanges> chain)
+    {
+        var latest = new Dictionary<long, StateChange>();
+        foreach (var change in chain.SelectMany(h => h.Changes))
+        {
+            latest[change.TrackerId] = change; // the hand-overs are in version order
+        }
+
+        return [.. latest.Values.OrderBy(c => c.Version)];
     }
 
     private void Advance(long watermark, int dispatched)

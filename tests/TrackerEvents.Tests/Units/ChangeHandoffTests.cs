@@ -1,3 +1,4 @@
+using TrackerEvents.Dispatch;
 using TrackerEvents.Store;
 using TrackerEvents.Tracking;
 
@@ -44,5 +45,18 @@ public sealed class ChangeHandoffTests
         taken[0].First.Should().Be(3, "the dispatcher reads what was dropped from the feed");
     }
 
-    private static StateChange State(long version) => new(version, TrackerId: version, UserId: 1, SourceId: 1, Blocked: false, TrackerState.Initial);
+    [Fact]
+    public void HandOversTakenTogether_AreConflated_EachTrackerOnceAtItsLatestVersion_InVersionOrder()
+    {
+        var handoff = new ChangeHandoff();
+        handoff.Post([State(1, tracker: 7), State(2, tracker: 8)], committedAt: 1);
+        handoff.Post([State(3, tracker: 9), State(4, tracker: 7)], committedAt: 2);
+
+        var conflated = ChangeDispatcher.Conflate(handoff.TakeAll());
+
+        conflated.Select(c => (c.Version, c.TrackerId)).Should().Equal((2, 8), (3, 9), (4, 7));
+    }
+
+    private static StateChange State(long version, long? tracker = null) =>
+        new(version, TrackerId: tracker ?? version, UserId: 1, SourceId: 1, Blocked: false, TrackerState.Initial);
 }
