@@ -22,6 +22,7 @@ const path = require('node:path');
 const { newHistogram, mergeHistogram, percentile, unpackHistogram } = require('./histogram');
 const { now, sleep, procSample, machineBusySec, cpuOfSelfAndChildren, setupTrackerEvents, plan, startDriver } = require('./driver');
 const { startDevices } = require('./devices');
+const phases = require('./phases');
 
 // ---------------------------------------------------------------------------------------------------
 // Presets (the issue's three workloads)
@@ -178,6 +179,8 @@ async function runCoordinator() {
   const m0 = machineBusySec();
   const me0 = process.cpuUsage();
   const d0 = { ...driver.st };
+  const phaseUrls = [...new Set([o.url, wsUrl.replace(/^ws/, 'http')])]; // the ingest node, and the clients' node if another
+  const p0 = await Promise.all(phaseUrls.map(phases.scrape));
   let rssMax = s0?.rssMb ?? 0;
   const end = measureFrom + o.duration * 1000;
   while (now() < end) {
@@ -196,6 +199,7 @@ async function runCoordinator() {
   const m1 = machineBusySec();
   const me1 = process.cpuUsage(me0);
   const d1 = { ...driver.st };
+  const p1 = await Promise.all(phaseUrls.map(phases.scrape));
   const devices = await driver.stop(measureEnd); // the devices preset's own count of the window (null otherwise)
   await sleep(o.kind === 'state_batch' ? 3000 : 2000);
   workers.forEach((wk) => wk.child.send({ type: 'stop' }));
@@ -234,6 +238,8 @@ async function runCoordinator() {
     messages_per_s: round(totals.messages / windowSec, 0),
     mbytes_per_s: round(totals.bytes / windowSec / 1e6, 1),
     latency_ms: { p50: round(percentile(hist, 0.5), 1), p99: round(percentile(hist, 0.99), 1), max: round(hist.max, 1), mean: hist.n ? round(hist.sum / hist.n, 1) : null, n: hist.n },
+    phases: phases.breakdown(p0[0], p1[0], devices ? devices.accepted : d1.accepted - d0.accepted) ?? undefined,
+    phases_clients_node: phaseUrls.length > 1 ? phases.breakdown(p0[1], p1[1], d1.accepted - d0.accepted) ?? undefined : undefined,
     ingest_request_ms: { p50: round(percentile(driver.st.reqHist, 0.5), 1), p99: round(percentile(driver.st.reqHist, 0.99), 1) },
     devices: devices ? { phones: setup.deviceIds.length, interval_ms: o.deviceInterval, sent: devices.sent, accepted: devices.accepted, refused: devices.refused,
       connection_errors: devices.errors, skipped: devices.skipped, request_ms: { p50: round(devices.request_ms.p50, 1), p99: round(devices.request_ms.p99, 1), max: round(devices.request_ms.max, 1) } } : undefined,

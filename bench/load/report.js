@@ -81,6 +81,17 @@ if (deviceRuns.length > 0) {
     deviceRuns.map((r) => [r.label, r.devices.phones, r.changes_per_s, r.devices.request_ms.p50, r.devices.request_ms.p99, r.latency_ms.p50,
       r.latency_ms.p99, r.server?.cpu_percent, r.server?.rss_max_mb, r.devices.refused + r.devices.connection_errors, r.devices.skipped])));
 }
+// The server's own phase breakdown over each run's window (TrackerEvents with the phase histograms only).
+const phaseRuns = results.filter((r) => r.phases?.commit);
+if (phaseRuns.length > 0) {
+  const ph = (r, k, q) => r.phases[k]?.[q];
+  console.log('\n### phases (server histograms over the window, ms: commit | commit -> dispatch | dispatch -> socket write)\n');
+  console.log(table(
+    ['preset', 'run', 'commits', 'commit p50', 'commit p99', 'to dispatch p50', 'to dispatch p99', 'to write p50', 'to write p99', 'alloc KB/change'],
+    phaseRuns.map((r) => [r.preset, r.label, ph(r, 'commit', 'count'), ph(r, 'commit', 'p50_ms'), ph(r, 'commit', 'p99_ms'),
+      ph(r, 'commit_to_dispatch', 'p50_ms'), ph(r, 'commit_to_dispatch', 'p99_ms'), ph(r, 'dispatch_to_write', 'p50_ms'),
+      ph(r, 'dispatch_to_write', 'p99_ms'), r.phases.allocated_kb_per_change])));
+}
 const file = out ?? path.join(dir, `summary-${summary.date.replace(/[:.]/g, '-')}.json`);
 fs.mkdirSync(path.dirname(file), { recursive: true });
 fs.writeFileSync(file, JSON.stringify(summary, null, 2) + '\n');

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using TrackerEvents.Diagnostics;
 using TrackerEvents.Dispatch;
 using TrackerEvents.Subscriptions;
 
@@ -25,6 +27,7 @@ internal static class AtmosphereExtensions
         services.AddHostedService(sp => sp.GetRequiredService<TimerWheel>());
 
         // Changes from the store to the clients.
+        services.TryAddSingleton<PhaseTimings>();
         services.AddSingleton<ChangeDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<ChangeDispatcher>());
 

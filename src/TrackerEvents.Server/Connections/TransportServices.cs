@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using TrackerEvents.Diagnostics;
 using TrackerEvents.Dispatch;
 using TrackerEvents.Subscriptions;
 
@@ -8,7 +9,7 @@ namespace TrackerEvents.Connections;
 /// handler, the dispatcher (to resume a client), the counters, the log and the host's shutdown.</summary>
 internal sealed class TransportServices(
     IOptions<AtmosphereOptions> options, TimeProvider time, TimerWheel wheel, ActionHandler actions, ChangeDispatcher dispatcher, ConnectionMetrics metrics,
-    IHostApplicationLifetime lifetime, ILoggerFactory loggers)
+    PhaseTimings timings, IHostApplicationLifetime lifetime, ILoggerFactory loggers)
 {
     public AtmosphereOptions Options => options.Value;
 
@@ -21,6 +22,9 @@ internal sealed class TransportServices(
     public ChangeDispatcher Dispatcher => dispatcher;
 
     public ConnectionMetrics Metrics => metrics;
+
+    /// <summary>The phase histograms: transports time the last phase, from dispatch to the end of the write.</summary>
+    public PhaseTimings Timings => timings;
 
     /// <summary>One log category for every connection's open and close lines.</summary>
     public ILogger Logger { get; } = loggers.CreateLogger("TrackerEvents.Connections");

@@ -169,6 +169,7 @@ internal sealed class WebSocketTransport : IClientTransport
                     _deadlines.WriteStarted();
                     await _socket.SendAsync(payload.For(TrackMessageSize), WebSocketMessageType.Text, endOfMessage: true, _services.Stopped);
                     _deadlines.WriteEnded();
+                    _services.Timings.DispatchToWrite.ObserveSince(payload.DispatchedAt);
                     _messagesSent++;
                     _services.Metrics.CountSent(1);
                 }

@@ -12,11 +12,13 @@ namespace TrackerEvents.Dispatch;
 /// Reads the change feed after its watermark whenever the store signals a change, and at least every
 /// <see cref="StoreOptions.SafetyPollInterval"/>, and routes each change to the clients watching it.
 /// Because it reads by version rather than trusting the signal, a missed wake-up or a failed read
-/// only delays delivery: nothing committed is skipped.
+/// only delays delivery: nothing committed is skipped. The state changes this process commits are
+/// handed over with their versions (<see cref="ChangeHandoff"/>) and routed without a feed read when
+/// they continue the watermark; when they do not, the feed is read, so the order holds either way.
 /// </summary>
 internal sealed partial class ChangeDispatcher(
-    ChangeFeed feed, StateStore stateStore, ChangeSignal signal, SubscriptionIndex index, ClientRegistry registry,
-    IOptions<StoreOptions> options, TimeProvider time, ILogger<ChangeDispatcher> logger) : BackgroundService
+    ChangeFeed feed, ChangeHandoff handoff, StateStore stateStore, ChangeSignal signal, SubscriptionIndex index, ClientRegistry registry,
+    PhaseTimings timings, IOptions<StoreOptions> options, TimeProvider time, ILogger<ChangeDispatcher> logger) : BackgroundService
 {
     private const int BatchSize = 2000;
     private readonly Payload _logout = EventFrames.Logout();
@@ -24,9 +26,17 @@ internal sealed partial class ChangeDispatcher(
     private long _watermark = -1;
     private int _failures;
     private long _dispatched;
+    private long _handed;
+    private long _feedReads;
 
-    /// <summary>Changes read from the feed and routed since start.</summary>
+    /// <summary>Changes routed since start (read from the feed or handed over).</summary>
     public long Dispatched => Interlocked.Read(ref _dispatched);
+
+    /// <summary>Of <see cref="Dispatched"/>, the changes this process committed and handed over in process.</summary>
+    public long Handed => Interlocked.Read(ref _handed);
+
+    /// <summary>Reads of the change feed since start.</summary>
+    public long FeedReads => Interlocked.Read(ref _feedReads);
 
     /// <summary>Whether the last read of the feed failed (the store is unreachable).</summary>
     public bool Failing => _failures > 0;
@@ -40,9 +50,15 @@ internal sealed partial class ChangeDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var announcedAt = 0L; // when the oldest change not yet dispatched was committed, as far as this process knows
+        var readDue = true;   // the first pass, a failed or unfinished read
+        var lastRead = time.GetTimestamp();
         while (!stoppingToken.IsCancellationRequested)
         {
             var wake = signal.Next;
+            readDue |= signal.TakeReadNeeded() || time.GetElapsedTime(lastRead) >= options.Value.SafetyPollInterval;
+            var notifiedAt = signal.TakeNotifiedAt();
+            announcedAt = announcedAt == 0 ? notifiedAt : announcedAt;
             try
             {
                 if (Watermark < 0)
@@ -50,24 +66,43 @@ internal sealed partial class ChangeDispatcher(
                     await InitializeAsync(stoppingToken);
                 }
 
-                var batch = await feed.ReadChangesAsync(Watermark, BatchSize, stoppingToken);
-                await DispatchAsync(batch.Changes, stoppingToken);
-                Interlocked.Exchange(ref _watermark, batch.Watermark);
-                Interlocked.Add(ref _dispatched, batch.Changes.Count);
-                _history.Record(batch.Watermark);
-                if (_failures > 0)
+                if (await DispatchHandedAsync(stoppingToken) is var missedAt and not 0)
                 {
-                    LogRecovered(logger, _failures, Watermark);
-                    _failures = 0;
+                    readDue = true; // a hand-over did not continue the watermark: the feed has it, in order
+                    announcedAt = announcedAt == 0 ? missedAt : Math.Min(announcedAt, missedAt);
                 }
 
-                if (batch.More)
+                if (readDue)
                 {
-                    continue;
+                    readDue = false;
+                    lastRead = time.GetTimestamp();
+                    var batch = await feed.ReadChangesAsync(Watermark, BatchSize, stoppingToken);
+                    var dispatchedAt = timings.Now();
+                    if (announcedAt != 0)
+                    {
+                        timings.CommitToDispatch.Observe(dispatchedAt - announcedAt, batch.Changes.Count);
+                    }
+
+                    announcedAt = 0;
+                    await DispatchAsync(batch.Changes, dispatchedAt, stoppingToken);
+                    Advance(batch.Watermark, batch.Changes.Count);
+                    Interlocked.Increment(ref _feedReads);
+                    if (_failures > 0)
+                    {
+                        LogRecovered(logger, _failures, Watermark);
+                        _failures = 0;
+                    }
+
+                    if (batch.More)
+                    {
+                        readDue = true;
+                        continue;
+                    }
                 }
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
+                readDue = true;
                 if (_failures++ == 0)
                 {
                     LogReadFailed(logger, e);
@@ -76,6 +111,73 @@ internal sealed partial class ChangeDispatcher(
 
             await Task.WhenAny(wake, Task.Delay(options.Value.SafetyPollInterval, time, stoppingToken));
         }
+    }
+
+    /// <summary>
+    /// Dispatches the changes this process committed and handed over (<see cref="ChangeHandoff"/>), as far
+    /// as their versions continue the watermark without a gap; hand-overs the feed has already brought are
+    /// dropped. Several hand-overs taken at once (the dispatcher fell behind) are conflated as a feed read
+    /// is: each tracker once, at its latest version, so a backlog costs less work, not more. Returns 0, or
+    /// the commit time of the first hand-over that did not continue the watermark: then something else was
+    /// committed in between, and the feed must be read.
+    /// </summary>
+    private async Task<long> DispatchHandedAsync(CancellationToken cancellationToken)
+    {
+        var missedAt = 0L;
+        var chain = new List<HandedChanges>();
+        var next = Watermark + 1;
+        foreach (var handed in handoff.TakeAll())
+        {
+            if (handed.Last < next)
+            {
+                continue;
+            }
+
+            if (missedAt != 0 || handed.First != next || !handed.Contiguous)
+            {
+                missedAt = missedAt == 0 ? handed.CommittedAt : missedAt;
+                continue;
+            }
+
+            chain.Add(handed);
+            next = handed.Last + 1;
+        }
+
+        if (chain.Count == 0)
+        {
+            return missedAt;
+        }
+
+        var dispatchedAt = timings.Now();
+        foreach (var handed in chain)
+        {
+            timings.CommitToDispatch.Observe(dispatchedAt - handed.CommittedAt, handed.Changes.Count);
+            Interlocked.Add(ref _handed, handed.Changes.Count);
+        }
+
+        var changes = chain.Count == 1 ? chain[0].Changes : Conflate(chain);
+        await DispatchAsync(changes, dispatchedAt, cancellationToken);
+        Advance(next - 1, changes.Count);
+        return missedAt;
+    }
+
+    /// <summary>The latest change of each tracker in the hand-overs, in version order.</summary>
+    internal static List<StateChange> Conflate(List<HandedChanges> chain)
+    {
+        var latest = new Dictionary<long, StateChange>();
+        foreach (var change in chain.SelectMany(h => h.Changes))
+        {
+            latest[change.TrackerId] = change; // the hand-overs are in version order
+        }
+
+        return [.. latest.Values.OrderBy(c => c.Version)];
+    }
+
+    private void Advance(long watermark, int dispatched)
+    {
+        Interlocked.Exchange(ref _watermark, watermark);
+        Interlocked.Add(ref _dispatched, dispatched);
+        _history.Record(watermark);
     }
 
     /// <summary>
@@ -97,7 +199,7 @@ internal sealed partial class ChangeDispatcher(
         client.NotifyTransport();
     }
 
-    private async Task DispatchAsync(IReadOnlyList<Change> changes, CancellationToken cancellationToken)
+    private async Task DispatchAsync(IReadOnlyList<Change> changes, long dispatchedAt, CancellationToken cancellationToken)
     {
         var touched = new HashSet<AtmosphereClient>();
         var needState = new HashSet<long>();
@@ -107,7 +209,7 @@ internal sealed partial class ChangeDispatcher(
             switch (change)
             {
                 case StateChange state:
-                    Deliver(state, now, touched);
+                    Deliver(state, now, dispatchedAt, touched);
                     break;
                 case ReadingChange reading:
                     foreach (var client in index.WatchingTracker(reading.TrackerId))
@@ -148,7 +250,7 @@ internal sealed partial class ChangeDispatcher(
             // After unblock the current state goes out, changed or not.
             foreach (var state in await stateStore.GetSnapshotAsync(needState, cancellationToken))
             {
-                Deliver(state, now, touched);
+                Deliver(state, now, dispatchedAt, touched);
             }
         }
 
@@ -159,7 +261,7 @@ internal sealed partial class ChangeDispatcher(
     }
 
     /// <summary>Routes a state to its watchers; it is rendered only if someone watches it, once per format and date style.</summary>
-    private void Deliver(StateChange state, DateTimeOffset now, HashSet<AtmosphereClient> touched)
+    private void Deliver(StateChange state, DateTimeOffset now, long dispatchedAt, HashSet<AtmosphereClient> touched)
     {
         var clients = index.WatchingTracker(state.TrackerId);
         if (clients.Length == 0)
@@ -167,7 +269,7 @@ internal sealed partial class ChangeDispatcher(
             return;
         }
 
-        var rendering = StateRendering.Of(state, now);
+        var rendering = StateRendering.Of(state, now, dispatchedAt);
         foreach (var client in clients)
         {
             client.Subscriptions.DeliverState(rendering, state.Blocked);

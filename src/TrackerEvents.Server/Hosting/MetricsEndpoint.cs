@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using TrackerEvents.Connections;
 using TrackerEvents.Devices;
+using TrackerEvents.Diagnostics;
 using TrackerEvents.Dispatch;
 using TrackerEvents.Store;
 using TrackerEvents.Subscriptions;
@@ -14,7 +15,7 @@ internal static class MetricsEndpoint
 {
     public static IEndpointConventionBuilder MapMetrics(this IEndpointRouteBuilder routes) => routes.MapGet("/metrics",
         (ConnectionSlots slots, ClientRegistry registry, ConnectionMetrics metrics, ChangeDispatcher dispatcher, SubscriptionIndex index,
-            DeviceMetrics devices, StateStore states) =>
+            DeviceMetrics devices, StateStore states, PhaseTimings timings) =>
         {
             using var process = Process.GetCurrentProcess();
             var text = new StringBuilder();
@@ -25,7 +26,9 @@ internal static class MetricsEndpoint
             Metric(text, "trackerevents_messages_sent_total", "counter", "Messages written to clients.", metrics.MessagesSent);
             Labelled(text, "trackerevents_disconnects_total", "Connections ended or refused, by reason.", metrics.Disconnects);
             Labelled(text, "trackerevents_clients_released_total", "Clients dropped for good, by reason.", metrics.Releases);
-            Metric(text, "trackerevents_changes_dispatched_total", "counter", "Changes read from the feed and routed.", dispatcher.Dispatched);
+            Metric(text, "trackerevents_changes_dispatched_total", "counter", "Changes routed to clients (from the feed or handed over).", dispatcher.Dispatched);
+            Metric(text, "trackerevents_changes_handed_total", "counter", "Changes this node committed and routed without reading them back.", dispatcher.Handed);
+            Metric(text, "trackerevents_feed_reads_total", "counter", "Reads of the change feed.", dispatcher.FeedReads);
             Metric(text, "trackerevents_feed_watermark", "gauge", "Highest change version dispatched.", dispatcher.Watermark);
             Metric(text, "trackerevents_feed_failing", "gauge", "1 while the change feed cannot be read.", dispatcher.Failing ? 1 : 0);
             Metric(text, "trackerevents_device_points_total", "counter", "Device points stored and acknowledged.", devices.Points);
@@ -33,9 +36,15 @@ internal static class MetricsEndpoint
             Metric(text, "trackerevents_group_commits_total", "counter", "Transactions of single state writes (group commit).", states.Group.Commits);
             Metric(text, "trackerevents_group_commit_items_total", "counter", "Single state writes committed by group commit.", states.Group.Items);
             Metric(text, "trackerevents_group_commit_seconds_total", "counter", "Time spent writing group commits.", states.Group.WriteTime.TotalSeconds);
+            foreach (var histogram in timings.All)
+            {
+                histogram.WriteTo(text);
+            }
+
             Metric(text, "process_resident_memory_bytes", "gauge", "Resident set size.", process.WorkingSet64);
             Metric(text, "process_cpu_seconds_total", "counter", "CPU time used.", process.TotalProcessorTime.TotalSeconds);
             Metric(text, "dotnet_gc_heap_bytes", "gauge", "Managed heap size.", GC.GetGCMemoryInfo().HeapSizeBytes);
+            Metric(text, "dotnet_gc_allocated_bytes_total", "counter", "Bytes allocated on the managed heap since start.", GC.GetTotalAllocatedBytes());
             Metric(text, "dotnet_threadpool_threads", "gauge", "Thread pool threads.", ThreadPool.ThreadCount);
             return Results.Text(text.ToString(), "text/plain; version=0.0.4; charset=utf-8");
         });

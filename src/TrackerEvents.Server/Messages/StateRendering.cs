@@ -6,12 +6,14 @@ namespace TrackerEvents.Messages;
 /// <summary>
 /// A state change, serialised at most once per format and date style and then shared by every
 /// connection that needs that rendering (as a <c>state</c> event or as a <c>state_batch</c> item).
-/// Used by one thread at a time (the dispatcher, or one subscribe's snapshot).
+/// Used by one thread at a time (the dispatcher, or one subscribe's snapshot). Nearly every change is
+/// wanted in one rendering only: the first of each kind is kept in a field, and a dictionary is made only
+/// for a second one (two dictionaries per change were most of what routing a change allocated).
 /// </summary>
-internal sealed class StateRendering(long trackerId, long sourceId, TrackerState state, long version, DateTimeOffset now)
+internal sealed class StateRendering(long trackerId, long sourceId, TrackerState state, long version, DateTimeOffset now, long dispatchedAt = 0)
 {
-    private readonly Dictionary<(StateFormat, string), Payload> _events = [];
-    private readonly Dictionary<(StateFormat, string), byte[]> _items = [];
+    private Rendered<Payload> _events;
+    private Rendered<byte[]> _items;
     private IotMessage? _iotMessage;
 
     public long TrackerId { get; } = trackerId;
@@ -21,15 +23,17 @@ internal sealed class StateRendering(long trackerId, long sourceId, TrackerState
     /// <summary>The change as an <c>iot_monitor</c> message, made on first use.</summary>
     public IotMessage IotMessage => _iotMessage ??= IotMessage.Of(state, now);
 
-    public static StateRendering Of(StateChange change, DateTimeOffset now) =>
-        new(change.TrackerId, change.SourceId, change.State, change.Version, now);
+    /// <param name="dispatchedAt">When the change was routed (a timestamp, see <see cref="Payload.DispatchedAt"/>); 0 for a snapshot.</param>
+    public static StateRendering Of(StateChange change, DateTimeOffset now, long dispatchedAt = 0) =>
+        new(change.TrackerId, change.SourceId, change.State, change.Version, now, dispatchedAt);
 
     public Payload Event(StateFormat format, DateStyle dates)
     {
-        var key = (format, dates.Key);
-        if (!_events.TryGetValue(key, out var payload))
+        if (!_events.TryGet(format, dates.Key, out var payload))
         {
-            _events[key] = payload = EventFrames.StateEvent(state, sourceId, format, dates, now);
+            payload = EventFrames.StateEvent(state, sourceId, format, dates, now);
+            payload.DispatchedAt = dispatchedAt;
+            _events.Add(format, dates.Key, payload);
         }
 
         return payload;
@@ -37,12 +41,44 @@ internal sealed class StateRendering(long trackerId, long sourceId, TrackerState
 
     public byte[] BatchItem(StateFormat format, DateStyle dates)
     {
-        var key = (format, dates.Key);
-        if (!_items.TryGetValue(key, out var item))
+        if (!_items.TryGet(format, dates.Key, out var item))
         {
-            _items[key] = item = EventFrames.StateBatchItem(state, sourceId, format, dates);
+            item = EventFrames.StateBatchItem(state, sourceId, format, dates);
+            _items.Add(format, dates.Key, item);
         }
 
         return item;
+    }
+
+    /// <summary>Renderings by (format, date style): the first in fields, any further ones in a dictionary.</summary>
+    private struct Rendered<T> where T : class
+    {
+        private (StateFormat Format, string Dates) _firstKey;
+        private T? _first;
+        private Dictionary<(StateFormat, string), T>? _more;
+
+        public readonly bool TryGet(StateFormat format, string dates, out T value)
+        {
+            if (_first is not null && _firstKey.Format == format && string.Equals(_firstKey.Dates, dates, StringComparison.Ordinal))
+            {
+                value = _first;
+                return true;
+            }
+
+            value = default!;
+            return _more is not null && _more.TryGetValue((format, dates), out value!);
+        }
+
+        public void Add(StateFormat format, string dates, T value)
+        {
+            if (_first is null)
+            {
+                (_firstKey, _first) = ((format, dates), value);
+            }
+            else
+            {
+                (_more ??= [])[(format, dates)] = value;
+            }
+        }
     }
 }

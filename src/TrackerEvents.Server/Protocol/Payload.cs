@@ -39,6 +39,13 @@ internal sealed class Payload
 
     public PayloadKind Kind { get; }
 
+    /// <summary>
+    /// For the event of a change: when the change was routed to its clients (a <see cref="TimeProvider"/>
+    /// timestamp), so the transport can time the rest of its way; 0 for every other message. Set before
+    /// the payload is shared.
+    /// </summary>
+    public long DispatchedAt { get; set; }
+
     /// <summary>The bytes to write on a connection with or without message length tracking.</summary>
     public ReadOnlyMemory<byte> For(bool trackMessageSize)
     {

@@ -8,7 +8,7 @@ namespace TrackerEvents.Store;
 /// The change feed: every versioned change (states, readings, lifecycle events, ended sessions, client
 /// close requests) in version order, read after a watermark.
 /// </summary>
-internal sealed class ChangeFeed(Database database, TimeProvider time)
+internal sealed class ChangeFeed(Database database, WrittenStates written, TimeProvider time)
 {
     // One statement, so one snapshot: a change committed between two separate reads could otherwise
     // be skipped by a watermark taken from the later read.
@@ -53,7 +53,7 @@ internal sealed class ChangeFeed(Database database, TimeProvider time)
     {
         var rows = await database.ReadAsync(async connection => (await connection.QueryAsync<FeedRow>(Command(ReadChanges,
             new { After = after, Limit = limit }, cancellationToken))).AsList(), cancellationToken);
-        return ToBatch(rows, after, limit);
+        return ToBatch(rows, after, limit, written);
     }
 
     /// <summary>
@@ -68,9 +68,10 @@ internal sealed class ChangeFeed(Database database, TimeProvider time)
 
     /// <summary>
     /// The changes of the rows read after <paramref name="after"/>. A row that does not parse (a readings
-    /// item of a kind this server does not know) is skipped, but still moves the watermark past it.
+    /// item of a kind this server does not know) is skipped, but still moves the watermark past it. A state
+    /// this process wrote is taken from <paramref name="written"/> rather than parsed again.
     /// </summary>
-    internal static ChangeBatch ToBatch(IReadOnlyList<FeedRow> rows, long after, int limit)
+    internal static ChangeBatch ToBatch(IReadOnlyList<FeedRow> rows, long after, int limit, WrittenStates? written = null)
     {
         var changes = new List<Change>(rows.Count);
         foreach (var row in rows)
@@ -78,7 +79,7 @@ internal sealed class ChangeFeed(Database database, TimeProvider time)
             Change? change = row.Kind switch
             {
                 1 => new StateChange(row.Version, row.TrackerId, row.UserId, row.SourceId ?? 0, row.Blocked,
-                    StateStore.ParseStored(row.Payload ?? "")),
+                    written?.Read(row.TrackerId, row.Payload ?? "") ?? StateStore.ParseStored(row.Payload ?? "")),
                 2 => ReadingItem.ParseKind(row.ItemKind ?? "") is { } kind
                      && ReadingItem.FromCanonical(kind, row.ItemKey ?? "", row.Payload ?? "") is { } item
                     ? new ReadingChange(row.Version, row.TrackerId, row.UserId, row.Blocked, item)

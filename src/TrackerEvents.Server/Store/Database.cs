@@ -1,14 +1,17 @@
 using System.Data.Common;
 using Dapper;
+using TrackerEvents.Diagnostics;
+using TrackerEvents.Tracking;
 
 namespace TrackerEvents.Store;
 
 /// <summary>
 /// The one way into the database: reads on a pooled connection, and writes in the dialect's write
 /// transaction, committed and then announced on the <see cref="ChangeSignal"/>, so that no write can
-/// forget to wake the change feed readers.
+/// forget to wake the change feed readers. A write that knows the state changes it made, with their versions,
+/// hands them to this process's dispatcher after the commit (<see cref="ChangeHandoff"/>).
 /// </summary>
-internal sealed class Database(IStoreDialect dialect, ChangeSignal signal)
+internal sealed class Database(IStoreDialect dialect, ChangeSignal signal, ChangeHandoff handoff, PhaseTimings timings)
 {
     public IStoreDialect Dialect => dialect;
 
@@ -28,23 +31,42 @@ internal sealed class Database(IStoreDialect dialect, ChangeSignal signal)
     /// nobody is woken. Every write is announced, also one that created no version: that costs the
     /// readers one feed read that finds nothing, never a change.
     /// </summary>
-    public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    public Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken) =>
+        WriteAsync((connection, transaction, _) => work(connection, transaction), cancellationToken);
+
+    /// <summary>
+    /// <see cref="WriteAsync{T}(Func{DbConnection, DbTransaction, Task{T}}, CancellationToken)"/>, for work that adds to
+    /// <c>handed</c> the state changes it made, each with its version, read inside the transaction. When it
+    /// added any, they must be every versioned change of the transaction: after the commit they are handed
+    /// over (<see cref="ChangeHandoff"/>) and the dispatcher is woken without a feed read.
+    /// </summary>
+    public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, List<StateChange>, Task<T>> work, CancellationToken cancellationToken)
     {
         T result;
+        var handed = new List<StateChange>();
         var committed = false;
+        var started = timings.Now();
+        var committedAt = 0L;
         try
         {
             await using var connection = await dialect.OpenAsync(cancellationToken);
             await using var write = await dialect.BeginWriteAsync(connection, cancellationToken);
-            result = await work(connection, write.Transaction);
+            result = await work(connection, write.Transaction, handed);
             await write.Transaction.CommitAsync(cancellationToken);
             committed = true;
+            committedAt = timings.Now();
+            timings.Commit.Observe(committedAt - started);
         }
         finally
         {
             // After the commit, and after SQLite's writer turn is given up: a reader woken now sees the
             // change. Also when ending the transaction or closing the connection failed after the commit.
-            if (committed)
+            if (committed && handed.Count > 0)
+            {
+                handoff.Post(handed, committedAt);
+                signal.NotifyHanded();
+            }
+            else if (committed)
             {
                 signal.Notify();
             }

@@ -16,15 +16,17 @@ internal sealed class StateStore : IAsyncDisposable
     private readonly Database _database;
     private readonly TrackerStore _trackers;
     private readonly TimeProvider _time;
-    private readonly WrittenStates _written = new();
+    private readonly WrittenStates _written;
 
-    public StateStore(Database database, TrackerStore trackers, TimeProvider time, IOptions<StoreOptions> options)
+    public StateStore(Database database, TrackerStore trackers, WrittenStates written, TimeProvider time, IOptions<StoreOptions> options)
     {
         _database = database;
+        _written = written;
         _trackers = trackers;
         _time = time;
         Group = new GroupCommit<StateWrite, bool>(writes => database.WriteAsync<IReadOnlyList<bool>>(
-                async (connection, transaction) => await MergeAsync(connection, transaction, writes, CancellationToken.None), CancellationToken.None),
+                async (connection, transaction, handed) => await MergeAsync(connection, transaction, writes, handed, CancellationToken.None),
+                CancellationToken.None),
             options.Value.GroupCommitMaxItems, options.Value.GroupCommitDelay, time);
     }
 
@@ -45,7 +47,7 @@ internal sealed class StateStore : IAsyncDisposable
             new { TrackerIds = _database.Dialect.IdList(trackerIds.Distinct().ToArray()) }, cancellationToken)), cancellationToken);
         foreach (var row in rows)
         {
-            states[row.TrackerId] = ParseStored(row.State);
+            states[row.TrackerId] = _written.Read(row.TrackerId, row.State);
         }
 
         return states;
@@ -64,7 +66,7 @@ internal sealed class StateStore : IAsyncDisposable
 
         var rows = await _database.ReadAsync(connection => connection.QueryAsync<SnapshotRow>(Command(_database.Statements.SelectSnapshot,
             new { TrackerIds = _database.Dialect.IdList(trackerIds.Distinct().ToArray()) }, cancellationToken)), cancellationToken);
-        return rows.Select(r => new StateChange(r.Version, r.TrackerId, r.UserId, r.SourceId, r.Blocked, ParseStored(r.State))).ToList();
+        return rows.Select(r => new StateChange(r.Version, r.TrackerId, r.UserId, r.SourceId, r.Blocked, _written.Read(r.TrackerId, r.State))).ToList();
     }
 
     /// <summary>
@@ -82,9 +84,9 @@ internal sealed class StateStore : IAsyncDisposable
             return await WriteAsync(writes[0], cancellationToken) ? 1 : throw new StoreConflictException(StoreConflict.UnknownTracker, "Tracker not found", 0);
         }
 
-        return await _database.WriteAsync(async (connection, transaction) =>
+        return await _database.WriteAsync(async (connection, transaction, handed) =>
         {
-            var written = await MergeAsync(connection, transaction, writes, cancellationToken);
+            var written = await MergeAsync(connection, transaction, writes, handed, cancellationToken);
             var missing = Array.IndexOf(written, false);
             return missing < 0 ? writes.Count : throw new StoreConflictException(StoreConflict.UnknownTracker, "Tracker not found", missing);
         }, cancellationToken);
@@ -101,9 +103,11 @@ internal sealed class StateStore : IAsyncDisposable
     /// <summary>
     /// Inside a write transaction: locks the writes' trackers, merges each write onto its tracker's stored
     /// state in order, and writes the changed states back. Returns, per write, whether its tracker exists.
+    /// Adds to <paramref name="handed"/> each state written, as stored, with its version: the transaction's only
+    /// versioned changes, for the dispatcher of this process.
     /// </summary>
     private async Task<bool[]> MergeAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<StateWrite> writes,
-        CancellationToken cancellationToken)
+        List<StateChange> handed, CancellationToken cancellationToken)
     {
         var live = await _trackers.LockLiveAsync(connection, transaction, [.. writes.Select(w => w.TrackerId)], cancellationToken);
         var written = new bool[writes.Count];
@@ -132,8 +136,21 @@ internal sealed class StateStore : IAsyncDisposable
 
         using var json = new WrittenStates.Writer();
         var reportedAt = now.ToUnixTimeMilliseconds();
-        await StateRowWriter.WriteAsync(connection, transaction, [.. changed.Select(c =>
-            new StateRowWriter.Row(c.Key, _written.Serialize(c.Key, states[c.Key], json), c.Value ? reportedAt : null))], cancellationToken);
+        var stored = new Dictionary<long, TrackerState>(changed.Count);
+        var rows = new List<StateRowWriter.Row>(changed.Count);
+        foreach (var (trackerId, fromDevice) in changed)
+        {
+            rows.Add(new StateRowWriter.Row(trackerId, _written.Serialize(trackerId, states[trackerId], json, out var exact), fromDevice ? reportedAt : null));
+            stored[trackerId] = exact;
+        }
+
+        await StateRowWriter.WriteAsync(connection, transaction, rows, cancellationToken);
+        foreach (var row in await connection.QueryAsync<SnapshotRow>(Command(_database.Statements.SelectWrittenVersions,
+                     new { TrackerIds = _database.Dialect.IdList([.. stored.Keys]) }, cancellationToken, transaction)))
+        {
+            handed.Add(new StateChange(row.Version, row.TrackerId, row.UserId, row.SourceId, row.Blocked, stored[row.TrackerId]));
+        }
+
         return written;
     }
 

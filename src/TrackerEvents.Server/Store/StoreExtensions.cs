@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using TrackerEvents.Diagnostics;
 
 namespace TrackerEvents.Store;
 
@@ -11,12 +12,15 @@ internal static class StoreExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOptions<StoreOptions>().BindConfiguration("Store").ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IStoreDialect>(sp => CreateDialect(sp.GetRequiredService<IOptions<StoreOptions>>().Value, configuration, environment));
+        services.TryAddSingleton<PhaseTimings>();
         services.AddSingleton<ChangeSignal>();
+        services.AddSingleton<ChangeHandoff>();
         services.AddSingleton<Database>();
         services.AddSingleton<ServerSettings>();
         services.AddSingleton<UserStore>();
         services.AddSingleton<SessionStore>();
         services.AddSingleton<TrackerStore>();
+        services.AddSingleton<WrittenStates>();
         services.AddSingleton<StateStore>();
         services.AddSingleton<ReadingStore>();
         services.AddSingleton<TagStore>();

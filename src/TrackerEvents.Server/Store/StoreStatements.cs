@@ -32,6 +32,11 @@ internal sealed class StoreStatements
               FROM tracker_states st JOIN trackers t ON t.id = st.tracker_id JOIN sources src ON src.id = t.source_id
              WHERE st.tracker_id {inIds} AND NOT t.corrupted
             """;
+        SelectWrittenVersions = $"""
+            SELECT st.tracker_id AS TrackerId, t.user_id AS UserId, t.source_id AS SourceId, src.blocked AS Blocked, st.version AS Version
+              FROM tracker_states st JOIN trackers t ON t.id = st.tracker_id JOIN sources src ON src.id = t.source_id
+             WHERE st.tracker_id {inIds} AND NOT t.corrupted
+            """;
         SelectReadings = $"{ReadingColumns} WHERE tracker_id {inIds} ORDER BY tracker_id, kind, item_key";
         SelectUserTrackers = $"{SelectTracker} WHERE t.user_id = @UserId AND t.id {inIds}";
         SelectTagBindings = $"SELECT tracker_id AS TrackerId, tag_id AS TagId, ordinal AS Ordinal FROM tracker_tags WHERE tracker_id {inIds} ORDER BY tracker_id, ordinal";
@@ -56,6 +61,12 @@ internal sealed class StoreStatements
     /// (a subscribe's snapshot).
     /// </summary>
     public string SelectSnapshot { get; }
+
+    /// <summary>
+    /// Inside a write transaction, after its state rows are written: their versions, owner, source and blocked
+    /// flag, joined as the change feed joins them (without the state, which the writer has).
+    /// </summary>
+    public string SelectWrittenVersions { get; }
 
     /// <summary>The stored readings rows of the given trackers, ordered by tracker, kind and key.</summary>
     public string SelectReadings { get; }

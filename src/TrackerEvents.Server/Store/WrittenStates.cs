@@ -6,8 +6,8 @@ using TrackerEvents.Tracking;
 namespace TrackerEvents.Store;
 
 /// <summary>
-/// The states this process last wrote, with the JSON they were written as. A merge that reads back
-/// exactly that JSON takes the state from here instead of parsing it again: parsing a stored state was
+/// The states this process last wrote, with the JSON they were written as. A merge (or the change feed)
+/// that reads back exactly that JSON takes the state from here instead of parsing it again: parsing a stored state was
 /// the largest cost of a group commit after the SQL itself (8.7 KB and a JSON parse per point). Any other
 /// content — another writer's, a rolled-back write's — is parsed as usual, so an entry is a shortcut that
 /// can miss, never a stale answer. For that the state must be exactly what its JSON reads back as:
@@ -39,9 +39,10 @@ internal sealed class WrittenStates
     /// The JSON to store for <paramref name="state"/>, remembered with the state it reads back as. One
     /// <see cref="Writer"/> serves one merge (not shared between threads).
     /// </summary>
-    public string Serialize(long trackerId, TrackerState state, Writer writer)
+    /// <param name="stored">The state as it reads back from the JSON returned.</param>
+    public string Serialize(long trackerId, TrackerState state, Writer writer, out TrackerState stored)
     {
-        var exact = ToMilliseconds(state);
+        var exact = stored = ToMilliseconds(state);
         var json = writer.Write(exact);
         lock (_gate)
         {

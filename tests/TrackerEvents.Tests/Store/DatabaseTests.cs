@@ -1,5 +1,6 @@
 using Dapper;
 using TrackerEvents.Store;
+using TrackerEvents.Tracking;
 
 namespace TrackerEvents.Tests.Store;
 
@@ -7,14 +8,15 @@ namespace TrackerEvents.Tests.Store;
 public sealed class DatabaseTests : IAsyncDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("trackerevents-database-").FullName;
-    private readonly ChangeSignal _signal = new();
+    private readonly ChangeSignal _signal = new(TimeProvider.System);
+    private readonly ChangeHandoff _handoff = new();
     private readonly SqliteDialect _dialect;
     private readonly Database _database;
 
     public DatabaseTests()
     {
         _dialect = new SqliteDialect($"Data Source={Path.Combine(_directory, "test.db")}", _directory);
-        _database = new Database(_dialect, _signal);
+        _database = new Database(_dialect, _signal, _handoff, new TrackerEvents.Diagnostics.PhaseTimings(TimeProvider.System));
     }
 
     public async ValueTask DisposeAsync()
@@ -64,6 +66,43 @@ public sealed class DatabaseTests : IAsyncDisposable
             "INSERT INTO items (name) VALUES ('c')", transaction: transaction)), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
         next.IsCompleted.Should().BeTrue();
         (await CountAsync()).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task AWriteThatHandsOverItsChanges_PostsThemAfterTheCommit_AndWakesWithoutAskingForAFeedRead()
+    {
+        await CreateTableAsync();
+        _signal.TakeReadNeeded();
+        var next = _signal.Next;
+        var postedDuringWork = true;
+
+        await _database.WriteAsync(async (connection, transaction, handed) =>
+        {
+            await connection.ExecuteAsync(new CommandDefinition("INSERT INTO items (name) VALUES ('d')", transaction: transaction));
+            handed.Add(new StateChange(5, 1, 1, 1, false, TrackerState.Initial));
+            postedDuringWork = _handoff.TakeAll().Count > 0;
+            return true;
+        }, CancellationToken.None);
+
+        postedDuringWork.Should().BeFalse("nothing is handed over before the commit");
+        next.IsCompleted.Should().BeTrue();
+        _signal.TakeReadNeeded().Should().BeFalse("everything the write changed was handed over");
+        _handoff.TakeAll().Should().ContainSingle().Which.First.Should().Be(5);
+    }
+
+    [Fact]
+    public async Task AWriteThatThrows_HandsOverNothing()
+    {
+        await CreateTableAsync();
+
+        var write = () => _database.WriteAsync<bool>((_, _, handed) =>
+        {
+            handed.Add(new StateChange(5, 1, 1, 1, false, TrackerState.Initial));
+            throw new StoreConflictException(StoreConflict.LoginInUse, "refused");
+        }, CancellationToken.None);
+
+        await write.Should().ThrowAsync<StoreConflictException>();
+        _handoff.TakeAll().Should().BeEmpty();
     }
 
     private async Task CreateTableAsync()

@@ -19,7 +19,7 @@ public sealed class WrittenStatesTests
         var cache = new WrittenStates();
         using var writer = new WrittenStates.Writer();
 
-        var json = cache.Serialize(7, state, writer);
+        var json = cache.Serialize(7, state, writer, out _);
         var remembered = cache.Read(7, json);
         var parsed = StateStore.ParseStored(json);
 
@@ -38,7 +38,7 @@ public sealed class WrittenStatesTests
     {
         var cache = new WrittenStates();
         using var writer = new WrittenStates.Writer();
-        var json = cache.Serialize(7, TrackerState.Initial with { BatteryLevel = 10 }, writer);
+        var json = cache.Serialize(7, TrackerState.Initial with { BatteryLevel = 10 }, writer, out _);
 
         cache.Read(7, json).BatteryLevel.Should().Be(10);
         cache.Read(7, json.Replace("\"battery_level\":10", "\"battery_level\":99", StringComparison.Ordinal)).BatteryLevel.Should().Be(99,

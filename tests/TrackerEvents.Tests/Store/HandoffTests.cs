@@ -1,0 +1,79 @@
+using Dapper;
+using TrackerEvents.Dispatch;
+using TrackerEvents.Tests.Infrastructure;
+using TrackerEvents.Tests.Protocol;
+
+namespace TrackerEvents.Tests.Store;
+
+/// <summary>
+/// The state changes a node commits reach its own viewers without a feed read, and only when their
+/// versions continue what the node has dispatched: anything committed in between by someone else comes
+/// through the feed, first. The safety poll is ten minutes away here, so that only the mechanism under test delivers.
+/// </summary>
+public sealed class HandoffTests
+{
+    private const string NoSafetyPoll = "Store:SafetyPollInterval=00:10:00";
+
+    [Fact]
+    public async Task AnIngestedState_ReachesItsViewer_HandedOver_WithoutAFeedRead()
+    {
+        await using var fleet = await Fleet.StartAsync(NoSafetyPoll);
+        await using var socket = await fleet.ConnectAsync();
+        await socket.SubscribeAsync(fleet.Hash, new { type = "state", trackers = new[] { fleet.A } });
+        await socket.NextEventAsync("state");
+        var dispatcher = fleet.Server.Service<ChangeDispatcher>();
+        var (handed, reads) = (dispatcher.Handed, dispatcher.FeedReads);
+
+        await fleet.Server.IngestStatesAsync(new { tracker_id = fleet.A, gps = new { speed = 77 } });
+
+        (await socket.NextEventAsync("state")).GetProperty("data").GetProperty("gps").GetProperty("speed").GetInt32().Should().Be(77);
+        dispatcher.Handed.Should().Be(handed + 1);
+        dispatcher.FeedReads.Should().Be(reads, "the change was handed over by the writer, not read back");
+    }
+
+    [Fact]
+    public async Task AHandedOverState_OfABlockedTracker_IsNotSent()
+    {
+        await using var fleet = await Fleet.StartAsync(NoSafetyPoll);
+        await using var socket = await fleet.ConnectAsync();
+        await socket.SubscribeAsync(fleet.Hash, new { type = "state", trackers = new[] { fleet.A, fleet.Blocked } });
+        await socket.NextEventAsync("state");
+
+        await fleet.Server.IngestStatesAsync(new { tracker_id = fleet.Blocked, gps = new { speed = 5 } });
+        await fleet.Server.IngestStatesAsync(new { tracker_id = fleet.A, gps = new { speed = 6 } });
+
+        var next = await socket.NextEventAsync("state");
+        next.GetProperty("data").GetProperty("source_id").GetInt64().Should().Be(fleet.SourceA, "the blocked tracker's state is not sent");
+        await socket.ExpectSilenceAsync(TimeSpan.FromMilliseconds(300));
+    }
+
+    [Theory, EngineData(Engine.Sqlite), EngineData(Engine.Postgres)]
+    public async Task AWriteByAnotherProgram_BetweenTwoOfOurs_IsDeliveredFirst(Engine engine)
+    {
+        await using var server = await RunningServer.StartAsync(engine, NoSafetyPoll);
+        await server.CreateUserAsync("alice");
+        var (a, _) = await server.CreateTrackerAsync("alice", "A");
+        var (b, _) = await server.CreateTrackerAsync("alice", "B");
+        (await server.IngestStatesAsync(new { tracker_id = a, battery_level = 1 }, new { tracker_id = b, battery_level = 1 })).ShouldSucceed();
+        await using var socket = await AtmosphereSocket.ConnectAsync(server);
+        await socket.ReadHandshakeAsync();
+        await socket.SubscribeAsync(await server.LoginAsync("alice"), new { type = "state", trackers = new[] { a, b } });
+        await socket.NextEventAsync("state");
+        await socket.NextEventAsync("state");
+
+        await using (var db = await server.Database!.OpenAsync())
+        {
+            // No wake-up on SQLite, and the safety poll is ten minutes away: only the gap before our next write tells.
+            await db.ExecuteAsync("UPDATE tracker_states SET state = @State WHERE tracker_id = @Id",
+                new { State = """{"battery_level":42,"connection_status":"active"}""", Id = a });
+        }
+
+        (await server.IngestStatesAsync(new { tracker_id = b, battery_level = 43 })).ShouldSucceed();
+
+        var first = await socket.NextEventAsync("state");
+        var second = await socket.NextEventAsync("state");
+        (Battery(first), Battery(second)).Should().Be((42, 43), "the other program's change has the lower version");
+    }
+
+    private static int Battery(System.Text.Json.JsonElement state) => state.GetProperty("data").GetProperty("battery_level").GetInt32();
+}
