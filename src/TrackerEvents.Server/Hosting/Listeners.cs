@@ -20,16 +20,21 @@ internal sealed class Listeners
     public const string Devices = "devices";
     private const string ItemKey = "TrackerEvents.Listener";
     private readonly Dictionary<string, List<ListenOptions>> _bound = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (IPEndPoint? Endpoint, int Port)[]> _endpoints = new(StringComparer.Ordinal);
 
-    /// <param name="urls">Each listener's URLs, <c>;</c>-separated (<c>http://host:port</c>; port 0: any free port).</param>
-    public Listeners(IReadOnlyDictionary<string, string?> urls)
+    /// <param name="listeners">
+    /// Each listener by name: the setting it comes from (named in errors) and its URLs, <c>;</c>-separated
+    /// (<c>http://host:port</c>; port 0: any free port). A bad URL is an <see cref="OptionsValidationException"/>
+    /// naming the setting, here, before anything listens.
+    /// </param>
+    public Listeners(IEnumerable<(string Name, string Setting, string? Urls)> listeners)
     {
-        foreach (var (name, list) in urls)
+        foreach (var (name, setting, list) in listeners)
         {
             if (!string.IsNullOrWhiteSpace(list))
             {
                 _bound[name] = [];
-                Urls[name] = [.. list.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+                _endpoints[name] = [.. list.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(url => ResolveSetting(setting, url))];
             }
         }
     }
@@ -38,15 +43,13 @@ internal sealed class Listeners
     /// The listeners the configuration asks for: <c>Urls</c> (default <c>http://localhost:5000</c>), <c>Admin:Urls</c>,
     /// and the device listener's <c>Devices:Urls</c> (default <c>http://0.0.0.0:5055</c>) unless <c>Devices:Enabled</c> is false.
     /// </summary>
-    public static Listeners From(IConfiguration configuration) => new(new Dictionary<string, string?>
-    {
-        [Main] = configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } urls ? urls : "http://localhost:5000",
-        [Admin] = configuration["Admin:Urls"],
-        [Devices] = DevicesExtensions.ListenerUrls(configuration),
-    });
+    public static Listeners From(IConfiguration configuration) => new(
+    [
+        (Main, WebHostDefaults.ServerUrlsKey, configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } urls ? urls : "http://localhost:5000"),
+        (Admin, "Admin:Urls", configuration["Admin:Urls"]),
+        (Devices, "Devices:Urls", DevicesExtensions.ListenerUrls(configuration)),
+    ]);
 
-    /// <summary>The configured URLs of each listener that has any.</summary>
-    public Dictionary<string, string[]> Urls { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The listener that serves <paramref name="name"/>: itself when it has addresses, otherwise <c>main</c>.</summary>
     public string Serving(string name) => _bound.ContainsKey(name) ? name : Main;
@@ -62,11 +65,10 @@ internal sealed class Listeners
     /// <summary>Binds every listener in Kestrel, each connection tagged with its listener's name.</summary>
     public void Configure(KestrelServerOptions kestrel)
     {
-        foreach (var (name, urls) in Urls)
+        foreach (var (name, endpoints) in _endpoints)
         {
-            foreach (var url in urls)
+            foreach (var (endpoint, port) in endpoints)
             {
-                var (endpoint, port) = ResolveSetting(name, url);
                 void Tag(ListenOptions options)
                 {
                     _bound[name].Add(options);
@@ -90,7 +92,7 @@ internal sealed class Listeners
     }
 
     /// <summary>A listener's URL resolved, or a validation error naming the setting it came from.</summary>
-    private static (IPEndPoint? Endpoint, int Port) ResolveSetting(string name, string url)
+    private static (IPEndPoint? Endpoint, int Port) ResolveSetting(string setting, string url)
     {
         try
         {
@@ -98,7 +100,6 @@ internal sealed class Listeners
         }
         catch (InvalidOperationException e)
         {
-            var setting = name switch { Admin => "Admin:Urls", Devices => "Devices:Urls", _ => "Urls" };
             throw new OptionsValidationException(setting, typeof(Listeners), [$"{setting}: {e.Message}"]);
         }
     }
