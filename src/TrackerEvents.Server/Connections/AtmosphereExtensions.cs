@@ -24,6 +24,7 @@ internal static class AtmosphereExtensions
         services.AddSingleton<ConnectionMetrics>();
         services.AddSingleton<ClientRegistry>();
         services.AddSingleton<TimerWheel>();
+        services.AddSingleton<BatchFrames>();
         services.AddHostedService(sp => sp.GetRequiredService<TimerWheel>());
 
         // Changes from the store to the clients.

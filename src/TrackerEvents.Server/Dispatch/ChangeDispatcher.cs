@@ -18,7 +18,7 @@ namespace TrackerEvents.Dispatch;
 /// </summary>
 internal sealed partial class ChangeDispatcher(
     ChangeFeed feed, ChangeHandoff handoff, StateStore stateStore, ChangeSignal signal, SubscriptionIndex index, ClientRegistry registry,
-    PhaseTimings timings, IOptions<StoreOptions> options, TimeProvider time, ILogger<ChangeDispatcher> logger) : BackgroundService
+    TimerWheel wheel, PhaseTimings timings, IOptions<StoreOptions> options, TimeProvider time, ILogger<ChangeDispatcher> logger) : BackgroundService
 {
     private const int BatchSize = 2000;
     private readonly Payload _logout = EventFrames.Logout();
@@ -220,14 +220,17 @@ internal sealed partial class ChangeDispatcher(
                     break;
                 case LifecycleChange lifecycle:
                     var rendering = new LifecycleRendering(lifecycle);
-                    foreach (var client in index.WatchingTracker(lifecycle.TrackerId))
+                    lock (wheel.Turn)
                     {
-                        if (client.Subscriptions.DeliverLifecycle(rendering))
+                        foreach (var client in index.WatchingTracker(lifecycle.TrackerId))
                         {
-                            needState.Add(lifecycle.TrackerId);
-                        }
+                            if (client.Subscriptions.DeliverLifecycle(rendering))
+                            {
+                                needState.Add(lifecycle.TrackerId);
+                            }
 
-                        touched.Add(client);
+                            touched.Add(client);
+                        }
                     }
 
                     break;
@@ -260,7 +263,10 @@ internal sealed partial class ChangeDispatcher(
         }
     }
 
-    /// <summary>Routes a state to its watchers; it is rendered only if someone watches it, once per format and date style.</summary>
+    /// <summary>
+    /// Routes a state to its watchers; it is rendered only if someone watches it, once per format and date style.
+    /// All of them take it in one turn (<see cref="TimerWheel.Turn"/>): no batch frame is built in between.
+    /// </summary>
     private void Deliver(StateChange state, DateTimeOffset now, long dispatchedAt, HashSet<AtmosphereClient> touched)
     {
         var clients = index.WatchingTracker(state.TrackerId);
@@ -270,10 +276,13 @@ internal sealed partial class ChangeDispatcher(
         }
 
         var rendering = StateRendering.Of(state, now, dispatchedAt);
-        foreach (var client in clients)
+        lock (wheel.Turn)
         {
-            client.Subscriptions.DeliverState(rendering, state.Blocked);
-            touched.Add(client);
+            foreach (var client in clients)
+            {
+                client.Subscriptions.DeliverState(rendering, state.Blocked);
+                touched.Add(client);
+            }
         }
     }
 

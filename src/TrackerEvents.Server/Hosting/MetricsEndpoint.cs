@@ -15,7 +15,7 @@ internal static class MetricsEndpoint
 {
     public static IEndpointConventionBuilder MapMetrics(this IEndpointRouteBuilder routes) => routes.MapGet("/metrics",
         (ConnectionSlots slots, ClientRegistry registry, ConnectionMetrics metrics, ChangeDispatcher dispatcher, SubscriptionIndex index,
-            DeviceMetrics devices, StateStore states, PhaseTimings timings) =>
+            DeviceMetrics devices, StateStore states, PhaseTimings timings, BatchFrames frames) =>
         {
             using var process = Process.GetCurrentProcess();
             var text = new StringBuilder();
@@ -26,6 +26,8 @@ internal static class MetricsEndpoint
             Metric(text, "trackerevents_messages_sent_total", "counter", "Messages written to clients.", metrics.MessagesSent);
             Labelled(text, "trackerevents_disconnects_total", "Connections ended or refused, by reason.", metrics.Disconnects);
             Labelled(text, "trackerevents_clients_released_total", "Clients dropped for good, by reason.", metrics.Releases);
+            Metric(text, "trackerevents_batch_frames_built_total", "counter", "Batch frames built (state_batch).", frames.Built);
+            Metric(text, "trackerevents_batch_frames_shared_total", "counter", "Batch frames sent to another connection with the same items instead of being built again.", frames.Shared);
             Metric(text, "trackerevents_changes_dispatched_total", "counter", "Changes routed to clients (from the feed or handed over).", dispatcher.Dispatched);
             Metric(text, "trackerevents_changes_handed_total", "counter", "Changes this node committed and routed without reading them back.", dispatcher.Handed);
             Metric(text, "trackerevents_feed_reads_total", "counter", "Reads of the change feed.", dispatcher.FeedReads);

@@ -265,14 +265,16 @@ internal sealed partial class AtmosphereClient : ITimerTarget
         }
     }
 
-    /// <summary>After the subscriptions took a change (the caller holds the lock): drop a client whose outbox overflowed, and time the next batch frame.</summary>
-    internal void AfterChangeLocked()
+    /// <summary>After the subscriptions took a change (the caller holds the lock): drop a client whose outbox overflowed, and time the next batch frame (returned).</summary>
+    internal TimeSpan AfterChangeLocked()
     {
         CheckOverflowLocked();
-        ScheduleLocked(Subscriptions.FlushDueLocked);
+        var due = Subscriptions.FlushDueLocked;
+        ScheduleLocked(due);
+        return due;
     }
 
-    private void CheckOverflowLocked()
+    internal void CheckOverflowLocked()
     {
         if (_outbox.Overflowed && !_releasing)
         {

@@ -3,8 +3,13 @@ using TrackerEvents.Protocol;
 namespace TrackerEvents.Subscriptions;
 
 /// <summary>
-/// The pace of a batch stream: at most one frame per <see cref="RateLimit"/>, and none while the stream's
-/// last frame still waits in the outbox (a slow client gets fewer, fuller frames, never a backlog of them).
+/// The pace of a batch stream: at most one frame per <see cref="RateLimit"/> (to the timer's tick), and none
+/// while the stream's last frame still waits in the outbox (a slow client gets fewer, fuller frames, never a
+/// backlog of them). A frame that is due goes out at the next point of a grid common to the process, the
+/// multiples of <see cref="RateLimit"/> on the clock's timestamps: under steady changes the streams of one
+/// rate flush in the same tick of the <see cref="TimerWheel"/>, and connections that took the same changes
+/// share one frame (<see cref="BatchFrames"/>). A change after a quiet spell longer than the rate limit goes
+/// out at once, as before; the frame after it waits for the grid again.
 /// </summary>
 internal sealed class BatchPace(TimeSpan rateLimit, TimeProvider time)
 {
@@ -14,25 +19,20 @@ internal sealed class BatchPace(TimeSpan rateLimit, TimeProvider time)
     public TimeSpan RateLimit { get; set; } = rateLimit;
 
     /// <summary>How long until the next frame may be built (zero: now).</summary>
-    public TimeSpan Wait()
-    {
-        var wait = RateLimit - time.GetElapsedTime(_lastFlush);
-        return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
-    }
+    public TimeSpan Wait() => Wait(time.GetTimestamp());
 
     /// <summary>Builds the frame and queues it when it is due; returns when to try again (<see cref="TimeSpan.MaxValue"/> once done).</summary>
     public TimeSpan Flush(Outbox outbox, Func<Payload?> build)
     {
         var now = time.GetTimestamp();
-        var wait = RateLimit - time.GetElapsedTime(_lastFlush, now);
-        if (wait > TimeSpan.Zero)
+        if (Wait(now) is var wait && wait > TimeSpan.Zero)
         {
             return wait;
         }
 
         if (outbox.PendingBatches > 0)
         {
-            return RateLimit;
+            return time.GetElapsedTime(now, GridPoint(now + 1)); // the next grid point: a rate limit at most
         }
 
         _lastFlush = now;
@@ -42,5 +42,26 @@ internal sealed class BatchPace(TimeSpan rateLimit, TimeProvider time)
         }
 
         return TimeSpan.MaxValue;
+    }
+
+    private TimeSpan Wait(long now)
+    {
+        var period = Period;
+        var due = GridPoint(_lastFlush + period - Math.Min(period / 2, TickPeriod));
+        return due > now ? time.GetElapsedTime(now, due) : TimeSpan.Zero;
+    }
+
+    /// <summary>The rate limit in the clock's timestamp units.</summary>
+    private long Period => (long)Int128.Max(1, (Int128)RateLimit.Ticks * time.TimestampFrequency / TimeSpan.TicksPerSecond);
+
+    /// <summary>The timer's tick in the clock's timestamp units: how much sooner than a rate limit a frame on the grid may follow the last.</summary>
+    private long TickPeriod => TimerWheel.Tick.Ticks * time.TimestampFrequency / TimeSpan.TicksPerSecond;
+
+    /// <summary>The first grid point at or after <paramref name="timestamp"/>.</summary>
+    private long GridPoint(long timestamp)
+    {
+        var period = Period;
+        var remainder = timestamp % period;
+        return remainder == 0 ? timestamp : timestamp - remainder + (remainder > 0 ? period : 0);
     }
 }

@@ -10,10 +10,10 @@ namespace TrackerEvents.Subscriptions;
 /// to take over, read or close another client's stream. The same id from another address is another client.
 /// </summary>
 internal sealed class ClientRegistry(ClientLimits limits, TimeProvider time, TimerWheel wheel, SubscriptionIndex index, ConnectionMetrics metrics,
-    ILogger<AtmosphereClient> logger)
+    BatchFrames frames, ILogger<AtmosphereClient> logger)
 {
     private readonly ConcurrentDictionary<ClientKey, AtmosphereClient> _clients = new();
-    private readonly ClientServices _services = new(limits, time, wheel, index, metrics, logger);
+    private readonly ClientServices _services = new(limits, time, wheel, index, metrics, frames, logger);
     private long _numbers;
 
     /// <summary>Clients known to this process, retained ones included.</summary>

@@ -1,5 +1,5 @@
 namespace TrackerEvents.Subscriptions;
 
-/// <summary>What every client of a <see cref="ClientRegistry"/> shares: its limits, the clock, the timer wheel, the index, the counters, the log.</summary>
+/// <summary>What every client of a <see cref="ClientRegistry"/> shares: its limits, the clock, the timer wheel, the index, the counters, the shared batch frames, the log.</summary>
 internal sealed record ClientServices(ClientLimits Limits, TimeProvider Time, TimerWheel Wheel, SubscriptionIndex Index, ConnectionMetrics Metrics,
-    ILogger Logger);
+    BatchFrames Frames, ILogger Logger);

@@ -14,7 +14,7 @@ internal sealed class IotMonitorStream(TimeProvider time) : BatchStream<IotMonit
     public const int MaxTrackers = 10;
 
     public static readonly StreamKind Kind = new(new RequestShape("iot_monitor", TakesTrackerList: false, MaxTrackers), SnapshotSource.States,
-        time => new IotMonitorStream(time));
+        services => new IotMonitorStream(services.Time));
 
     public override void Watch(IReadOnlyList<ResolvedTracker> trackers, WatchRequest request)
     {

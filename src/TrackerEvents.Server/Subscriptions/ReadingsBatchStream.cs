@@ -13,7 +13,7 @@ internal sealed class ReadingsBatchStream(TimeProvider time)
     : BatchStream<ReadingsBatchStream.ReadingsWatch, ReadingsBatchStream.PendingReadings>(time)
 {
     public static readonly StreamKind Kind = new(new RequestShape("readings_batch", TakesTrackerList: false, MaxTrackers: null), SnapshotSource.Readings,
-        time => new ReadingsBatchStream(time));
+        services => new ReadingsBatchStream(services.Time));
 
     public override void Watch(IReadOnlyList<ResolvedTracker> trackers, WatchRequest request)
     {

@@ -9,10 +9,10 @@ namespace TrackerEvents.Subscriptions;
 /// <c>rate_limit</c> the latest state of each tracker that changed (nothing when nothing changed), as
 /// <c>source_state_event</c> items, and lifecycle changes as <c>lifecycle_event</c> items.
 /// </summary>
-internal sealed class StateBatchStream(TimeProvider time) : BatchStream<StateWatch, StateBatchStream.PendingState>(time)
+internal sealed class StateBatchStream(TimeProvider time, BatchFrames frames) : BatchStream<StateWatch, StateBatchStream.PendingState>(time)
 {
     public static readonly StreamKind Kind = new(new RequestShape("state_batch", TakesTrackerList: false, MaxTrackers: null), SnapshotSource.States,
-        time => new StateBatchStream(time));
+        services => new StateBatchStream(services.Time, services.Frames));
 
     public override void Watch(IReadOnlyList<ResolvedTracker> trackers, WatchRequest request)
     {
@@ -63,7 +63,7 @@ internal sealed class StateBatchStream(TimeProvider time) : BatchStream<StateWat
     public override void CollectSentAfter(long version, ISet<long> trackers) => StateWatch.CollectSentAfter(Watched, version, trackers);
 
     protected override Payload? BuildFrame(List<(long? Key, PendingState Value)> waiting) =>
-        EventFrames.BatchEvent(Kind.Type, [.. waiting.Select(p => p.Value.Item)], UserTimeDates, Time.GetUtcNow());
+        frames.Frame(Kind.Type, [.. waiting.Select(p => p.Value.Item)], UserTimeDates);
 
     private void Put(StateRendering state, bool redelivery)
     {

@@ -6,7 +6,7 @@ namespace TrackerEvents.Subscriptions;
 /// A kind of subscription stream, as registered in <see cref="StreamKinds"/>: its request type, how its
 /// requests are addressed, what its snapshot is made of, and how a client's stream of it is made.
 /// </summary>
-internal sealed record StreamKind(RequestShape Shape, SnapshotSource Snapshot, Func<TimeProvider, ISubscriptionStream> Create)
+internal sealed record StreamKind(RequestShape Shape, SnapshotSource Snapshot, Func<ClientServices, ISubscriptionStream> Create)
 {
     /// <summary>The request type and event name: <c>state</c>, <c>state_batch</c>...</summary>
     public string Type => Shape.Type;

@@ -9,7 +9,7 @@ namespace TrackerEvents.Subscriptions;
 /// its streams watches it. Changes go to every stream in <see cref="StreamKinds.All"/> order. Not
 /// thread-safe: the owning client locks around it.
 /// </summary>
-internal sealed class StreamSet(AtmosphereClient owner, SubscriptionIndex index, TimeProvider time)
+internal sealed class StreamSet(AtmosphereClient owner, ClientServices services)
 {
     private readonly ISubscriptionStream?[] _streams = new ISubscriptionStream?[StreamKinds.All.Count];
 
@@ -65,14 +65,14 @@ internal sealed class StreamSet(AtmosphereClient owner, SubscriptionIndex index,
                 return; // no stream for nothing: a first subscribe of unknown trackers sends no snapshot frame
             }
 
-            stream = _streams[kind.Index] = kind.Create(time);
+            stream = _streams[kind.Index] = kind.Create(services);
         }
 
         var added = known.Where(t => !IsWatched(t.Id)).Select(t => t.Id).ToList();
         stream.Watch(known, request);
         foreach (var id in added)
         {
-            index.AddTracker(id, owner);
+            services.Index.AddTracker(id, owner);
         }
     }
 
@@ -144,7 +144,7 @@ internal sealed class StreamSet(AtmosphereClient owner, SubscriptionIndex index,
             stream.Forget(id);
         }
 
-        index.RemoveTracker(id, owner);
+        services.Index.RemoveTracker(id, owner);
         return false;
     }
 
@@ -188,7 +188,7 @@ internal sealed class StreamSet(AtmosphereClient owner, SubscriptionIndex index,
     {
         foreach (var id in Existing().SelectMany(s => s.Trackers).Distinct().ToList())
         {
-            index.RemoveTracker(id, owner);
+            services.Index.RemoveTracker(id, owner);
         }
 
         Array.Clear(_streams);
@@ -211,7 +211,7 @@ internal sealed class StreamSet(AtmosphereClient owner, SubscriptionIndex index,
     {
         if (!IsWatched(trackerId))
         {
-            index.RemoveTracker(trackerId, owner);
+            services.Index.RemoveTracker(trackerId, owner);
         }
     }
 

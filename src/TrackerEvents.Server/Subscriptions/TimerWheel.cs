@@ -14,8 +14,17 @@ internal sealed partial class TimerWheel(TimeProvider time, ILogger<TimerWheel> 
 
     private readonly List<(ITimerTarget Target, long Due, long Token)>[] _slots = Enumerable.Range(0, Slots).Select(_ => new List<(ITimerTarget, long, long)>()).ToArray();
     private readonly Lock _lock = new();
-    private readonly long _origin = time.GetTimestamp();
+    // On a multiple of the tick (in the clock's timestamps), so that a time on the grid of a batch pace is
+    // a tick boundary: streams due at the same grid point fire in the same tick.
+    private readonly long _origin = AlignedOrigin(time);
     private long _processed = -1;
+
+    /// <summary>
+    /// Held while due callbacks run, and by the dispatcher while it routes one change to its watchers: the
+    /// two take turns, so every batch frame due in one tick is built from the same changes, and connections
+    /// with the same subscription build the same frame (<see cref="BatchFrames"/>). Taken before any client's lock.
+    /// </summary>
+    public Lock Turn { get; } = new();
 
     /// <summary>Calls <paramref name="target"/> once, no sooner than <paramref name="delay"/> from now (rounded up to the tick).</summary>
     public void Schedule(ITimerTarget target, long token, TimeSpan delay)
@@ -72,17 +81,32 @@ internal sealed partial class TimerWheel(TimeProvider time, ILogger<TimerWheel> 
             _processed = now;
         }
 
-        foreach (var (target, token) in due)
+        if (due.Count == 0)
         {
-            try
+            return;
+        }
+
+        lock (Turn)
+        {
+            foreach (var (target, token) in due)
             {
-                target.OnTimer(token);
-            }
-            catch (Exception e)
-            {
-                LogTimerFailed(logger, e);
+                try
+                {
+                    target.OnTimer(token);
+                }
+                catch (Exception e)
+                {
+                    LogTimerFailed(logger, e);
+                }
             }
         }
+    }
+
+    private static long AlignedOrigin(TimeProvider time)
+    {
+        var now = time.GetTimestamp();
+        var tick = Math.Max(1, Tick.Ticks * time.TimestampFrequency / TimeSpan.TicksPerSecond);
+        return now - ((now % tick) + tick) % tick;
     }
 
     private long CurrentTick() => (long)(time.GetElapsedTime(_origin) / Tick);

@@ -8,12 +8,12 @@ namespace TrackerEvents.Tests.Units;
 /// <summary>Batch pacing and the action token bucket, on a clock the test moves.</summary>
 public sealed class PacingTests
 {
-    private readonly ManualClock _clock = new();
-
     [Fact]
-    public void ABatchStream_BuildsOneFramePerRateLimit_AndNoneWhileTheLastStillWaits()
+    public void ABatchStream_BuildsOneFramePerRateLimit_OnTheGrid_AndNoneWhileTheLastStillWaits()
     {
-        var pace = new BatchPace(TimeSpan.FromSeconds(1), _clock);
+        var clock = new FrozenClock();
+        clock.Advance(TimeSpan.FromMilliseconds(300));
+        var pace = new BatchPace(TimeSpan.FromSeconds(1), clock);
         var outbox = new Outbox(10);
         var built = 0;
         Payload? Build()
@@ -22,19 +22,61 @@ public sealed class PacingTests
             return new Payload(Encoding.UTF8.GetBytes("frame"), PayloadKind.Batch);
         }
 
-        pace.Flush(outbox, Build).Should().BeCloseTo(TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(100), "the stream was made just now");
-        _clock.Advance(TimeSpan.FromSeconds(1));
+        pace.Flush(outbox, Build).Should().Be(TimeSpan.FromMilliseconds(1700), "made at 0.3 s, its first frame goes at the first whole second a rate limit away");
+        built.Should().Be(0);
+        clock.Advance(TimeSpan.FromMilliseconds(1700));
         pace.Flush(outbox, Build).Should().Be(TimeSpan.MaxValue);
         built.Should().Be(1);
 
-        _clock.Advance(TimeSpan.FromSeconds(1));
-        pace.Flush(outbox, Build).Should().Be(TimeSpan.FromSeconds(1), "the first frame has not been taken by the socket");
+        clock.Advance(TimeSpan.FromSeconds(1));
+        pace.Flush(outbox, Build).Should().Be(TimeSpan.FromSeconds(1), "the first frame has not been taken by the socket: try at the next grid point");
         built.Should().Be(1);
 
         outbox.TryTake(out _);
         pace.Flush(outbox, Build).Should().Be(TimeSpan.MaxValue);
         built.Should().Be(2);
     }
+
+    [Fact]
+    public void Paces_StartedApart_FlushOnTheSameGridPoints_UnderSteadyChanges()
+    {
+        var clock = new FrozenClock();
+        clock.Advance(TimeSpan.FromMilliseconds(100));
+        var early = new BatchPace(TimeSpan.FromSeconds(1), clock);
+        clock.Advance(TimeSpan.FromMilliseconds(850));
+        var late = new BatchPace(TimeSpan.FromSeconds(1), clock);
+
+        early.Wait().Should().Be(TimeSpan.FromMilliseconds(1050), "both are due at 2 s");
+        late.Wait().Should().Be(TimeSpan.FromMilliseconds(1050));
+
+        var (outboxEarly, outboxLate) = (new Outbox(10), new Outbox(10));
+        clock.Advance(TimeSpan.FromMilliseconds(1050 + 7)); // the timer fires a little after the grid point
+        early.Flush(outboxEarly, Frame).Should().Be(TimeSpan.MaxValue);
+        late.Flush(outboxLate, Frame).Should().Be(TimeSpan.MaxValue);
+        (outboxEarly.TryTake(out _), outboxLate.TryTake(out _)).Should().Be((true, true));
+
+        early.Wait().Should().Be(TimeSpan.FromMilliseconds(993), "the next frame is due at 3 s, not a rate limit after the timer fired");
+        late.Wait().Should().Be(TimeSpan.FromMilliseconds(993));
+    }
+
+    [Fact]
+    public void AChangeAfterAQuietSpell_GoesOutAtOnce_AndTheFrameAfterItWaitsForTheGrid()
+    {
+        var clock = new FrozenClock();
+        var pace = new BatchPace(TimeSpan.FromSeconds(1), clock);
+        var outbox = new Outbox(10);
+        clock.Advance(TimeSpan.FromMilliseconds(5500));
+
+        pace.Wait().Should().Be(TimeSpan.Zero);
+        pace.Flush(outbox, Frame).Should().Be(TimeSpan.MaxValue);
+        outbox.TryTake(out _);
+
+        pace.Wait().Should().Be(TimeSpan.FromMilliseconds(1500), "at least a rate limit later, on the grid: 7 s");
+        clock.Advance(TimeSpan.FromMilliseconds(1500));
+        pace.Flush(outbox, Frame).Should().Be(TimeSpan.MaxValue);
+    }
+
+    private static Payload Frame() => new(Encoding.UTF8.GetBytes("frame"), PayloadKind.Batch);
 
     [Fact]
     public void ActionTokens_RefillAtTheirRate_AndSaveUpNoMoreThanOneSecond()
@@ -50,17 +92,5 @@ public sealed class PacingTests
 
         clock.Advance(TimeSpan.FromMinutes(1));
         Enumerable.Range(0, 5).Count(_ => tokens.TryTake()).Should().Be(4);
-    }
-
-    /// <summary>A clock that moves only when told to.</summary>
-    private sealed class FrozenClock : TimeProvider
-    {
-        private long _ticks;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => _ticks;
-
-        public void Advance(TimeSpan by) => _ticks += by.Ticks;
     }
 }
