@@ -17,7 +17,7 @@ namespace TrackerEvents.Connections;
 /// </summary>
 internal sealed partial class ActionHandler(
     SessionService sessions, TrackerStore store, StateStore stateStore, ReadingStore readingStore, IStoreDialect dialect,
-    IOptions<AtmosphereOptions> options, TimeProvider time, ILogger<ActionHandler> logger)
+    SnapshotTurns snapshots, IOptions<AtmosphereOptions> options, TimeProvider time, ILogger<ActionHandler> logger)
 {
     public async Task HandleAsync(AtmosphereClient client, string text, CancellationToken cancellationToken)
     {
@@ -129,6 +129,12 @@ internal sealed partial class ActionHandler(
         // Snapshots are read after the watches are in place: a change committed after this read reaches
         // the client through the dispatcher, one committed before it is in the snapshot. Each source is
         // read once for all the requests that need it; the states first, then the readings.
+        await snapshots.RunAsync(wanted.Values.Sum(t => t.Count), () => SendSnapshotsAsync(client, plans, cancellationToken), cancellationToken);
+        client.NotifyTransport();
+    }
+
+    private async Task SendSnapshotsAsync(AtmosphereClient client, List<Plan> plans, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
         IReadOnlyList<StateRendering> states = [];
         IReadOnlyDictionary<long, IReadOnlyList<ReadingItem>> readings = new Dictionary<long, IReadOnlyList<ReadingItem>>();
@@ -150,8 +156,6 @@ internal sealed partial class ActionHandler(
                 client.Subscriptions.SendSnapshot(kind, Normal(plans.Where(p => p.Kind == kind)), snapshot);
             }
         }
-
-        client.NotifyTransport();
     }
 
     private async Task UnsubscribeAsync(AtmosphereClient client, ClientAction action, AuthenticatedSession session, CancellationToken cancellationToken)

@@ -34,6 +34,7 @@ internal static class AtmosphereExtensions
 
         // The endpoint and its transports.
         services.AddSingleton<ActionHandler>();
+        services.AddSingleton<SnapshotTurns>();
         services.AddSingleton<ConnectionSlots>();
         services.AddSingleton<TransportServices>();
         services.AddSingleton<HttpTransportEndpoint>();
