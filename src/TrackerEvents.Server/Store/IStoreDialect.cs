@@ -54,6 +54,13 @@ internal interface IStoreDialect : IAsyncDisposable
     string SelectCurrentVersion { get; }
 
     /// <summary>
+    /// Takes a block of <c>@Count</c> versions inside a write transaction and returns the highest, for state
+    /// writes that stamp their rows' versions themselves (SQLite: each row is then written once); null where
+    /// the engine stamps every row in the write itself (PostgreSQL's BEFORE trigger).
+    /// </summary>
+    string? ReserveVersions { get; }
+
+    /// <summary>
     /// Serialises concurrent migrators (several nodes starting at once) for the whole migration run,
     /// the creation of the migrations table included. Dispose the result to release it.
     /// </summary>

@@ -79,6 +79,8 @@ internal sealed class PostgresDialect : IStoreDialect
 
     public string SelectCurrentVersion => "SELECT current_change_version()";
 
+    public string? ReserveVersions => null;
+
     public async ValueTask<IAsyncDisposable> LockForMigrationAsync(DbConnection connection, CancellationToken cancellationToken)
     {
         // A session lock, held across the migration transactions and released explicitly (or by the

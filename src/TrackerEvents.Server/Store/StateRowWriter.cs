@@ -14,8 +14,10 @@ namespace TrackerEvents.Store;
 /// PostgreSQL (a provider that can batch) gets every UPDATE of the group in one round trip; one round
 /// trip per row held a group commit of 1,000 points for a third of a second. SQLite, in process, runs one
 /// command whose parameters are set anew per row: Dapper's multi-row execute built and bound the
-/// parameters per row, which was a third of a group commit's time there. <c>reported_at</c> moves only
-/// with a device's point, and the sweep's mark of the last silence goes with it.
+/// parameters per row, which was a third of a group commit's time there. Where the dialect lets the writer
+/// stamp versions (<see cref="IStoreDialect.ReserveVersions"/>: SQLite), the rows take consecutive versions from
+/// one block and are each written once, instead of a trigger writing every row again. <c>reported_at</c> moves
+/// only with a device's point, and the sweep's mark of the last silence goes with it.
 /// </remarks>
 internal static class StateRowWriter
 {
@@ -25,34 +27,52 @@ internal static class StateRowWriter
          WHERE tracker_id = @TrackerId
         """;
 
+    private const string UpdateStamped = """
+        UPDATE tracker_states SET state = @State, version = @Version, reported_at = COALESCE(@ReportedAt, reported_at),
+               swept_status = CASE WHEN @ReportedAt IS NULL THEN swept_status END
+         WHERE tracker_id = @TrackerId
+        """;
+
     private const string Insert = "INSERT INTO tracker_states (tracker_id, state, reported_at) VALUES (@TrackerId, @State, @ReportedAt)";
 
     /// <summary>One row to write: the tracker, its state's JSON, and the report time of a device's point (null: none).</summary>
     public readonly record struct Row(long TrackerId, string State, long? ReportedAt);
 
-    public static async Task WriteAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Row> rows,
+    /// <param name="reserveVersions">The dialect's <see cref="IStoreDialect.ReserveVersions"/>.</param>
+    public static async Task WriteAsync(DbConnection connection, DbTransaction transaction, string? reserveVersions, IReadOnlyList<Row> rows,
         CancellationToken cancellationToken)
     {
-        var missing = connection.CanCreateBatch
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        long? firstVersion = reserveVersions is null ? null
+            : await connection.ExecuteScalarAsync<long>(Command(reserveVersions, new { rows.Count }, cancellationToken, transaction)) - rows.Count + 1;
+        var missing = connection.CanCreateBatch && firstVersion is null
             ? await UpdateBatchedAsync(connection, transaction, rows, cancellationToken)
-            : await UpdateOneByOneAsync(connection, transaction, rows, cancellationToken);
+            : await UpdateOneByOneAsync(connection, transaction, rows, firstVersion, cancellationToken);
         if (missing.Count > 0)
         {
             await connection.ExecuteAsync(Command(Insert, missing.Select(r => new { r.TrackerId, r.State, r.ReportedAt }), cancellationToken, transaction));
         }
     }
 
+    /// <param name="firstVersion">The first of the versions reserved for the rows, in order; null: the engine stamps them.</param>
     private static async Task<List<Row>> UpdateOneByOneAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Row> rows,
-        CancellationToken cancellationToken)
+        long? firstVersion, CancellationToken cancellationToken)
     {
         var missing = new List<Row>();
         await using var update = connection.CreateCommand();
         update.Transaction = transaction;
-        update.CommandText = Update;
+        update.CommandText = firstVersion is null ? Update : UpdateStamped;
         var (trackerId, state, reportedAt) = Parameters(update.CreateParameter, update.Parameters);
-        foreach (var row in rows)
+        var version = firstVersion is null ? null : Parameter(update.CreateParameter, update.Parameters, "@Version", DbType.Int64);
+        for (var i = 0; i < rows.Count; i++)
         {
+            var row = rows[i];
             (trackerId.Value, state.Value, reportedAt.Value) = (row.TrackerId, row.State, row.ReportedAt is { } at ? at : DBNull.Value);
+            version?.Value = firstVersion + i;
             if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
                 missing.Add(row);
@@ -81,17 +101,16 @@ internal static class StateRowWriter
     }
 
     private static (DbParameter TrackerId, DbParameter State, DbParameter ReportedAt) Parameters(
-        Func<DbParameter> create, DbParameterCollection parameters)
-    {
-        DbParameter Add(string name, DbType type)
-        {
-            var parameter = create();
-            parameter.ParameterName = name;
-            parameter.DbType = type;
-            parameters.Add(parameter);
-            return parameter;
-        }
+        Func<DbParameter> create, DbParameterCollection parameters) =>
+        (Parameter(create, parameters, "@TrackerId", DbType.Int64), Parameter(create, parameters, "@State", DbType.String),
+            Parameter(create, parameters, "@ReportedAt", DbType.Int64));
 
-        return (Add("@TrackerId", DbType.Int64), Add("@State", DbType.String), Add("@ReportedAt", DbType.Int64));
+    private static DbParameter Parameter(Func<DbParameter> create, DbParameterCollection parameters, string name, DbType type)
+    {
+        var parameter = create();
+        parameter.ParameterName = name;
+        parameter.DbType = type;
+        parameters.Add(parameter);
+        return parameter;
     }
 }

@@ -144,7 +144,7 @@ internal sealed class StateStore : IAsyncDisposable
             stored[trackerId] = exact;
         }
 
-        await StateRowWriter.WriteAsync(connection, transaction, rows, cancellationToken);
+        await StateRowWriter.WriteAsync(connection, transaction, _database.Dialect.ReserveVersions, rows, cancellationToken);
         foreach (var row in await connection.QueryAsync<SnapshotRow>(Command(_database.Statements.SelectWrittenVersions,
                      new { TrackerIds = _database.Dialect.IdList([.. stored.Keys]) }, cancellationToken, transaction)))
         {

@@ -1,0 +1,52 @@
+using Dapper;
+using TrackerEvents.Tests.Infrastructure;
+
+namespace TrackerEvents.Tests.Store;
+
+/// <summary>
+/// On SQLite the server's own state writes stamp their versions from one block per transaction; the trigger
+/// still versions every other writer's change, above them, and the feed delivers both in order.
+/// </summary>
+public sealed class WriterVersionsTests
+{
+    [Fact]
+    public async Task OneIngestCall_TakesConsecutiveVersions_AndAnotherWritersChangeComesAfterThem()
+    {
+        await using var server = await RunningServer.StartAsync(Engine.Sqlite);
+        await server.CreateUserAsync("alice");
+        var (a, _) = await server.CreateTrackerAsync("alice", "A");
+        var (b, _) = await server.CreateTrackerAsync("alice", "B");
+        await using var socket = await AtmosphereSocket.ConnectAsync(server);
+        await socket.ReadHandshakeAsync();
+        await socket.SubscribeAsync(await server.LoginAsync("alice"), new { type = "state", trackers = new[] { a, b } });
+        await socket.NextEventAsync("state");
+        await socket.NextEventAsync("state");
+        await using var db = await server.Database!.OpenAsync();
+        await db.ExecuteAsync("""
+            CREATE TABLE counter_updates (at INTEGER);
+            CREATE TRIGGER count_counter_updates AFTER UPDATE ON change_counter BEGIN INSERT INTO counter_updates VALUES (NEW.value); END;
+            """);
+        var before = await db.ExecuteScalarAsync<long>("SELECT value FROM change_counter WHERE id = 1");
+
+        (await server.IngestStatesAsync(new { tracker_id = a, battery_level = 10 }, new { tracker_id = b, battery_level = 20 }))
+            .ShouldSucceed();
+
+        var versions = (await db.QueryAsync<long>("SELECT version FROM tracker_states WHERE tracker_id IN (@A, @B) ORDER BY version",
+            new { A = a, B = b })).ToList();
+        versions.Should().Equal(before + 1, before + 2);
+        (await db.ExecuteScalarAsync<long>("SELECT value FROM change_counter WHERE id = 1")).Should().Be(before + 2);
+        (await db.QueryAsync<long>("SELECT at FROM counter_updates")).Should().Equal([before + 2], "one block for both rows, and no trigger of ours");
+        (await Battery(socket), await Battery(socket)).Should().Be((10, 20));
+
+        await db.ExecuteAsync("UPDATE tracker_states SET state = @State WHERE tracker_id = @Id",
+            new { State = """{"battery_level":30,"connection_status":"active"}""", Id = a });
+        (await db.ExecuteScalarAsync<long>("SELECT version FROM tracker_states WHERE tracker_id = @A", new { A = a }))
+            .Should().Be(before + 3, "the trigger versions a write that left the version as it was");
+        (await server.IngestStatesAsync(new { tracker_id = b, battery_level = 40 })).ShouldSucceed();
+        (await Battery(socket), await Battery(socket)).Should().Be((30, 40), "the other program's change has the lower version");
+        (await db.ExecuteScalarAsync<long>("SELECT version FROM tracker_states WHERE tracker_id = @B", new { B = b })).Should().Be(before + 4);
+    }
+
+    private static async Task<int> Battery(AtmosphereSocket socket) =>
+        (await socket.NextEventAsync("state")).GetProperty("data").GetProperty("battery_level").GetInt32();
+}
