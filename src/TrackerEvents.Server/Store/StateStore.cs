@@ -117,7 +117,7 @@ internal sealed class StateStore : IAsyncDisposable
         }
 
         var states = await ReadForMergeAsync(connection, transaction, live, cancellationToken);
-        var now = _time.GetUtcNow();
+        var now = WrittenStates.ToMilliseconds(_time.GetUtcNow()); // as stored: the merged states then need no truncating copy
         var changed = new Dictionary<long, bool>(live.Length); // tracker → a point from its device
         for (var i = 0; i < writes.Count; i++)
         {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -88,6 +89,13 @@ internal sealed class WrittenStates
     /// <summary>The state with every time truncated to whole milliseconds, as the stored form writes it.</summary>
     internal static TrackerState ToMilliseconds(TrackerState s)
     {
+        if (IsWhole(s.Gps.Updated) && IsWhole(s.MovementStatusUpdate) && IsWhole(s.IgnitionUpdate) && IsWhole(s.Gsm?.Updated)
+            && IsWhole(s.LastUpdate) && IsWhole(s.BatteryUpdate) && IsWhole(s.InputsUpdate) && IsWhole(s.OutputsUpdate)
+            && IsWhole(s.ActualTrackUpdate) && AllWhole(s.Additional))
+        {
+            return s; // no copy: a device's point, merged at a whole millisecond (ToMilliseconds(now)), is the common case
+        }
+
         var additional = s.Additional;
         foreach (var (key, value) in s.Additional)
         {
@@ -111,6 +119,24 @@ internal sealed class WrittenStates
             ActualTrackUpdate = Truncate(s.ActualTrackUpdate),
         };
     }
+
+    /// <summary>The time truncated to a whole millisecond, in UTC, as the stored form keeps it.</summary>
+    internal static DateTimeOffset ToMilliseconds(DateTimeOffset time) => new(Ms(time), TimeSpan.Zero);
+
+    private static bool AllWhole(ImmutableSortedDictionary<string, AdditionalValue> additional)
+    {
+        foreach (var (_, value) in additional)
+        {
+            if (!IsWhole(value.Updated))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsWhole(DateTimeOffset? time) => time is not { } t || t.Offset == TimeSpan.Zero && Ms(t) == t.UtcTicks;
 
     private static DateTimeOffset? Truncate(DateTimeOffset? time) =>
         time is { } t ? new DateTimeOffset(Ms(t), TimeSpan.Zero) : null;

@@ -62,5 +62,27 @@ public sealed class WrittenStatesTests
         cache.TryGet(7, 10, out _).Should().BeFalse();
     }
 
+    [Fact]
+    public void AStateAlreadyInWholeMilliseconds_IsStoredAsItIs_AndAnyOtherTimeIsTruncated()
+    {
+        var whole = new DateTimeOffset(2026, 11, 29, 12, 0, 0, 123, TimeSpan.Zero);
+        var state = TrackerState.Initial with { LastUpdate = whole, Gps = GpsState.Empty with { Updated = whole } };
+        using var writer = new WrittenStates.Writer();
+
+        WrittenStates.Serialize(state, writer, out var stored);
+        stored.Should().BeSameAs(state, "nothing to truncate, nothing to copy");
+
+        WrittenStates.Serialize(state with { BatteryUpdate = SubMillisecond }, writer, out stored);
+        stored.BatteryUpdate!.Value.UtcTicks.Should().Be(SubMillisecond.UtcTicks - 4567);
+
+        var elsewhere = new DateTimeOffset(2026, 11, 29, 14, 0, 0, 123, TimeSpan.FromHours(2));
+        WrittenStates.Serialize(state with { LastUpdate = elsewhere }, writer, out stored);
+        stored.LastUpdate!.Value.Offset.Should().Be(TimeSpan.Zero, "the stored form reads back in UTC");
+        stored.LastUpdate.Should().Be(whole);
+
+        WrittenStates.Serialize(state with { Additional = state.Additional.Add("k", new AdditionalValue("v", SubMillisecond)) }, writer, out stored);
+        stored.Additional["k"].Updated!.Value.UtcTicks.Should().Be(SubMillisecond.UtcTicks - 4567);
+    }
+
     private static StateChange Change(long trackerId, long version, TrackerState state) => new(version, trackerId, 1, 1, false, state);
 }
