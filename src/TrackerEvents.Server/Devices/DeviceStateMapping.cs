@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using TrackerEvents.Tracking;
 
 namespace TrackerEvents.Devices;
@@ -23,18 +24,22 @@ internal static class DeviceStateMapping
     public static TrackerState Apply(TrackerState current, DevicePoint point, DateTimeOffset pointTime, DateTimeOffset now,
         double movingSpeed, TimeSpan parkedAfter)
     {
-        var alive = current with { LastUpdate = now, ConnectionStatus = "active" };
         if (current.Gps.Updated is { } lastFix && pointTime < lastFix)
         {
-            return alive;
+            return current with { LastUpdate = now, ConnectionStatus = "active" };
         }
 
-        var state = alive;
-        if (point.HasFix)
+        // One copy of the state per point: this runs for every point inside the serial group commit.
+        var hasFix = point.HasFix;
+        var ignitionChanged = point.Ignition is { } ignition && ignition != current.Ignition;
+        var ignitionNow = ignitionChanged ? point.Ignition : current.Ignition;
+        var movement = Movement(ignitionNow, current.MovementStatus, current.MovementStatusUpdate, point, pointTime, movingSpeed, parkedAfter);
+        return current with
         {
-            state = state with
-            {
-                Gps = current.Gps with
+            LastUpdate = now,
+            ConnectionStatus = "active",
+            Gps = hasFix
+                ? current.Gps with
                 {
                     Updated = pointTime,
                     Location = point.Position,
@@ -42,43 +47,17 @@ internal static class DeviceStateMapping
                     Heading = Round(point.Heading ?? 0),
                     Alt = Round(point.Altitude ?? 0),
                     Precision = point.Accuracy is { } accuracy ? Round(Math.Min(accuracy, int.MaxValue)) : null,
-                },
-            };
-        }
-
-        if (point.BatteryPercent is { } battery)
-        {
-            state = state with { BatteryLevel = Round(battery), BatteryUpdate = pointTime };
-        }
-
-        if (point.Ignition is { } ignition && ignition != current.Ignition)
-        {
-            state = state with { Ignition = ignition, IgnitionUpdate = pointTime };
-        }
-
-        var movement = Movement(state, point, pointTime, movingSpeed, parkedAfter);
-        if (movement != current.MovementStatus)
-        {
-            state = state with { MovementStatus = movement, MovementStatusUpdate = pointTime };
-        }
-
-        if (point.HasFix && movement == "moving")
-        {
-            state = state with { ActualTrackUpdate = pointTime };
-        }
-
-        if (point.Additional.Count > 0)
-        {
-            var additional = state.Additional.ToBuilder();
-            foreach (var (key, value) in point.Additional)
-            {
-                additional[key] = new AdditionalValue(value, pointTime);
-            }
-
-            state = state with { Additional = additional.ToImmutable() };
-        }
-
-        return state;
+                }
+                : current.Gps,
+            BatteryLevel = point.BatteryPercent is { } battery ? Round(battery) : current.BatteryLevel,
+            BatteryUpdate = point.BatteryPercent is null ? current.BatteryUpdate : pointTime,
+            Ignition = ignitionNow,
+            IgnitionUpdate = ignitionChanged ? pointTime : current.IgnitionUpdate,
+            MovementStatus = movement,
+            MovementStatusUpdate = movement != current.MovementStatus ? pointTime : current.MovementStatusUpdate,
+            ActualTrackUpdate = hasFix && movement == "moving" ? pointTime : current.ActualTrackUpdate,
+            Additional = point.Additional.Count > 0 ? WithAdditional(current.Additional, point.Additional, pointTime) : current.Additional,
+        };
     }
 
     /// <summary>
@@ -87,7 +66,8 @@ internal static class DeviceStateMapping
     /// ignition unknown stopped for <paramref name="parkedAfter"/>, then parked. A point that says nothing
     /// about motion keeps the status.
     /// </summary>
-    internal static string Movement(TrackerState state, DevicePoint point, DateTimeOffset pointTime, double movingSpeed, TimeSpan parkedAfter)
+    internal static string Movement(bool? ignition, string status, DateTimeOffset? statusSince, DevicePoint point, DateTimeOffset pointTime,
+        double movingSpeed, TimeSpan parkedAfter)
     {
         var fastEnough = point.HasFix && point.SpeedKmh is { } speed ? speed >= movingSpeed : (bool?)null;
         if (fastEnough == true || point.IsMoving == true)
@@ -97,20 +77,32 @@ internal static class DeviceStateMapping
 
         if (fastEnough is null && point.IsMoving is null)
         {
-            return state.MovementStatus;
+            return status;
         }
 
-        return state.Ignition switch
+        return ignition switch
         {
             true => "stopped",
             false => "parked",
-            null => state.MovementStatus switch
+            null => status switch
             {
                 "moving" => "stopped",
-                "stopped" when state.MovementStatusUpdate is { } since && pointTime - since >= parkedAfter => "parked",
+                "stopped" when statusSince is { } since && pointTime - since >= parkedAfter => "parked",
                 var unchanged => unchanged,
             },
         };
+    }
+
+    private static ImmutableSortedDictionary<string, AdditionalValue> WithAdditional(ImmutableSortedDictionary<string, AdditionalValue> additional,
+        IReadOnlyList<KeyValuePair<string, string>> sent, DateTimeOffset pointTime)
+    {
+        var builder = additional.ToBuilder();
+        foreach (var (key, value) in sent)
+        {
+            builder[key] = new AdditionalValue(value, pointTime);
+        }
+
+        return builder.ToImmutable();
     }
 
     private static int Round(double value) => (int)Math.Round(value, MidpointRounding.AwayFromZero);

@@ -69,7 +69,7 @@ internal sealed class ChangeFeed(Database database, WrittenStates written, TimeP
     /// <summary>
     /// The changes of the rows read after <paramref name="after"/>. A row that does not parse (a readings
     /// item of a kind this server does not know) is skipped, but still moves the watermark past it. A state
-    /// this process wrote is taken from <paramref name="written"/> rather than parsed again.
+    /// this process committed is taken from <paramref name="written"/> rather than parsed again.
     /// </summary>
     internal static ChangeBatch ToBatch(IReadOnlyList<FeedRow> rows, long after, int limit, WrittenStates? written = null)
     {
@@ -79,7 +79,7 @@ internal sealed class ChangeFeed(Database database, WrittenStates written, TimeP
             Change? change = row.Kind switch
             {
                 1 => new StateChange(row.Version, row.TrackerId, row.UserId, row.SourceId ?? 0, row.Blocked,
-                    written?.Read(row.TrackerId, row.Payload ?? "") ?? StateStore.ParseStored(row.Payload ?? "")),
+                    written?.Read(row.TrackerId, row.Version, row.Payload ?? "") ?? StateStore.ParseStored(row.Payload ?? "")),
                 2 => ReadingItem.ParseKind(row.ItemKind ?? "") is { } kind
                      && ReadingItem.FromCanonical(kind, row.ItemKey ?? "", row.Payload ?? "") is { } item
                     ? new ReadingChange(row.Version, row.TrackerId, row.UserId, row.Blocked, item)

@@ -9,9 +9,10 @@ namespace TrackerEvents.Store;
 /// The one way into the database: reads on a pooled connection, and writes in the dialect's write
 /// transaction, committed and then announced on the <see cref="ChangeSignal"/>, so that no write can
 /// forget to wake the change feed readers. A write that knows the state changes it made, with their versions,
-/// hands them to this process's dispatcher after the commit (<see cref="ChangeHandoff"/>).
+/// remembers them (<see cref="WrittenStates"/>) and hands them to this process's dispatcher after the commit
+/// (<see cref="ChangeHandoff"/>).
 /// </summary>
-internal sealed class Database(IStoreDialect dialect, ChangeSignal signal, ChangeHandoff handoff, PhaseTimings timings)
+internal sealed class Database(IStoreDialect dialect, ChangeSignal signal, ChangeHandoff handoff, WrittenStates written, PhaseTimings timings)
 {
     public IStoreDialect Dialect => dialect;
 
@@ -37,8 +38,9 @@ internal sealed class Database(IStoreDialect dialect, ChangeSignal signal, Chang
     /// <summary>
     /// <see cref="WriteAsync{T}(Func{DbConnection, DbTransaction, Task{T}}, CancellationToken)"/>, for work that adds to
     /// <c>handed</c> the state changes it made, each with its version, read inside the transaction. When it
-    /// added any, they must be every versioned change of the transaction: after the commit they are handed
-    /// over (<see cref="ChangeHandoff"/>) and the dispatcher is woken without a feed read.
+    /// added any, they must be every versioned change of the transaction: after the commit (never before: a
+    /// rolled-back version can be given out again) they are remembered (<see cref="WrittenStates"/>) and handed
+    /// over (<see cref="ChangeHandoff"/>), and the dispatcher is woken without a feed read.
     /// </summary>
     public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, List<StateChange>, Task<T>> work, CancellationToken cancellationToken)
     {
@@ -63,6 +65,7 @@ internal sealed class Database(IStoreDialect dialect, ChangeSignal signal, Chang
             // change. Also when ending the transaction or closing the connection failed after the commit.
             if (committed && handed.Count > 0)
             {
+                written.Remember(handed);
                 handoff.Post(handed, committedAt);
                 signal.NotifyHanded();
             }

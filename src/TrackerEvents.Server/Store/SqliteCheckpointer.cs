@@ -13,21 +13,28 @@ namespace TrackerEvents.Store;
 /// which neither waits for nor blocks writers and readers, keeps the log short: once it has been copied
 /// in full, the next writer starts it again from the beginning. Under continuous writes and reads it may
 /// never be copied in full, and the log would grow without end (240 MB after 12 minutes of ingest, for a
-/// 323 KB database): past <see cref="StoreOptions.WalSizeLimit"/> a truncating checkpoint runs with this
-/// process's writers held back, waits for the readers of the old log, and leaves the log empty.
+/// 323 KB database): past <see cref="StoreOptions.WalSizeLimit"/> a restarting checkpoint runs with this
+/// process's writers held back and waits for the readers of the old log, so that the next writer starts
+/// the log again from the beginning and trims the file to the limit (<c>journal_size_limit</c>). When no
+/// writer came since the last restart, a truncating checkpoint empties the file instead.
 /// </summary>
+/// <remarks>
+/// Not a truncating checkpoint every time: with 10,000 device points a second the log passes 64 MB every
+/// two seconds, and truncating it held the writers back for 40–140 ms each time, although everything had
+/// been copied already; restarting it holds them for 5–15 ms.
+/// </remarks>
 internal sealed partial class SqliteCheckpointer(IStoreDialect dialect, IOptions<StoreOptions> options, TimeProvider time, ILogger<SqliteCheckpointer> logger)
     : BackgroundService
 {
     private readonly SqliteDialect _sqlite = (SqliteDialect)dialect;
     private long _completed;
-    private long _truncated;
+    private long _restarted;
 
     /// <summary>Checkpoints that ran to the end of what they could copy, since start.</summary>
     public long Completed => Interlocked.Read(ref _completed);
 
-    /// <summary>Truncating checkpoints, since start.</summary>
-    public long Truncated => Interlocked.Read(ref _truncated);
+    /// <summary>Checkpoints past the limit (restarting or truncating the log), since start.</summary>
+    public long Restarted => Interlocked.Read(ref _restarted);
 
     /// <summary>The size of the write-ahead log file now, in bytes (0 when there is none).</summary>
     public long WalSize => new FileInfo(_sqlite.DatabasePath + "-wal") is { Exists: true } file ? file.Length : 0;
@@ -36,17 +43,21 @@ internal sealed partial class SqliteCheckpointer(IStoreDialect dialect, IOptions
     {
         using var timer = new PeriodicTimer(options.Value.CheckpointInterval, time);
         var failing = false;
+        var restartedAt = -1L; // the log's size at the last restart, -1 when a writer has been since
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
                 await using var connection = await dialect.OpenAsync(stoppingToken);
                 await connection.ExecuteAsync(new CommandDefinition("PRAGMA wal_checkpoint(PASSIVE)", cancellationToken: stoppingToken));
-                if (WalSize > options.Value.WalSizeLimit)
+                var size = WalSize;
+                if (size > options.Value.WalSizeLimit)
                 {
-                    await _sqlite.WithWritersHeldAsync(() => connection.ExecuteAsync(
-                        new CommandDefinition("PRAGMA wal_checkpoint(TRUNCATE)", cancellationToken: stoppingToken)), stoppingToken);
-                    Interlocked.Increment(ref _truncated);
+                    var idle = size == restartedAt; // no writer restarted the log and trimmed the file since
+                    await _sqlite.WithWritersHeldAsync(() => connection.ExecuteAsync(new CommandDefinition(
+                        idle ? "PRAGMA wal_checkpoint(TRUNCATE)" : "PRAGMA wal_checkpoint(RESTART)", cancellationToken: stoppingToken)), stoppingToken);
+                    restartedAt = idle ? -1 : size;
+                    Interlocked.Increment(ref _restarted);
                 }
 
                 Interlocked.Increment(ref _completed);

@@ -8,4 +8,5 @@ internal sealed class StateRow
 {
     public long TrackerId { get; set; }
     public string State { get; set; } = "";
+    public long Version { get; set; }
 }

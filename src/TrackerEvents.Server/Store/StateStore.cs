@@ -47,7 +47,7 @@ internal sealed class StateStore : IAsyncDisposable
             new { TrackerIds = _database.Dialect.IdList(trackerIds.Distinct().ToArray()) }, cancellationToken)), cancellationToken);
         foreach (var row in rows)
         {
-            states[row.TrackerId] = _written.Read(row.TrackerId, row.State);
+            states[row.TrackerId] = _written.Read(row.TrackerId, row.Version, row.State);
         }
 
         return states;
@@ -66,7 +66,7 @@ internal sealed class StateStore : IAsyncDisposable
 
         var rows = await _database.ReadAsync(connection => connection.QueryAsync<SnapshotRow>(Command(_database.Statements.SelectSnapshot,
             new { TrackerIds = _database.Dialect.IdList(trackerIds.Distinct().ToArray()) }, cancellationToken)), cancellationToken);
-        return rows.Select(r => new StateChange(r.Version, r.TrackerId, r.UserId, r.SourceId, r.Blocked, _written.Read(r.TrackerId, r.State))).ToList();
+        return rows.Select(r => new StateChange(r.Version, r.TrackerId, r.UserId, r.SourceId, r.Blocked, _written.Read(r.TrackerId, r.Version, r.State))).ToList();
     }
 
     /// <summary>
@@ -116,10 +116,8 @@ internal sealed class StateStore : IAsyncDisposable
             return written;
         }
 
-        var states = (await connection.QueryAsync<StateRow>(Command(_database.Statements.SelectStatesForUpdate,
-                new { TrackerIds = _database.Dialect.IdList(live) }, cancellationToken, transaction)))
-            .ToDictionary(r => r.TrackerId, r => _written.Read(r.TrackerId, r.State));
-        var now = _time.GetUtcNow();
+        var states = await ReadForMergeAsync(connection, transaction, live, cancellationToken);
+        var now = WrittenStates.ToMilliseconds(_time.GetUtcNow()); // as stored: the merged states then need no truncating copy
         var changed = new Dictionary<long, bool>(live.Length); // tracker → a point from its device
         for (var i = 0; i < writes.Count; i++)
         {
@@ -140,7 +138,7 @@ internal sealed class StateStore : IAsyncDisposable
         var rows = new List<StateRowWriter.Row>(changed.Count);
         foreach (var (trackerId, fromDevice) in changed)
         {
-            rows.Add(new StateRowWriter.Row(trackerId, _written.Serialize(trackerId, states[trackerId], json, out var exact), fromDevice ? reportedAt : null));
+            rows.Add(new StateRowWriter.Row(trackerId, WrittenStates.Serialize(states[trackerId], json, out var exact), fromDevice ? reportedAt : null));
             stored[trackerId] = exact;
         }
 
@@ -152,6 +150,41 @@ internal sealed class StateStore : IAsyncDisposable
         }
 
         return written;
+    }
+
+    /// <summary>
+    /// Inside a write transaction: the stored states of the given trackers (those that have a row), locked.
+    /// Only the rows' versions are read, and the states of the versions this process committed are taken
+    /// from <see cref="WrittenStates"/>; the rest (another writer's, or not remembered) are read and parsed.
+    /// </summary>
+    private async Task<Dictionary<long, TrackerState>> ReadForMergeAsync(DbConnection connection, DbTransaction transaction, long[] trackerIds,
+        CancellationToken cancellationToken)
+    {
+        var states = new Dictionary<long, TrackerState>(trackerIds.Length);
+        List<long>? unknown = null;
+        foreach (var row in await connection.QueryAsync<VersionRow>(Command(_database.Statements.SelectStateVersionsForUpdate,
+                     new { TrackerIds = _database.Dialect.IdList(trackerIds) }, cancellationToken, transaction)))
+        {
+            if (_written.TryGet(row.TrackerId, row.Version, out var state))
+            {
+                states[row.TrackerId] = state;
+            }
+            else
+            {
+                (unknown ??= []).Add(row.TrackerId);
+            }
+        }
+
+        if (unknown is not null)
+        {
+            foreach (var row in await connection.QueryAsync<StateRow>(Command(_database.Statements.SelectStates,
+                         new { TrackerIds = _database.Dialect.IdList([.. unknown]) }, cancellationToken, transaction)))
+            {
+                states[row.TrackerId] = ParseStored(row.State);
+            }
+        }
+
+        return states;
     }
 
     /// <summary>Reads a stored state; rows another program wrote badly read as far as they are valid.</summary>
@@ -166,6 +199,12 @@ internal sealed class StateStore : IAsyncDisposable
         {
             return TrackerState.Initial;
         }
+    }
+
+    private sealed class VersionRow
+    {
+        public long TrackerId { get; set; }
+        public long Version { get; set; }
     }
 
     private sealed class SnapshotRow

@@ -17,7 +17,7 @@ internal sealed class StoreStatements
           FROM trackers t JOIN sources s ON s.id = t.source_id
         """;
 
-    private const string StateColumns = "SELECT tracker_id AS TrackerId, state AS State FROM tracker_states";
+    private const string StateColumns = "SELECT tracker_id AS TrackerId, state AS State, version AS Version FROM tracker_states";
 
     private const string ReadingColumns =
         "SELECT tracker_id AS TrackerId, kind AS Kind, item_key AS ItemKey, item AS Item FROM tracker_readings";
@@ -48,7 +48,8 @@ internal sealed class StoreStatements
             $"SELECT id FROM trackers WHERE id {inIds} AND NOT corrupted", "id", dialect.ForNoKeyUpdate);
         // Locking the rows themselves too keeps out writers that update tracker_states or tracker_readings
         // directly, without the trackers lock.
-        SelectStatesForUpdate = LockedInOrder(SelectStates, "tracker_id", dialect.ForUpdate);
+        SelectStateVersionsForUpdate = LockedInOrder(
+            $"SELECT tracker_id AS TrackerId, version AS Version FROM tracker_states WHERE tracker_id {inIds}", "tracker_id", dialect.ForUpdate);
         SelectReadingsForUpdate = LockedInOrder(
             $"{ReadingColumns} WHERE tracker_id {inIds}", "tracker_id, kind, item_key", dialect.ForUpdate);
     }
@@ -84,8 +85,11 @@ internal sealed class StoreStatements
     /// </summary>
     public string SelectLiveTrackersForWrite { get; }
 
-    /// <summary>Inside a write transaction: the stored state rows of the given trackers, to be merged and written back.</summary>
-    public string SelectStatesForUpdate { get; }
+    /// <summary>
+    /// Inside a write transaction: the versions of the given trackers' state rows, which are to be merged and
+    /// written back (their states are read only where <see cref="WrittenStates"/> does not know the version).
+    /// </summary>
+    public string SelectStateVersionsForUpdate { get; }
 
     /// <summary>Inside a write transaction: the stored readings rows of the given trackers, to be merged and written back.</summary>
     public string SelectReadingsForUpdate { get; }

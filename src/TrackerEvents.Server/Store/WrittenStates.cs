@@ -1,4 +1,7 @@
 using System.Buffers;
+using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using TrackerEvents.Tracking;
@@ -6,13 +9,20 @@ using TrackerEvents.Tracking;
 namespace TrackerEvents.Store;
 
 /// <summary>
-/// The states this process last wrote, with the JSON they were written as. A merge (or the change feed)
-/// that reads back exactly that JSON takes the state from here instead of parsing it again: parsing a stored state was
-/// the largest cost of a group commit after the SQL itself (8.7 KB and a JSON parse per point). Any other
-/// content — another writer's, a rolled-back write's — is parsed as usual, so an entry is a shortcut that
-/// can miss, never a stale answer. For that the state must be exactly what its JSON reads back as:
-/// <see cref="Serialize"/> truncates its times to the milliseconds that the stored form keeps.
+/// The states this process committed, each with the version its row got. A merge, the change feed or a read
+/// that finds a tracker's row at exactly that version takes the state from here instead of reading its JSON
+/// and parsing it again: reading and parsing a stored state was the largest cost of a group commit after the
+/// SQL itself. A row at any other version — another writer's, another node's — is read and parsed as
+/// usual, so an entry is a shortcut that can miss, never a stale answer.
 /// </summary>
+/// <remarks>
+/// Why a version is enough: the versioning triggers stamp every write of a state row with a new version
+/// from the change counter, whoever writes it, and a committed version is never given out again. A
+/// rolled-back transaction can hand its version to a later writer (SQLite's counter rolls back with it), so
+/// states are remembered only once their transaction has committed (<see cref="Remember"/>, called by
+/// <see cref="Database"/>). The state must be exactly what its JSON reads back as: <see cref="Serialize"/>
+/// truncates its times to the milliseconds that the stored form keeps.
+/// </remarks>
 internal sealed class WrittenStates
 {
     /// <summary>Entries kept before the cache starts over (one per tracker written; a bound on memory).</summary>
@@ -23,43 +33,69 @@ internal sealed class WrittenStates
     private readonly Dictionary<long, Entry> _states = [];
     private readonly Lock _gate = new();
 
-    /// <summary>The stored state of a tracker, from its stored JSON.</summary>
-    public TrackerState Read(long trackerId, string json)
+    /// <summary>The state of a tracker whose row is at <paramref name="version"/>, if this process committed it.</summary>
+    public bool TryGet(long trackerId, long version, [NotNullWhen(true)] out TrackerState? state)
     {
-        Entry? known;
+        Entry known;
+        bool found;
         lock (_gate)
         {
-            _states.TryGetValue(trackerId, out known);
+            found = _states.TryGetValue(trackerId, out known);
         }
 
-        return known is not null && string.Equals(known.Json, json, StringComparison.Ordinal) ? known.State : StateStore.ParseStored(json);
+        state = found && known.Version == version ? known.State : null;
+        return state is not null;
     }
 
+    /// <summary>The stored state of a tracker, from its row's version and JSON.</summary>
+    public TrackerState Read(long trackerId, long version, string json) =>
+        TryGet(trackerId, version, out var state) ? state : StateStore.ParseStored(json);
+
     /// <summary>
-    /// The JSON to store for <paramref name="state"/>, remembered with the state it reads back as. One
-    /// <see cref="Writer"/> serves one merge (not shared between threads).
+    /// Remembers committed states (call only after their commit). Of two writers racing to remember the
+    /// same tracker, the higher version stays.
     /// </summary>
-    /// <param name="stored">The state as it reads back from the JSON returned.</param>
-    public string Serialize(long trackerId, TrackerState state, Writer writer, out TrackerState stored)
+    public void Remember(IReadOnlyList<StateChange> committed)
     {
-        var exact = stored = ToMilliseconds(state);
-        var json = writer.Write(exact);
         lock (_gate)
         {
-            if (_states.Count >= Capacity)
+            if (_states.Count + committed.Count > Capacity)
             {
                 _states.Clear();
             }
 
-            _states[trackerId] = new Entry(json, exact);
+            foreach (var change in committed)
+            {
+                ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_states, change.TrackerId, out var exists);
+                if (!exists || entry.Version < change.Version)
+                {
+                    entry = new Entry(change.Version, change.State);
+                }
+            }
         }
+    }
 
-        return json;
+    /// <summary>
+    /// The JSON to store for <paramref name="state"/>. One <see cref="Writer"/> serves one merge (not shared
+    /// between threads).
+    /// </summary>
+    /// <param name="stored">The state as it reads back from the JSON returned (what <see cref="Remember"/> takes).</param>
+    public static string Serialize(TrackerState state, Writer writer, out TrackerState stored)
+    {
+        stored = ToMilliseconds(state);
+        return writer.Write(stored);
     }
 
     /// <summary>The state with every time truncated to whole milliseconds, as the stored form writes it.</summary>
     internal static TrackerState ToMilliseconds(TrackerState s)
     {
+        if (IsWhole(s.Gps.Updated) && IsWhole(s.MovementStatusUpdate) && IsWhole(s.IgnitionUpdate) && IsWhole(s.Gsm?.Updated)
+            && IsWhole(s.LastUpdate) && IsWhole(s.BatteryUpdate) && IsWhole(s.InputsUpdate) && IsWhole(s.OutputsUpdate)
+            && IsWhole(s.ActualTrackUpdate) && AllWhole(s.Additional))
+        {
+            return s; // no copy: a device's point, merged at a whole millisecond (ToMilliseconds(now)), is the common case
+        }
+
         var additional = s.Additional;
         foreach (var (key, value) in s.Additional)
         {
@@ -84,12 +120,30 @@ internal sealed class WrittenStates
         };
     }
 
+    /// <summary>The time truncated to a whole millisecond, in UTC, as the stored form keeps it.</summary>
+    internal static DateTimeOffset ToMilliseconds(DateTimeOffset time) => new(Ms(time), TimeSpan.Zero);
+
+    private static bool AllWhole(ImmutableSortedDictionary<string, AdditionalValue> additional)
+    {
+        foreach (var (_, value) in additional)
+        {
+            if (!IsWhole(value.Updated))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsWhole(DateTimeOffset? time) => time is not { } t || t.Offset == TimeSpan.Zero && Ms(t) == t.UtcTicks;
+
     private static DateTimeOffset? Truncate(DateTimeOffset? time) =>
         time is { } t ? new DateTimeOffset(Ms(t), TimeSpan.Zero) : null;
 
     private static long Ms(DateTimeOffset time) => time.UtcTicks - time.UtcTicks % TimeSpan.TicksPerMillisecond;
 
-    private sealed record Entry(string Json, TrackerState State);
+    private readonly record struct Entry(long Version, TrackerState State);
 
     /// <summary>A reusable buffer and JSON writer for the states of one merge.</summary>
     internal sealed class Writer : IDisposable

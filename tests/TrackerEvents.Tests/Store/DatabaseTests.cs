@@ -16,7 +16,7 @@ public sealed class DatabaseTests : IAsyncDisposable
     public DatabaseTests()
     {
         _dialect = new SqliteDialect($"Data Source={Path.Combine(_directory, "test.db")}", _directory);
-        _database = new Database(_dialect, _signal, _handoff, new TrackerEvents.Diagnostics.PhaseTimings(TimeProvider.System));
+        _database = new Database(_dialect, _signal, _handoff, new WrittenStates(), new TrackerEvents.Diagnostics.PhaseTimings(TimeProvider.System));
     }
 
     public async ValueTask DisposeAsync()

@@ -19,7 +19,7 @@ public sealed class StoreStatementsTests
         }
 
         // No lock, so no sort for the lock's sake either.
-        statements.SelectStatesForUpdate.Should().Be(statements.SelectStates);
+        statements.SelectStateVersionsForUpdate.Should().NotContain("ORDER BY");
         statements.SelectLiveTrackersForWrite.Should().NotContain("ORDER BY");
         statements.SelectReadingsForUpdate.Should().NotContain("ORDER BY");
     }
@@ -37,7 +37,7 @@ public sealed class StoreStatementsTests
         }
 
         statements.SelectLiveTrackersForWrite.Should().EndWith("ORDER BY id FOR NO KEY UPDATE");
-        statements.SelectStatesForUpdate.Should().EndWith("ORDER BY tracker_id FOR UPDATE");
+        statements.SelectStateVersionsForUpdate.Should().EndWith("ORDER BY tracker_id FOR UPDATE");
         statements.SelectReadingsForUpdate.Should().EndWith("ORDER BY tracker_id, kind, item_key FOR UPDATE");
         foreach (var read in new[] { statements.SelectStates, statements.SelectSnapshot, statements.SelectReadings, statements.SelectUserTrackers })
         {
@@ -60,7 +60,7 @@ public sealed class StoreStatementsTests
         (nameof(statements.SelectReadings), statements.SelectReadings),
         (nameof(statements.SelectUserTrackers), statements.SelectUserTrackers),
         (nameof(statements.SelectLiveTrackersForWrite), statements.SelectLiveTrackersForWrite),
-        (nameof(statements.SelectStatesForUpdate), statements.SelectStatesForUpdate),
+        (nameof(statements.SelectStateVersionsForUpdate), statements.SelectStateVersionsForUpdate),
         (nameof(statements.SelectReadingsForUpdate), statements.SelectReadingsForUpdate),
     ];
 }

@@ -19,8 +19,9 @@ public sealed class WrittenStatesTests
         var cache = new WrittenStates();
         using var writer = new WrittenStates.Writer();
 
-        var json = cache.Serialize(7, state, writer, out _);
-        var remembered = cache.Read(7, json);
+        var json = WrittenStates.Serialize(state, writer, out var stored);
+        cache.Remember([Change(7, 3, stored)]);
+        var remembered = cache.Read(7, 3, json);
         var parsed = StateStore.ParseStored(json);
 
         StateWriter.ToCanonicalJson(remembered).Should().Be(json).And.Be(StateWriter.ToCanonicalJson(parsed));
@@ -34,15 +35,54 @@ public sealed class WrittenStatesTests
     }
 
     [Fact]
-    public void OtherJson_IsParsed_NotTakenFromTheCache()
+    public void AnotherVersion_IsParsed_NotTakenFromTheCache()
     {
         var cache = new WrittenStates();
         using var writer = new WrittenStates.Writer();
-        var json = cache.Serialize(7, TrackerState.Initial with { BatteryLevel = 10 }, writer, out _);
+        var json = WrittenStates.Serialize(TrackerState.Initial with { BatteryLevel = 10 }, writer, out var stored);
+        cache.Remember([Change(7, 5, stored)]);
+        var other = json.Replace("\"battery_level\":10", "\"battery_level\":99", StringComparison.Ordinal);
 
-        cache.Read(7, json).BatteryLevel.Should().Be(10);
-        cache.Read(7, json.Replace("\"battery_level\":10", "\"battery_level\":99", StringComparison.Ordinal)).BatteryLevel.Should().Be(99,
-            "another writer's content wins");
-        cache.Read(8, json).BatteryLevel.Should().Be(10, "a tracker never remembered is parsed");
+        cache.Read(7, 5, other).BatteryLevel.Should().Be(10, "the version this process committed is its state, whatever the JSON passed");
+        cache.Read(7, 6, other).BatteryLevel.Should().Be(99, "another writer's version is parsed");
+        cache.Read(7, 4, other).BatteryLevel.Should().Be(99, "an older version too");
+        cache.Read(8, 5, json).BatteryLevel.Should().Be(10, "a tracker never remembered is parsed");
+        cache.TryGet(8, 5, out _).Should().BeFalse();
     }
+
+    [Fact]
+    public void OfTwoWritersRemembering_TheHigherVersionStays()
+    {
+        var cache = new WrittenStates();
+        cache.Remember([Change(7, 11, TrackerState.Initial with { BatteryLevel = 11 })]);
+        cache.Remember([Change(7, 10, TrackerState.Initial with { BatteryLevel = 10 })]);
+
+        cache.TryGet(7, 11, out var state).Should().BeTrue();
+        state!.BatteryLevel.Should().Be(11);
+        cache.TryGet(7, 10, out _).Should().BeFalse();
+    }
+
+    [Fact]
+    public void AStateAlreadyInWholeMilliseconds_IsStoredAsItIs_AndAnyOtherTimeIsTruncated()
+    {
+        var whole = new DateTimeOffset(2026, 11, 29, 12, 0, 0, 123, TimeSpan.Zero);
+        var state = TrackerState.Initial with { LastUpdate = whole, Gps = GpsState.Empty with { Updated = whole } };
+        using var writer = new WrittenStates.Writer();
+
+        WrittenStates.Serialize(state, writer, out var stored);
+        stored.Should().BeSameAs(state, "nothing to truncate, nothing to copy");
+
+        WrittenStates.Serialize(state with { BatteryUpdate = SubMillisecond }, writer, out stored);
+        stored.BatteryUpdate!.Value.UtcTicks.Should().Be(SubMillisecond.UtcTicks - 4567);
+
+        var elsewhere = new DateTimeOffset(2026, 11, 29, 14, 0, 0, 123, TimeSpan.FromHours(2));
+        WrittenStates.Serialize(state with { LastUpdate = elsewhere }, writer, out stored);
+        stored.LastUpdate!.Value.Offset.Should().Be(TimeSpan.Zero, "the stored form reads back in UTC");
+        stored.LastUpdate.Should().Be(whole);
+
+        WrittenStates.Serialize(state with { Additional = state.Additional.Add("k", new AdditionalValue("v", SubMillisecond)) }, writer, out stored);
+        stored.Additional["k"].Updated!.Value.UtcTicks.Should().Be(SubMillisecond.UtcTicks - 4567);
+    }
+
+    private static StateChange Change(long trackerId, long version, TrackerState state) => new(version, trackerId, 1, 1, false, state);
 }
