@@ -32,7 +32,7 @@ internal sealed class BatchPace(TimeSpan rateLimit, TimeProvider time)
 
         if (outbox.PendingBatches > 0)
         {
-            return time.GetElapsedTime(now, GridPoint(now + 1)); // the next grid point: a rate limit at most
+            return time.GetElapsedTime(now, GridPoint(now + 1, TimerWheel.Timestamps(RateLimit, time))); // the next grid point: a rate limit at most
         }
 
         _lastFlush = now;
@@ -46,21 +46,14 @@ internal sealed class BatchPace(TimeSpan rateLimit, TimeProvider time)
 
     private TimeSpan Wait(long now)
     {
-        var period = Period;
-        var due = GridPoint(_lastFlush + period - Math.Min(period / 2, TickPeriod));
+        var period = TimerWheel.Timestamps(RateLimit, time);
+        var due = GridPoint(_lastFlush + period - Math.Min(period / 2, TimerWheel.Timestamps(TimerWheel.Tick, time)), period);
         return due > now ? time.GetElapsedTime(now, due) : TimeSpan.Zero;
     }
 
-    /// <summary>The rate limit in the clock's timestamp units.</summary>
-    private long Period => (long)Int128.Max(1, (Int128)RateLimit.Ticks * time.TimestampFrequency / TimeSpan.TicksPerSecond);
-
-    /// <summary>The timer's tick in the clock's timestamp units: how much sooner than a rate limit a frame on the grid may follow the last.</summary>
-    private long TickPeriod => TimerWheel.Tick.Ticks * time.TimestampFrequency / TimeSpan.TicksPerSecond;
-
-    /// <summary>The first grid point at or after <paramref name="timestamp"/>.</summary>
-    private long GridPoint(long timestamp)
+    /// <summary>The first point of the grid of <paramref name="period"/> (timestamp units) at or after <paramref name="timestamp"/>.</summary>
+    private static long GridPoint(long timestamp, long period)
     {
-        var period = Period;
         var remainder = timestamp % period;
         return remainder == 0 ? timestamp : timestamp - remainder + (remainder > 0 ? period : 0);
     }

@@ -102,10 +102,14 @@ internal sealed partial class TimerWheel(TimeProvider time, ILogger<TimerWheel> 
         }
     }
 
+    /// <summary><paramref name="span"/> in <paramref name="time"/>'s timestamp units (at least 1).</summary>
+    internal static long Timestamps(TimeSpan span, TimeProvider time) =>
+        (long)Int128.Max(1, (Int128)span.Ticks * time.TimestampFrequency / TimeSpan.TicksPerSecond);
+
     private static long AlignedOrigin(TimeProvider time)
     {
         var now = time.GetTimestamp();
-        var tick = Math.Max(1, Tick.Ticks * time.TimestampFrequency / TimeSpan.TicksPerSecond);
+        var tick = Timestamps(Tick, time);
         return now - ((now % tick) + tick) % tick;
     }
 
