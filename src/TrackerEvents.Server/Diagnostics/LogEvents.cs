@@ -20,6 +20,7 @@ internal static class LogEvents
     public const int AdminKeyGenerated = 1303;
     public const int PageServed = 1304;
     public const int DevicesListening = 1305;
+    public const int GarbageCollector = 1306;
     public const int ChangeListenerLost = 1401;
     public const int ChangeListenerReconnected = 1402;
     public const int CheckpointFailed = 1501;

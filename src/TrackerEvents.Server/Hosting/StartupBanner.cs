@@ -42,6 +42,10 @@ internal sealed partial class StartupBanner(
             {
                 LogAdminKey(logger, adminKey.Value);
             }
+
+            LogCollector(logger, System.Runtime.GCSettings.IsServerGC ? "server" : "workstation",
+                GC.GetConfigurationVariables().TryGetValue("GCGen0MaxBudget", out var budget) && budget is long bytes and > 0
+                    ? $"{bytes / (1024 * 1024)} MB" : "the runtime's default");
         });
         return Task.CompletedTask;
     }
@@ -59,6 +63,10 @@ internal sealed partial class StartupBanner(
 
     [LoggerMessage(EventId = LogEvents.DemoLogin, Level = LogLevel.Information, Message = "Demo login: {Login} / {Password}")]
     private static partial void LogDemo(ILogger logger, string login, string password);
+
+    [LoggerMessage(EventId = LogEvents.GarbageCollector, Level = LogLevel.Information,
+        Message = "Garbage collector: {Kind}, young generation collected after at most {Gen0Budget} allocated")]
+    private static partial void LogCollector(ILogger logger, string kind, string gen0Budget);
 
     [LoggerMessage(EventId = LogEvents.AdminKeyGenerated, Level = LogLevel.Information, Message = "Admin API key (X-Api-Key): {AdminApiKey}")]
     private static partial void LogAdminKey(ILogger logger, string adminApiKey);
