@@ -20,7 +20,10 @@ internal static class TrackerEventsApp
     /// <param name="configureServices">Replaces services after ours are added (the tests swap the clock).</param>
     public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Settings are read once, at start. Watching appsettings.json for changes watches the whole content root,
+        // where the SQLite store lives (data/): every write of a commit woke the watcher, ~5,000 file events a
+        // second at 2,000 changes/s. A later --hostBuilder:reloadConfigOnChange=true still turns it back on.
+        var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
         builder.AddTrackerEventsLogging();                                       // NLog, from config/NLog.config
         var listeners = Listeners.From(builder.Configuration);                   // Urls, Admin:Urls for the admin API, Devices:Urls
         builder.WebHost.ConfigureKestrel(kestrel =>

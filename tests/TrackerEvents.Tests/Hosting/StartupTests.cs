@@ -151,4 +151,17 @@ public sealed class StartupTests
         rows.Select(r => r.Id).Should().OnlyHaveUniqueItems();
         JsonSerializer.Serialize(rows.Count).Should().Be(TrackerEvents.Store.Migrator.LoadScripts("sqlite").Count.ToString());
     }
+
+    [Fact]
+    public async Task SettingsFiles_AreReadAtStart_AndTheirFolderIsNotWatched()
+    {
+        // Watching appsettings.json watches the whole content root, where the SQLite store writes.
+        var directory = Path.Combine(Path.GetTempPath(), "trackerevents-tests", Guid.NewGuid().ToString("N"));
+        await using var app = RunningServer.Build(directory, null);
+
+        var files = ((Microsoft.Extensions.Configuration.IConfigurationRoot)app.Configuration).Providers.OfType<Microsoft.Extensions.Configuration.FileConfigurationProvider>().ToList();
+
+        files.Should().NotBeEmpty();
+        files.Should().OnlyContain(f => !f.Source.ReloadOnChange);
+    }
 }
