@@ -27,6 +27,16 @@ internal static class LoggingSetup
         // RemoveLoggerFactoryFilter = false: the Logging:LogLevel settings (appsettings, command line) filter
         // what reaches NLog, as documented; NLog's default ignores them, so every HTTP request logged four
         // Information lines of Microsoft.AspNetCore despite "Microsoft.AspNetCore": "Warning".
-        builder.Logging.AddNLog(new NLogProviderOptions { RemoveLoggerFactoryFilter = false }, _ => factory);
+        // IncludeScopes = false: no layout of NLog.config prints a scope, and keeping them cost allocations per request.
+        builder.Logging.AddNLog(new NLogProviderOptions { RemoveLoggerFactoryFilter = false, IncludeScopes = false }, _ => factory);
+
+        // The hosting's request log (two Information lines per request, off at the shipped "Warning") is switched
+        // off entirely unless configured: while any level of it is on, every request (each device point) also
+        // gets a logging scope and an Activity, whether or not anything is written.
+        const string requests = "Microsoft.AspNetCore.Hosting.Diagnostics";
+        if (builder.Configuration[$"Logging:LogLevel:{requests}"] is null)
+        {
+            builder.Logging.AddFilter(requests, Microsoft.Extensions.Logging.LogLevel.None);
+        }
     }
 }

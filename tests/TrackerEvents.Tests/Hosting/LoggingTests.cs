@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using TrackerEvents.Tests.Infrastructure;
 
 namespace TrackerEvents.Tests.Hosting;
@@ -20,6 +21,24 @@ public sealed class LoggingTests
 
         log.Should().Contain("\"logger\":\"TrackerEvents.", "Information of the server's own categories is written");
         log.Should().NotContain("Request starting", "Information of Microsoft.AspNetCore is below the configured Warning");
+    }
+
+    [Fact]
+    public async Task TheRequestLog_IsOffEntirelyUnlessConfigured_AndThenWritten()
+    {
+        // Off entirely, not merely below the level: while it is on at any level, each request gets a scope and an Activity.
+        const string requests = "Microsoft.AspNetCore.Hosting.Diagnostics";
+        await using (var quiet = await RunningServer.StartAsync())
+        {
+            quiet.Service<ILoggerFactory>().CreateLogger(requests).IsEnabled(LogLevel.Critical).Should().BeFalse();
+        }
+
+        await using var server = await RunningServer.StartAsync($"Logging:LogLevel:{requests}=Information");
+        (await server.Http.GetAsync("/health/live")).EnsureSuccessStatusCode();
+
+        server.App.Services.GetRequiredService<NLog.LogFactory>().Flush(TimeSpan.FromSeconds(5));
+        var log = string.Concat(System.IO.Directory.GetFiles(Path.Combine(server.Directory, "logs")).Select(ReadShared));
+        log.Should().Contain("Request starting", "a configured level of the category is honoured");
     }
 
     private static string ReadShared(string path)
