@@ -195,9 +195,14 @@ internal static class EventFrames
         }
     });
 
+    /// <summary>
+    /// Renders a message into a pooled buffer and lays it out once behind its length prefix, in one array of the
+    /// exact size (<see cref="Payload.Framed"/>): a state event was a working buffer, a copy of it, and a second
+    /// copy with the prefix for the connections that track message size.
+    /// </summary>
     private static Payload Build(Action<Utf8JsonWriter> body, PayloadKind kind = PayloadKind.Message)
     {
-        var buffer = new ArrayBufferWriter<byte>(1024);
+        using var buffer = new PooledBuffer(1024);
         using (var writer = new Utf8JsonWriter(buffer, JsonOutput.Options))
         {
             writer.WriteStartObject();
@@ -205,12 +210,12 @@ internal static class EventFrames
             writer.WriteEndObject();
         }
 
-        return new Payload(buffer.WrittenSpan.ToArray(), kind);
+        return Payload.Framed(buffer.WrittenSpan, kind);
     }
 
     private static byte[] Fragment(Action<Utf8JsonWriter> body)
     {
-        var buffer = new ArrayBufferWriter<byte>(1024);
+        using var buffer = new PooledBuffer(1024);
         using (var writer = new Utf8JsonWriter(buffer, JsonOutput.Options))
         {
             body(writer);

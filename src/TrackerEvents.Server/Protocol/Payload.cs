@@ -1,10 +1,12 @@
+using System.Globalization;
 using System.Text;
 
 namespace TrackerEvents.Protocol;
 
 /// <summary>
 /// One serialised message, shared by every connection that sends it. The length-prefixed form is
-/// built once, on first use, for all connections that track message size.
+/// built once for all connections that track message size: on first use, or up front in the same array
+/// (<see cref="Framed"/>, what every rendered event is).
 /// </summary>
 internal sealed class Payload
 {
@@ -31,6 +33,22 @@ internal sealed class Payload
         _tracked = framed;
         Kind = kind;
         Utf16Length = utf16Length;
+    }
+
+    /// <summary>
+    /// <paramref name="utf8"/> copied once, behind its length prefix, into an array of the exact size: the plain
+    /// and the length-prefixed form are both slices of it.
+    /// </summary>
+    public static Payload Framed(ReadOnlySpan<byte> utf8, PayloadKind kind = PayloadKind.Message)
+    {
+        var chars = Encoding.UTF8.GetCharCount(utf8);
+        Span<byte> prefix = stackalloc byte[16];
+        chars.TryFormat(prefix, out var length, provider: CultureInfo.InvariantCulture);
+        prefix[length++] = (byte)AtmosphereFraming.Delimiter;
+        var framed = new byte[length + utf8.Length];
+        prefix[..length].CopyTo(framed);
+        utf8.CopyTo(framed.AsSpan(length));
+        return new Payload(framed, length, chars, kind);
     }
 
     public ReadOnlyMemory<byte> Utf8 => _buffer.AsMemory(_prefixLength);
