@@ -14,7 +14,10 @@ internal static class GpsPatch
     /// update carried a new fix (location, heading, speed or altitude); then <c>updated</c> is set to
     /// <paramref name="now"/> (ingest) unless the update carries it.
     /// </summary>
-    public static GpsState Apply(GpsState gps, JsonElement value, DateTimeOffset? now, JsonFieldReader reader, string path, out bool fixChanged)
+    private static readonly PropertyNames Fields = new("updated", "signal_level", "location", "lat", "lng", "heading", "speed", "alt",
+        "precision", "gsm_lbs");
+
+    public static GpsState Apply(GpsState gps, JsonElement value, DateTimeOffset? now, JsonFieldReader reader, FieldPath path, out bool fixChanged)
     {
         fixChanged = false;
         if (!reader.Object(value, path))
@@ -22,52 +25,55 @@ internal static class GpsPatch
             return gps;
         }
 
+        // The fields in locals, one GpsState at the end (a "with" per field copied it every time).
+        var (updated, signalLevel, location, heading, speed, alt, precision, gsmLbs) = gps;
         var updatedGiven = false;
         foreach (var property in value.EnumerateObject())
         {
-            var at = JsonFieldReader.Join(path, property.Name);
+            var name = Fields.Of(property);
+            var at = path.Child(name);
             var v = property.Value;
-            switch (property.Name)
+            switch (name)
             {
                 case "updated":
-                    gps = gps with { Updated = reader.Date(v, at, gps.Updated) };
+                    updated = reader.Date(v, at, updated);
                     updatedGiven = true;
                     break;
                 case "signal_level":
-                    gps = gps with { SignalLevel = reader.NullableInt(v, at, 0, 100, gps.SignalLevel) };
+                    signalLevel = reader.NullableInt(v, at, 0, 100, signalLevel);
                     break;
                 case "location":
-                    gps = gps with { Location = reader.Location(v, at, gps.Location) };
+                    location = reader.Location(v, at, location);
                     fixChanged = true;
                     break;
                 case "lat" or "lng":
                     // The published field list puts lat/lng directly under gps; accept that form too.
-                    var point = gps.Location ?? new GeoPoint(0, 0);
-                    var number = reader.Number(v, at, property.Name == "lat" ? -90 : -180, property.Name == "lat" ? 90 : 180);
+                    var point = location ?? new GeoPoint(0, 0);
+                    var number = reader.Number(v, at, name == "lat" ? -90 : -180, name == "lat" ? 90 : 180);
                     if (number is { } n)
                     {
-                        gps = gps with { Location = property.Name == "lat" ? point with { Lat = n } : point with { Lng = n } };
+                        location = name == "lat" ? point with { Lat = n } : point with { Lng = n };
                     }
 
                     fixChanged = true;
                     break;
                 case "heading":
-                    gps = gps with { Heading = reader.NullableInt(v, at, 0, 360, gps.Heading) ?? 0 };
+                    heading = reader.NullableInt(v, at, 0, 360, heading) ?? 0;
                     fixChanged = true;
                     break;
                 case "speed":
-                    gps = gps with { Speed = reader.NullableInt(v, at, 0, 10_000, gps.Speed) ?? 0 };
+                    speed = reader.NullableInt(v, at, 0, 10_000, speed) ?? 0;
                     fixChanged = true;
                     break;
                 case "alt":
-                    gps = gps with { Alt = reader.NullableInt(v, at, -100_000, 100_000, gps.Alt) ?? 0 };
+                    alt = reader.NullableInt(v, at, -100_000, 100_000, alt) ?? 0;
                     fixChanged = true;
                     break;
                 case "precision":
-                    gps = gps with { Precision = reader.NullableInt(v, at, 0, int.MaxValue, gps.Precision) };
+                    precision = reader.NullableInt(v, at, 0, int.MaxValue, precision);
                     break;
                 case "gsm_lbs":
-                    gps = gps with { GsmLbs = reader.NullableBool(v, at, gps.GsmLbs) };
+                    gsmLbs = reader.NullableBool(v, at, gsmLbs);
                     break;
                 default:
                     reader.Unknown(at);
@@ -75,7 +81,12 @@ internal static class GpsPatch
             }
         }
 
-        return fixChanged && !updatedGiven && now is { } stamp ? gps with { Updated = stamp } : gps;
+        if (fixChanged && !updatedGiven && now is { } stamp)
+        {
+            updated = stamp;
+        }
+
+        return new GpsState(updated, signalLevel, location, heading, speed, alt, precision, gsmLbs);
     }
 
     /// <summary>

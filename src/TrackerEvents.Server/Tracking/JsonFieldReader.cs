@@ -11,37 +11,37 @@ internal sealed class JsonFieldReader(FieldErrors errors, bool strict)
 
     public FieldErrors Errors => errors;
 
-    public void Unknown(string path)
+    public void Unknown(FieldPath path)
     {
         if (strict)
         {
-            errors.Add(path, "unknown field");
+            errors.Add(path.ToString(), "unknown field");
         }
     }
 
-    public bool Object(JsonElement value, string path)
+    public bool Object(JsonElement value, FieldPath path)
     {
         if (value.ValueKind == JsonValueKind.Object)
         {
             return true;
         }
 
-        errors.Add(path, "must be an object");
+        errors.Add(path.ToString(), "must be an object");
         return false;
     }
 
-    public string? Enum(JsonElement value, string path, ImmutableHashSet<string> allowed)
+    public string? Enum(JsonElement value, FieldPath path, ImmutableHashSet<string> allowed)
     {
         if (value.ValueKind == JsonValueKind.String && allowed.Contains(value.GetString()!))
         {
             return value.GetString();
         }
 
-        errors.Add(path, "must be one of " + string.Join(", ", allowed.Order(StringComparer.Ordinal)));
+        errors.Add(path.ToString(), "must be one of " + string.Join(", ", allowed.Order(StringComparer.Ordinal)));
         return null;
     }
 
-    public DateTimeOffset? Date(JsonElement value, string path, DateTimeOffset? fallback)
+    public DateTimeOffset? Date(JsonElement value, FieldPath path, DateTimeOffset? fallback)
     {
         if (value.ValueKind == JsonValueKind.Null)
         {
@@ -53,11 +53,11 @@ internal sealed class JsonFieldReader(FieldErrors errors, bool strict)
             return parsed;
         }
 
-        errors.Add(path, "must be an ISO 8601 date-time (e.g. 2025-10-08T18:31:28Z) or null");
+        errors.Add(path.ToString(), "must be an ISO 8601 date-time (e.g. 2025-10-08T18:31:28Z) or null");
         return fallback;
     }
 
-    public bool? NullableBool(JsonElement value, string path, bool? fallback)
+    public bool? NullableBool(JsonElement value, FieldPath path, bool? fallback)
     {
         switch (value.ValueKind)
         {
@@ -65,12 +65,12 @@ internal sealed class JsonFieldReader(FieldErrors errors, bool strict)
             case JsonValueKind.False: return false;
             case JsonValueKind.Null: return null;
             default:
-                errors.Add(path, "must be a boolean or null");
+                errors.Add(path.ToString(), "must be a boolean or null");
                 return fallback;
         }
     }
 
-    public int? NullableInt(JsonElement value, string path, int min, int max, int? fallback)
+    public int? NullableInt(JsonElement value, FieldPath path, int min, int max, int? fallback)
     {
         if (value.ValueKind == JsonValueKind.Null)
         {
@@ -81,7 +81,7 @@ internal sealed class JsonFieldReader(FieldErrors errors, bool strict)
         return number is { } n ? (int)Math.Round(n, MidpointRounding.AwayFromZero) : fallback;
     }
 
-    public double? Number(JsonElement value, string path, double min, double max)
+    public double? Number(JsonElement value, FieldPath path, double min, double max)
     {
         if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var n) && double.IsFinite(n))
         {
@@ -90,27 +90,27 @@ internal sealed class JsonFieldReader(FieldErrors errors, bool strict)
                 return n;
             }
 
-            errors.Add(path, string.Create(CultureInfo.InvariantCulture, $"must be between {min} and {max}"));
+            errors.Add(path.ToString(), string.Create(CultureInfo.InvariantCulture, $"must be between {min} and {max}"));
             return null;
         }
 
-        errors.Add(path, "must be a number");
+        errors.Add(path.ToString(), "must be a number");
         return null;
     }
 
-    public string? NullableString(JsonElement value, string path, string? fallback)
+    public string? NullableString(JsonElement value, FieldPath path, string? fallback)
     {
         switch (value.ValueKind)
         {
             case JsonValueKind.String: return value.GetString();
             case JsonValueKind.Null: return null;
             default:
-                errors.Add(path, "must be a string or null");
+                errors.Add(path.ToString(), "must be a string or null");
                 return fallback;
         }
     }
 
-    public string? ScalarText(JsonElement value, string path)
+    public string? ScalarText(JsonElement value, FieldPath path)
     {
         switch (value.ValueKind)
         {
@@ -118,12 +118,12 @@ internal sealed class JsonFieldReader(FieldErrors errors, bool strict)
             case JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False: return value.GetRawText();
             case JsonValueKind.Null: return null;
             default:
-                errors.Add(path, "must be a string, number, boolean or null");
+                errors.Add(path.ToString(), "must be a string, number, boolean or null");
                 return null;
         }
     }
 
-    public GeoPoint? Location(JsonElement value, string path, GeoPoint? fallback)
+    public GeoPoint? Location(JsonElement value, FieldPath path, GeoPoint? fallback)
     {
         if (value.ValueKind == JsonValueKind.Null)
         {
@@ -138,12 +138,17 @@ internal sealed class JsonFieldReader(FieldErrors errors, bool strict)
         double? lat = null, lng = null;
         foreach (var property in value.EnumerateObject())
         {
-            var at = Join(path, property.Name);
-            switch (property.Name)
+            if (property.NameEquals("lat"u8))
             {
-                case "lat": lat = Number(property.Value, at, -90, 90); break;
-                case "lng": lng = Number(property.Value, at, -180, 180); break;
-                default: Unknown(at); break;
+                lat = Number(property.Value, path.Child("lat"), -90, 90);
+            }
+            else if (property.NameEquals("lng"u8))
+            {
+                lng = Number(property.Value, path.Child("lng"), -180, 180);
+            }
+            else
+            {
+                Unknown(path.Child(property.Name));
             }
         }
 
@@ -154,17 +159,17 @@ internal sealed class JsonFieldReader(FieldErrors errors, bool strict)
 
         if (!value.TryGetProperty("lat", out _) || !value.TryGetProperty("lng", out _))
         {
-            errors.Add(path, "must have both lat and lng");
+            errors.Add(path.ToString(), "must have both lat and lng");
         }
 
         return fallback;
     }
 
-    public ImmutableArray<bool> Bools(JsonElement value, string path, ImmutableArray<bool> fallback)
+    public ImmutableArray<bool> Bools(JsonElement value, FieldPath path, ImmutableArray<bool> fallback)
     {
         if (value.ValueKind != JsonValueKind.Array)
         {
-            errors.Add(path, "must be an array of booleans");
+            errors.Add(path.ToString(), "must be an array of booleans");
             return fallback;
         }
 
@@ -173,7 +178,7 @@ internal sealed class JsonFieldReader(FieldErrors errors, bool strict)
         {
             if (item.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
             {
-                errors.Add(path, "must be an array of booleans");
+                errors.Add(path.ToString(), "must be an array of booleans");
                 return fallback;
             }
 

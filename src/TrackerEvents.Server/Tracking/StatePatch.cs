@@ -19,16 +19,24 @@ namespace TrackerEvents.Tracking;
 /// </remarks>
 internal static class StatePatch
 {
-    public static TrackerState Apply(TrackerState current, JsonElement patch, DateTimeOffset? now, FieldErrors errors, string path, bool strict)
+    private static readonly PropertyNames Fields = new("tracker_id", "source_id", "gps", "connection_status", "movement_status",
+        "movement_status_update", "ignition", "ignition_update", "gsm", "last_update", "battery_level", "battery_update", "inputs",
+        "inputs_update", "outputs", "outputs_update", "ouputs_update", "additional", "actual_track_update", "last_gps_fix");
+
+    private static readonly PropertyNames GsmFields = new("updated", "signal_level", "network_name", "roaming");
+
+    private static readonly PropertyNames AdditionalFields = new("value", "updated");
+
+    public static TrackerState Apply(TrackerState current, JsonElement patch, DateTimeOffset? now, FieldErrors errors, FieldPath path, bool strict)
     {
         if (patch.ValueKind != JsonValueKind.Object)
         {
-            errors.Add(path, "must be an object");
+            errors.Add(path.ToString(), "must be an object");
             return current;
         }
 
         var reader = new JsonFieldReader(errors, strict);
-        var state = current;
+        var state = new StateDraft(current);
         bool movementStamped = false, ignitionStamped = false, batteryStamped = false, inputsStamped = false,
             outputsStamped = false, lastUpdateGiven = false;
         bool movementChanged = false, ignitionChanged = false, batteryChanged = false, inputsChanged = false, outputsChanged = false;
@@ -36,83 +44,79 @@ internal static class StatePatch
 
         foreach (var property in patch.EnumerateObject())
         {
-            var name = property.Name;
+            var name = Fields.Of(property);
             var value = property.Value;
-            var at = JsonFieldReader.Join(path, name);
+            var at = path.Child(name);
             switch (name)
             {
                 case "tracker_id" or "source_id":
                     break; // addressing, not state
                 case "gps":
-                    state = state with { Gps = GpsPatch.Apply(state.Gps, value, now, reader, at, out var newFix) };
+                    state.Gps = GpsPatch.Apply(state.Gps, value, now, reader, at, out var newFix);
                     fixChanged |= newFix;
                     break;
                 case "connection_status":
-                    state = state with { ConnectionStatus = reader.Enum(value, at, TrackerState.ConnectionStatuses) ?? state.ConnectionStatus };
+                    state.ConnectionStatus = reader.Enum(value, at, TrackerState.ConnectionStatuses) ?? state.ConnectionStatus;
                     break;
                 case "movement_status":
                     var movement = reader.Enum(value, at, TrackerState.MovementStatuses) ?? state.MovementStatus;
                     movementChanged = movement != state.MovementStatus;
-                    state = state with { MovementStatus = movement };
+                    state.MovementStatus = movement;
                     break;
                 case "movement_status_update":
-                    state = state with { MovementStatusUpdate = reader.Date(value, at, state.MovementStatusUpdate) };
+                    state.MovementStatusUpdate = reader.Date(value, at, state.MovementStatusUpdate);
                     movementStamped = true;
                     break;
                 case "ignition":
                     var ignition = reader.NullableBool(value, at, state.Ignition);
                     ignitionChanged = ignition != state.Ignition;
-                    state = state with { Ignition = ignition };
+                    state.Ignition = ignition;
                     break;
                 case "ignition_update":
-                    state = state with { IgnitionUpdate = reader.Date(value, at, state.IgnitionUpdate) };
+                    state.IgnitionUpdate = reader.Date(value, at, state.IgnitionUpdate);
                     ignitionStamped = true;
                     break;
                 case "gsm":
-                    state = state with { Gsm = ApplyGsm(state.Gsm, value, now, reader, at) };
+                    state.Gsm = ApplyGsm(state.Gsm, value, now, reader, at);
                     break;
                 case "last_update":
-                    state = state with { LastUpdate = reader.Date(value, at, state.LastUpdate) };
+                    state.LastUpdate = reader.Date(value, at, state.LastUpdate);
                     lastUpdateGiven = true;
                     break;
                 case "battery_level":
-                    var battery = reader.NullableInt(value, at, 0, 100, state.BatteryLevel);
+                    state.BatteryLevel = reader.NullableInt(value, at, 0, 100, state.BatteryLevel);
                     batteryChanged = true;
-                    state = state with { BatteryLevel = battery };
                     break;
                 case "battery_update":
-                    state = state with { BatteryUpdate = reader.Date(value, at, state.BatteryUpdate) };
+                    state.BatteryUpdate = reader.Date(value, at, state.BatteryUpdate);
                     batteryStamped = true;
                     break;
                 case "inputs":
-                    state = state with { Inputs = reader.Bools(value, at, state.Inputs) };
+                    state.Inputs = reader.Bools(value, at, state.Inputs);
                     inputsChanged = true;
                     break;
                 case "inputs_update":
-                    state = state with { InputsUpdate = reader.Date(value, at, state.InputsUpdate) };
+                    state.InputsUpdate = reader.Date(value, at, state.InputsUpdate);
                     inputsStamped = true;
                     break;
                 case "outputs":
-                    state = state with { Outputs = reader.Bools(value, at, state.Outputs) };
+                    state.Outputs = reader.Bools(value, at, state.Outputs);
                     outputsChanged = true;
                     break;
                 case "outputs_update" or "ouputs_update":
-                    state = state with { OutputsUpdate = reader.Date(value, at, state.OutputsUpdate) };
+                    state.OutputsUpdate = reader.Date(value, at, state.OutputsUpdate);
                     outputsStamped = true;
                     break;
                 case "additional":
-                    state = state with { Additional = ApplyAdditional(state.Additional, value, now, reader, at) };
+                    state.Additional = ApplyAdditional(state.Additional, value, now, reader, at);
                     break;
                 case "actual_track_update":
-                    state = state with { ActualTrackUpdate = reader.Date(value, at, state.ActualTrackUpdate) };
+                    state.ActualTrackUpdate = reader.Date(value, at, state.ActualTrackUpdate);
                     trackStamped = true;
                     break;
                 case "last_gps_fix" when !strict:
                     // Kept by the server in the stored form only; an update cannot set it.
-                    state = state with
-                    {
-                        LastGpsFix = value.ValueKind == JsonValueKind.Null ? null : GpsPatch.Apply(GpsState.Empty, value, null, reader, at, out _),
-                    };
+                    state.LastGpsFix = value.ValueKind == JsonValueKind.Null ? null : GpsPatch.Apply(GpsState.Empty, value, null, reader, at, out _);
                     break;
                 default:
                     reader.Unknown(at);
@@ -122,20 +126,17 @@ internal static class StatePatch
 
         if (now is { } stamp)
         {
-            state = state with
-            {
-                LastUpdate = lastUpdateGiven ? state.LastUpdate : stamp,
-                MovementStatusUpdate = movementChanged && !movementStamped ? stamp : state.MovementStatusUpdate,
-                IgnitionUpdate = ignitionChanged && !ignitionStamped ? stamp : state.IgnitionUpdate,
-                BatteryUpdate = batteryChanged && !batteryStamped ? stamp : state.BatteryUpdate,
-                InputsUpdate = inputsChanged && !inputsStamped ? stamp : state.InputsUpdate,
-                OutputsUpdate = outputsChanged && !outputsStamped ? stamp : state.OutputsUpdate,
-                LastGpsFix = GpsPatch.LastGpsFix(current.Gps, current.LastGpsFix, state.Gps),
-            };
-            state = trackStamped ? state : state with { ActualTrackUpdate = TrackUpdate(current, state, fixChanged, stamp) };
+            state.LastUpdate = lastUpdateGiven ? state.LastUpdate : stamp;
+            state.MovementStatusUpdate = movementChanged && !movementStamped ? stamp : state.MovementStatusUpdate;
+            state.IgnitionUpdate = ignitionChanged && !ignitionStamped ? stamp : state.IgnitionUpdate;
+            state.BatteryUpdate = batteryChanged && !batteryStamped ? stamp : state.BatteryUpdate;
+            state.InputsUpdate = inputsChanged && !inputsStamped ? stamp : state.InputsUpdate;
+            state.OutputsUpdate = outputsChanged && !outputsStamped ? stamp : state.OutputsUpdate;
+            state.LastGpsFix = GpsPatch.LastGpsFix(current.Gps, current.LastGpsFix, state.Gps);
+            state.ActualTrackUpdate = trackStamped ? state.ActualTrackUpdate : TrackUpdate(current, state, fixChanged, stamp);
         }
 
-        return state;
+        return state.ToState();
     }
 
     /// <summary>
@@ -143,7 +144,7 @@ internal static class StatePatch
     /// while moving moves it to the fix's time, a start of movement to the moment it started, and a stop to the
     /// moment the movement ended; otherwise it stays.
     /// </summary>
-    private static DateTimeOffset? TrackUpdate(TrackerState before, TrackerState after, bool fixChanged, DateTimeOffset stamp)
+    private static DateTimeOffset? TrackUpdate(TrackerState before, in StateDraft after, bool fixChanged, DateTimeOffset stamp)
     {
         var moving = after.MovementStatus == "moving";
         var wasMoving = before.MovementStatus == "moving";
@@ -155,7 +156,7 @@ internal static class StatePatch
         return moving != wasMoving ? after.MovementStatusUpdate ?? stamp : after.ActualTrackUpdate;
     }
 
-    private static GsmState? ApplyGsm(GsmState? gsm, JsonElement value, DateTimeOffset? now, JsonFieldReader reader, string path)
+    private static GsmState? ApplyGsm(GsmState? gsm, JsonElement value, DateTimeOffset? now, JsonFieldReader reader, FieldPath path)
     {
         if (value.ValueKind == JsonValueKind.Null)
         {
@@ -171,9 +172,10 @@ internal static class StatePatch
         var updatedGiven = false;
         foreach (var property in value.EnumerateObject())
         {
-            var at = JsonFieldReader.Join(path, property.Name);
+            var name = GsmFields.Of(property);
+            var at = path.Child(name);
             var v = property.Value;
-            switch (property.Name)
+            switch (name)
             {
                 case "updated":
                     result = result with { Updated = reader.Date(v, at, result.Updated) };
@@ -198,7 +200,7 @@ internal static class StatePatch
     }
 
     private static ImmutableSortedDictionary<string, AdditionalValue> ApplyAdditional(
-        ImmutableSortedDictionary<string, AdditionalValue> additional, JsonElement value, DateTimeOffset? now, JsonFieldReader reader, string path)
+        ImmutableSortedDictionary<string, AdditionalValue> additional, JsonElement value, DateTimeOffset? now, JsonFieldReader reader, FieldPath path)
     {
         if (!reader.Object(value, path))
         {
@@ -207,20 +209,22 @@ internal static class StatePatch
 
         foreach (var property in value.EnumerateObject())
         {
-            var at = JsonFieldReader.Join(path, property.Name);
+            var key = property.Name;
+            var at = path.Child(key);
             var v = property.Value;
             switch (v.ValueKind)
             {
                 case JsonValueKind.Null:
-                    additional = additional.Remove(property.Name);
+                    additional = additional.Remove(key);
                     break;
                 case JsonValueKind.Object:
                     string? text = null;
                     DateTimeOffset? updated = now;
                     foreach (var field in v.EnumerateObject())
                     {
-                        var fieldAt = JsonFieldReader.Join(at, field.Name);
-                        switch (field.Name)
+                        var fieldName = AdditionalFields.Of(field);
+                        var fieldAt = at.Child(fieldName);
+                        switch (fieldName)
                         {
                             case "value":
                                 text = reader.ScalarText(field.Value, fieldAt);
@@ -234,10 +238,10 @@ internal static class StatePatch
                         }
                     }
 
-                    additional = additional.SetItem(property.Name, new AdditionalValue(text, updated));
+                    additional = additional.SetItem(key, new AdditionalValue(text, updated));
                     break;
                 default:
-                    additional = additional.SetItem(property.Name, new AdditionalValue(reader.ScalarText(v, at), now));
+                    additional = additional.SetItem(key, new AdditionalValue(reader.ScalarText(v, at), now));
                     break;
             }
         }

@@ -52,6 +52,11 @@ public sealed class StatePatchTests
     [InlineData("""{"ignition":"yes"}""", "states[0].ignition")]
     [InlineData("""{"colour":"red"}""", "states[0].colour")]
     [InlineData("""{"inputs":[true,1]}""", "states[0].inputs")]
+    [InlineData("""{"gps":{"location":{"lat":1,"lng":0,"alt":3}}}""", "states[0].gps.location.alt")]
+    [InlineData("""{"gps":{"heading":400}}""", "states[0].gps.heading")]
+    [InlineData("""{"gsm":{"roaming":"no"}}""", "states[0].gsm.roaming")]
+    [InlineData("""{"additional":{"door":{"value":"open","updated":"yesterday"}}}""", "states[0].additional.door.updated")]
+    [InlineData("""{"additional":{"door":{"value":"open","by":"me"}}}""", "states[0].additional.door.by")]
     public void StrictPatches_NameEveryBadField(string json, string parameter) =>
         Apply(TrackerState.Initial, json).Errors.Items.Select(e => e.Parameter).Should().Contain(parameter);
 
