@@ -39,12 +39,16 @@ internal static class StateRowWriter
     public readonly record struct Row(long TrackerId, string State, long? ReportedAt);
 
     /// <param name="reserveVersions">The dialect's <see cref="IStoreDialect.ReserveVersions"/>.</param>
-    public static async Task WriteAsync(DbConnection connection, DbTransaction transaction, string? reserveVersions, IReadOnlyList<Row> rows,
+    /// <returns>
+    /// The version of the first row, the others following in order, when the writer stamped them all; null when
+    /// the engine stamped them, or a row had to be inserted (its trigger gave it a version of its own).
+    /// </returns>
+    public static async Task<long?> WriteAsync(DbConnection connection, DbTransaction transaction, string? reserveVersions, IReadOnlyList<Row> rows,
         CancellationToken cancellationToken)
     {
         if (rows.Count == 0)
         {
-            return;
+            return null;
         }
 
         long? firstVersion = reserveVersions is null ? null
@@ -55,7 +59,10 @@ internal static class StateRowWriter
         if (missing.Count > 0)
         {
             await connection.ExecuteAsync(Command(Insert, missing.Select(r => new { r.TrackerId, r.State, r.ReportedAt }), cancellationToken, transaction));
+            return null;
         }
+
+        return firstVersion;
     }
 
     /// <param name="firstVersion">The first of the versions reserved for the rows, in order; null: the engine stamps them.</param>

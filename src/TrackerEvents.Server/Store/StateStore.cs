@@ -106,17 +106,36 @@ internal sealed class StateStore : IAsyncDisposable
     /// Adds to <paramref name="handed"/> each state written, as stored, with its version: the transaction's only
     /// versioned changes, for the dispatcher of this process.
     /// </summary>
+    /// <remarks>
+    /// Where the writer stamps the versions (SQLite, whose write transaction holds the whole database), one
+    /// query finds the live trackers with their owners and versions, and the written versions are known; on
+    /// PostgreSQL the trackers and then their state rows are locked, and the versions the trigger gave are
+    /// read back after the write.
+    /// </remarks>
     private async Task<bool[]> MergeAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<StateWrite> writes,
         List<StateChange> handed, CancellationToken cancellationToken)
     {
-        var live = await _trackers.LockLiveAsync(connection, transaction, [.. writes.Select(w => w.TrackerId)], cancellationToken);
+        var ids = writes.Select(w => w.TrackerId).Distinct().Order().ToArray();
+        Dictionary<long, LiveRow>? found = null;
+        long[] live;
+        if (_database.Dialect.ReserveVersions is not null)
+        {
+            found = (await connection.QueryAsync<LiveRow>(Command(_database.Statements.SelectLiveStatesForWrite,
+                new { TrackerIds = _database.Dialect.IdList(ids) }, cancellationToken, transaction))).ToDictionary(r => r.TrackerId);
+            live = [.. found.Keys.Order()];
+        }
+        else
+        {
+            live = await _trackers.LockLiveAsync(connection, transaction, ids, cancellationToken);
+        }
+
         var written = new bool[writes.Count];
         if (live.Length == 0)
         {
             return written;
         }
 
-        var states = await ReadForMergeAsync(connection, transaction, live, cancellationToken);
+        var states = await ReadForMergeAsync(connection, transaction, live, found?.Values, cancellationToken);
         var now = WrittenStates.ToMilliseconds(_time.GetUtcNow()); // as stored: the merged states then need no truncating copy
         var changed = new Dictionary<long, bool>(live.Length); // tracker → a point from its device
         for (var i = 0; i < writes.Count; i++)
@@ -142,7 +161,18 @@ internal sealed class StateStore : IAsyncDisposable
             stored[trackerId] = exact;
         }
 
-        await StateRowWriter.WriteAsync(connection, transaction, _database.Dialect.ReserveVersions, rows, cancellationToken);
+        var firstVersion = await StateRowWriter.WriteAsync(connection, transaction, _database.Dialect.ReserveVersions, rows, cancellationToken);
+        if (firstVersion is { } first && found is not null)
+        {
+            for (var i = 0; i < rows.Count; i++)
+            {
+                var row = found[rows[i].TrackerId];
+                handed.Add(new StateChange(first + i, row.TrackerId, row.UserId, row.SourceId, row.Blocked, stored[row.TrackerId]));
+            }
+
+            return written;
+        }
+
         foreach (var row in await connection.QueryAsync<SnapshotRow>(Command(_database.Statements.SelectWrittenVersions,
                      new { TrackerIds = _database.Dialect.IdList([.. stored.Keys]) }, cancellationToken, transaction)))
         {
@@ -154,18 +184,25 @@ internal sealed class StateStore : IAsyncDisposable
 
     /// <summary>
     /// Inside a write transaction: the stored states of the given trackers (those that have a row), locked.
-    /// Only the rows' versions are read, and the states of the versions this process committed are taken
-    /// from <see cref="WrittenStates"/>; the rest (another writer's, or not remembered) are read and parsed.
+    /// Only the rows' versions are read (or taken from <paramref name="versions"/>, when they were read with the
+    /// trackers), and the states of the versions this process committed are taken from
+    /// <see cref="WrittenStates"/>; the rest (another writer's, or not remembered) are read and parsed.
     /// </summary>
     private async Task<Dictionary<long, TrackerState>> ReadForMergeAsync(DbConnection connection, DbTransaction transaction, long[] trackerIds,
-        CancellationToken cancellationToken)
+        IEnumerable<LiveRow>? versions, CancellationToken cancellationToken)
     {
         var states = new Dictionary<long, TrackerState>(trackerIds.Length);
         List<long>? unknown = null;
-        foreach (var row in await connection.QueryAsync<VersionRow>(Command(_database.Statements.SelectStateVersionsForUpdate,
-                     new { TrackerIds = _database.Dialect.IdList(trackerIds) }, cancellationToken, transaction)))
+        versions ??= await connection.QueryAsync<LiveRow>(Command(_database.Statements.SelectStateVersionsForUpdate,
+            new { TrackerIds = _database.Dialect.IdList(trackerIds) }, cancellationToken, transaction));
+        foreach (var row in versions)
         {
-            if (_written.TryGet(row.TrackerId, row.Version, out var state))
+            if (row.Version is not { } version)
+            {
+                continue; // no state row yet: the tracker starts from the initial state
+            }
+
+            if (_written.TryGet(row.TrackerId, version, out var state))
             {
                 states[row.TrackerId] = state;
             }
@@ -201,10 +238,14 @@ internal sealed class StateStore : IAsyncDisposable
         }
     }
 
-    private sealed class VersionRow
+    /// <summary>A tracker about to be written: its owner, source, blocked flag and its state row's version (null: no row).</summary>
+    private sealed class LiveRow
     {
         public long TrackerId { get; set; }
-        public long Version { get; set; }
+        public long UserId { get; set; }
+        public long SourceId { get; set; }
+        public bool Blocked { get; set; }
+        public long? Version { get; set; }
     }
 
     private sealed class SnapshotRow
