@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace TrackerEvents.Devices;
@@ -14,23 +15,51 @@ internal static class FormFields
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    // The keys the apps send, given back as these strings instead of a new one per request (immutable, shared).
+    private static readonly (byte[] Utf8, string Key)[] KnownKeys = [.. new[]
+    {
+        "id", "deviceid", "valid", "timestamp", "lat", "lon", "location", "speed", "bearing", "heading", "altitude", "accuracy", "hdop",
+        "batt", "charge", "ignition", "driverUniqueId",
+    }.Select(k => (Encoding.UTF8.GetBytes(k), k))];
+
     /// <summary>A query string, with or without its leading <c>?</c>.</summary>
     public static IReadOnlyList<KeyValuePair<string, string>> ParseQuery(string query)
     {
         var text = query.StartsWith('?') ? query.AsSpan(1) : query.AsSpan();
-        var bytes = new byte[text.Length];
-        for (var i = 0; i < text.Length; i++)
+        var bytes = ArrayPool<byte>.Shared.Rent(text.Length);
+        try
         {
-            bytes[i] = text[i] <= 0x7F ? (byte)text[i] : throw new DeviceRequestException("the query string must be ASCII (percent-encoded UTF-8)");
-        }
+            for (var i = 0; i < text.Length; i++)
+            {
+                bytes[i] = text[i] <= 0x7F ? (byte)text[i] : throw new DeviceRequestException("the query string must be ASCII (percent-encoded UTF-8)");
+            }
 
-        return Parse(bytes);
+            return Parse(bytes.AsSpan(0, text.Length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
     }
 
     public static IReadOnlyList<KeyValuePair<string, string>> Parse(ReadOnlySpan<byte> form)
     {
-        var fields = new List<KeyValuePair<string, string>>();
-        var buffer = new byte[form.Length];
+        var fields = new List<KeyValuePair<string, string>>(16); // an OsmAnd request has 8-12
+        var buffer = ArrayPool<byte>.Shared.Rent(form.Length);
+        try
+        {
+            Split(form, buffer, fields);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return fields;
+    }
+
+    private static void Split(ReadOnlySpan<byte> form, byte[] buffer, List<KeyValuePair<string, string>> fields)
+    {
         while (!form.IsEmpty)
         {
             var end = form.IndexOf((byte)'&');
@@ -47,15 +76,13 @@ internal static class FormFields
             }
 
             var equals = pair.IndexOf((byte)'=');
-            var key = Decode(equals < 0 ? pair : pair[..equals], buffer);
-            var value = equals < 0 ? "" : Decode(pair[(equals + 1)..], buffer);
+            var key = Decode(equals < 0 ? pair : pair[..equals], buffer, KnownKeys);
+            var value = equals < 0 ? "" : Decode(pair[(equals + 1)..], buffer, known: []);
             fields.Add(new(key, value));
         }
-
-        return fields;
     }
 
-    private static string Decode(ReadOnlySpan<byte> encoded, byte[] buffer)
+    private static string Decode(ReadOnlySpan<byte> encoded, byte[] buffer, (byte[] Utf8, string Key)[] known)
     {
         var length = 0;
         for (var i = 0; i < encoded.Length; i++)
@@ -77,6 +104,14 @@ internal static class FormFields
             }
 
             buffer[length++] = b;
+        }
+
+        foreach (var (utf8, key) in known)
+        {
+            if (buffer.AsSpan(0, length).SequenceEqual(utf8))
+            {
+                return key;
+            }
         }
 
         try
