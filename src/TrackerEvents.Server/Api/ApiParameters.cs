@@ -56,8 +56,8 @@ internal sealed class ApiParameters
             return new ApiParameters(null, null, request.Query);
         }
 
-        // Any other body is read as JSON, whatever its content type says.
-        using var buffer = new MemoryStream();
+        // Any other body is read as JSON, whatever its content type says: into a buffer of its declared length.
+        using var buffer = new MemoryStream((int)Math.Min(request.ContentLength ?? 0, maxBytes));
         await request.Body.CopyToAsync(buffer, cancellationToken);
         if (buffer.Length == 0)
         {
