@@ -18,7 +18,6 @@ public sealed class SqliteWalTests
         }
 
         var checkpointer = server.Service<SqliteCheckpointer>();
-        var wal = server.DatabasePath + "-wal";
         const int Rounds = 30;
         long largest = 0;
         for (var round = 0; round < Rounds; round++)
@@ -28,7 +27,8 @@ public sealed class SqliteWalTests
             (await server.IngestStatesAsync([.. trackers.Select(id => (object)new { tracker_id = id, additional = new { filler } })])).ShouldSucceed();
             var after = checkpointer.Completed + 2;
             await Eventually.Until(() => Task.FromResult(checkpointer.Completed >= after), TimeSpan.FromSeconds(10), "two checkpoints after the round");
-            largest = Math.Max(largest, new FileInfo(wal).Length);
+            // No file is an empty log: SQLite deletes it when the last connection to the database closes.
+            largest = Math.Max(largest, checkpointer.WalSize);
         }
 
         largest.Should().BeLessThan(4_000_000, "each round's log is copied back before the next round, which then writes it again from the start");
