@@ -10,7 +10,7 @@ namespace TrackerEvents.Connections;
 /// <see cref="WebSocketReader"/>), and a send loop that runs on the thread pool only while the client's
 /// outbox has something. Heartbeats and the stall check run on the client's timer.
 /// </summary>
-internal sealed class WebSocketTransport : IClientTransport
+internal sealed class WebSocketTransport : IClientTransport, IThreadPoolWorkItem
 {
     /// <summary>Messages longer than this go out in fragments of this size.</summary>
     internal const int FragmentSize = 64 * 1024;
@@ -132,9 +132,14 @@ internal sealed class WebSocketTransport : IClientTransport
     {
         if (Interlocked.Exchange(ref _sending, 1) == 0)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(static transport => transport._sendLoop = transport.SendLoopAsync(), this, preferLocal: false);
+            // The transport is its own work item (queued at most once at a time, under _sending): a delegate and
+            // its state were one allocation per message per socket, 40 % of what broadcast allocated.
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         }
     }
+
+    /// <summary>Starts the send loop on the thread pool (<see cref="OnDataAvailable"/>).</summary>
+    void IThreadPoolWorkItem.Execute() => _sendLoop = SendLoopAsync();
 
     public void Close(Disconnect reason)
     {
