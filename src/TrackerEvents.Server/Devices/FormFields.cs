@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using TrackerEvents.Tracking;
 
 namespace TrackerEvents.Devices;
 
@@ -15,12 +16,9 @@ internal static class FormFields
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    // The keys the apps send, given back as these strings instead of a new one per request (immutable, shared).
-    private static readonly (byte[] Utf8, string Key)[] KnownKeys = [.. new[]
-    {
-        "id", "deviceid", "valid", "timestamp", "lat", "lon", "location", "speed", "bearing", "heading", "altitude", "accuracy", "hdop",
-        "batt", "charge", "ignition", "driverUniqueId",
-    }.Select(k => (Encoding.UTF8.GetBytes(k), k))];
+    // The keys the apps send, given back as these strings instead of a new one per request.
+    private static readonly PropertyNames KnownKeys = new("id", "deviceid", "valid", "timestamp", "lat", "lon", "location", "speed",
+        "bearing", "heading", "altitude", "accuracy", "hdop", "batt", "charge", "ignition", "driverUniqueId");
 
     /// <summary>A query string, with or without its leading <c>?</c>.</summary>
     public static IReadOnlyList<KeyValuePair<string, string>> ParseQuery(string query)
@@ -77,12 +75,12 @@ internal static class FormFields
 
             var equals = pair.IndexOf((byte)'=');
             var key = Decode(equals < 0 ? pair : pair[..equals], buffer, KnownKeys);
-            var value = equals < 0 ? "" : Decode(pair[(equals + 1)..], buffer, known: []);
+            var value = equals < 0 ? "" : Decode(pair[(equals + 1)..], buffer, known: null);
             fields.Add(new(key, value));
         }
     }
 
-    private static string Decode(ReadOnlySpan<byte> encoded, byte[] buffer, (byte[] Utf8, string Key)[] known)
+    private static string Decode(ReadOnlySpan<byte> encoded, byte[] buffer, PropertyNames? known)
     {
         var length = 0;
         for (var i = 0; i < encoded.Length; i++)
@@ -106,12 +104,9 @@ internal static class FormFields
             buffer[length++] = b;
         }
 
-        foreach (var (utf8, key) in known)
+        if (known?.Find(buffer.AsSpan(0, length)) is { } key)
         {
-            if (buffer.AsSpan(0, length).SequenceEqual(utf8))
-            {
-                return key;
-            }
+            return key;
         }
 
         try

@@ -49,10 +49,12 @@ internal static class AtmosphereFraming
             return utf8.ToArray();
         }
 
-        var prefix = Encoding.ASCII.GetBytes(Prefix(utf16Length));
-        var framed = new byte[prefix.Length + utf8.Length];
-        prefix.CopyTo(framed, 0);
-        utf8.CopyTo(framed.AsSpan(prefix.Length));
+        Span<byte> prefix = stackalloc byte[12]; // int.MaxValue and the delimiter
+        utf16Length.TryFormat(prefix, out var length, provider: CultureInfo.InvariantCulture);
+        prefix[length++] = (byte)Delimiter;
+        var framed = new byte[length + utf8.Length];
+        prefix[..length].CopyTo(framed);
+        utf8.CopyTo(framed.AsSpan(length));
         return framed;
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace TrackerEvents.Protocol;
@@ -42,13 +41,8 @@ internal sealed class Payload
     public static Payload Framed(ReadOnlySpan<byte> utf8, PayloadKind kind = PayloadKind.Message)
     {
         var chars = Encoding.UTF8.GetCharCount(utf8);
-        Span<byte> prefix = stackalloc byte[16];
-        chars.TryFormat(prefix, out var length, provider: CultureInfo.InvariantCulture);
-        prefix[length++] = (byte)AtmosphereFraming.Delimiter;
-        var framed = new byte[length + utf8.Length];
-        prefix[..length].CopyTo(framed);
-        utf8.CopyTo(framed.AsSpan(length));
-        return new Payload(framed, length, chars, kind);
+        var framed = AtmosphereFraming.Frame(utf8, chars, trackMessageSize: true);
+        return new Payload(framed, framed.Length - utf8.Length, chars, kind);
     }
 
     public ReadOnlyMemory<byte> Utf8 => _buffer.AsMemory(_prefixLength);
