@@ -6,6 +6,7 @@
 const PHASES = {
   commit: 'trackerevents_store_commit_seconds',
   commit_to_dispatch: 'trackerevents_commit_to_dispatch_seconds',
+  feed_read: 'trackerevents_feed_read_seconds',
   dispatch_to_write: 'trackerevents_dispatch_to_write_seconds',
 };
 

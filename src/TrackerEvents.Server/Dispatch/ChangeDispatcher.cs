@@ -58,7 +58,7 @@ internal sealed partial class ChangeDispatcher(
             var wake = signal.Next;
             readDue |= signal.TakeReadNeeded() || time.GetElapsedTime(lastRead) >= options.Value.SafetyPollInterval;
             var notifiedAt = signal.TakeNotifiedAt();
-            announcedAt = announcedAt == 0 ? notifiedAt : announcedAt;
+            announcedAt = PhaseTimings.Earliest(announcedAt, notifiedAt);
             try
             {
                 if (Watermark < 0)
@@ -69,15 +69,23 @@ internal sealed partial class ChangeDispatcher(
                 if (await DispatchHandedAsync(stoppingToken) is var missedAt and not 0)
                 {
                     readDue = true; // a hand-over did not continue the watermark: the feed has it, in order
-                    announcedAt = announcedAt == 0 ? missedAt : Math.Min(announcedAt, missedAt);
+                    announcedAt = PhaseTimings.Earliest(announcedAt, missedAt);
+                }
+
+                // Taken after the hand-overs: a node's own commit, announced by the database too, is read no more.
+                if (signal.TakeAnnounced(out var versionAnnouncedAt) > Watermark)
+                {
+                    readDue = true;
+                    announcedAt = PhaseTimings.Earliest(announcedAt, versionAnnouncedAt);
                 }
 
                 if (readDue)
                 {
                     readDue = false;
-                    lastRead = time.GetTimestamp();
+                    lastRead = timings.Now();
                     var batch = await feed.ReadChangesAsync(Watermark, BatchSize, stoppingToken);
                     var dispatchedAt = timings.Now();
+                    timings.FeedRead.Observe(dispatchedAt - lastRead);
                     if (announcedAt != 0)
                     {
                         timings.CommitToDispatch.Observe(dispatchedAt - announcedAt, batch.Changes.Count);
@@ -155,22 +163,10 @@ internal sealed partial class ChangeDispatcher(
             Interlocked.Add(ref _handed, handed.Changes.Count);
         }
 
-        var changes = chain.Count == 1 ? chain[0].Changes : Conflate(chain);
+        var changes = chain.Count == 1 ? chain[0].Changes : HandedChanges.Conflate(chain);
         await DispatchAsync(changes, dispatchedAt, cancellationToken);
         Advance(next - 1, changes.Count);
         return missedAt;
-    }
-
-    /// <summary>The latest change of each tracker in the hand-overs, in version order.</summary>
-    internal static List<StateChange> Conflate(List<HandedChanges> chain)
-    {
-        var latest = new Dictionary<long, StateChange>();
-        foreach (var change in chain.SelectMany(h => h.Changes))
-        {
-            latest[change.TrackerId] = change; // the hand-overs are in version order
-        }
-
-        return [.. latest.Values.OrderBy(c => c.Version)];
     }
 
     private void Advance(long watermark, int dispatched)

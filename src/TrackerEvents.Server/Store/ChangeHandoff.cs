@@ -74,4 +74,16 @@ internal sealed class HandedChanges(IReadOnlyList<StateChange> changes, long com
     /// (two writes of one tracker in one transaction leave one row at the later version, hence a gap).
     /// </summary>
     public bool Contiguous => Last - First + 1 == changes.Count;
+
+    /// <summary>The latest change of each tracker in hand-overs taken together (in version order), in version order.</summary>
+    public static List<StateChange> Conflate(IEnumerable<HandedChanges> chain)
+    {
+        var latest = new Dictionary<long, StateChange>();
+        foreach (var change in chain.SelectMany(h => h.Changes))
+        {
+            latest[change.TrackerId] = change;
+        }
+
+        return [.. latest.Values.OrderBy(c => c.Version)];
+    }
 }

@@ -5,13 +5,17 @@ namespace TrackerEvents.Store;
 /// read the feed after their watermark, so a missed or doubled signal costs latency, never a change.
 /// A write whose changes were all handed over in process (<see cref="ChangeHandoff"/>) wakes the reader
 /// without asking it to read the feed (<see cref="NotifyHanded"/>); the reader still reads it when a
-/// hand-over does not continue its watermark.
+/// hand-over does not continue its watermark. A notification from the database that says how far the
+/// versions go (<see cref="Announce"/>) asks for a read only if the reader's watermark is not there yet: a
+/// node's own commits, already handed over, are not read back.
 /// </summary>
 internal sealed class ChangeSignal(TimeProvider time)
 {
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _notifiedAt;
     private int _readNeeded;
+    private long _announced;
+    private long _announcedAt;
 
     /// <summary>
     /// Completes at the next <see cref="Notify"/> or <see cref="NotifyHanded"/>. Take it before reading
@@ -25,6 +29,29 @@ internal sealed class ChangeSignal(TimeProvider time)
         Interlocked.CompareExchange(ref _notifiedAt, time.GetTimestamp(), 0);
         Volatile.Write(ref _readNeeded, 1);
         Wake();
+    }
+
+    /// <summary>Versions up to <paramref name="version"/> were committed (announced by the database): read the feed if the watermark is below.</summary>
+    public void Announce(long version)
+    {
+        Interlocked.CompareExchange(ref _announcedAt, time.GetTimestamp(), 0);
+        var seen = Volatile.Read(ref _announced);
+        while (version > seen && Interlocked.CompareExchange(ref _announced, version, seen) is var actual && actual != seen)
+        {
+            seen = actual;
+        }
+
+        Wake();
+    }
+
+    /// <summary>
+    /// The highest version announced since the last call (0: none), and when the first of those announcements
+    /// came (a timestamp, for the phase timings). Take it after <see cref="Next"/>.
+    /// </summary>
+    public long TakeAnnounced(out long announcedAt)
+    {
+        announcedAt = Interlocked.Exchange(ref _announcedAt, 0);
+        return Interlocked.Exchange(ref _announced, 0);
     }
 
     /// <summary>Something was committed and all of its changes were handed over: take them.</summary>

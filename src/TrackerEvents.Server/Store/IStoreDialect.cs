@@ -55,10 +55,10 @@ internal interface IStoreDialect : IAsyncDisposable
 
     /// <summary>
     /// Takes a block of <c>@Count</c> versions inside a write transaction and returns the highest, for state
-    /// writes that stamp their rows' versions themselves (SQLite: each row is then written once); null where
-    /// the engine stamps every row in the write itself (PostgreSQL's BEFORE trigger).
+    /// writes that stamp their rows' versions themselves: each row is written once, with its version, and the
+    /// versioning trigger (there for other writers) does not fire. On PostgreSQL it also takes the version lock.
     /// </summary>
-    string? ReserveVersions { get; }
+    string ReserveVersions { get; }
 
     /// <summary>
     /// Serialises concurrent migrators (several nodes starting at once) for the whole migration run,

@@ -1,11 +1,14 @@
+using System.Globalization;
 using Npgsql;
 using TrackerEvents.Diagnostics;
 
 namespace TrackerEvents.Store;
 
 /// <summary>
-/// Turns the triggers' <c>NOTIFY trackerevents_changes</c> into <see cref="ChangeSignal.Notify"/>, so that
-/// a change committed through any node (or by any other program) wakes the feed readers of this one.
+/// Turns the triggers' <c>NOTIFY trackerevents_changes</c> into <see cref="ChangeSignal.Announce"/> (the payload
+/// is how far the versions go: sql/postgres/0006_writer_versions.sql) or, for any other payload,
+/// <see cref="ChangeSignal.Notify"/>, so that a change committed through any node (or by any other program)
+/// wakes the feed readers of this one.
 /// Notifications are only wake-ups: readers read the feed by version, so a notification lost while the
 /// connection was down costs latency, and the <see cref="ChangeSignal.Notify"/> after each reconnect
 /// (and the readers' safety poll) covers it.
@@ -86,7 +89,17 @@ internal sealed partial class PostgresChangeListener(
         }
     }
 
-    private void OnNotification(object sender, NpgsqlNotificationEventArgs e) => signal.Notify();
+    private void OnNotification(object sender, NpgsqlNotificationEventArgs e)
+    {
+        if (long.TryParse(e.Payload, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+        {
+            signal.Announce(version);
+        }
+        else
+        {
+            signal.Notify();
+        }
+    }
 
     [LoggerMessage(EventId = LogEvents.ChangeListenerLost, Level = LogLevel.Warning,
         Message = "Change listener has no database connection; reconnecting in {RetryMs} ms (attempt {Attempt})")]

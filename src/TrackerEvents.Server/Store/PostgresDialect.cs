@@ -62,8 +62,8 @@ internal sealed class PostgresDialect : IStoreDialect
         _listenerSource.OpenConnectionAsync(cancellationToken);
 
     // A plain READ COMMITTED transaction: the rows to merge are locked by the statements that end in
-    // ForUpdate/ForNoKeyUpdate (StoreStatements), and the version lock is taken by the triggers at the
-    // first versioned row.
+    // ForUpdate/ForNoKeyUpdate (StoreStatements), and the version lock is taken with the first versions
+    // (reserve_change_versions, or the triggers for rows the writer does not stamp).
     public async ValueTask<WriteTransaction> BeginWriteAsync(DbConnection connection, CancellationToken cancellationToken) =>
         new(await connection.BeginTransactionAsync(cancellationToken), turn: null);
 
@@ -79,7 +79,7 @@ internal sealed class PostgresDialect : IStoreDialect
 
     public string SelectCurrentVersion => "SELECT current_change_version()";
 
-    public string? ReserveVersions => null;
+    public string ReserveVersions => "SELECT reserve_change_versions(@Count)";
 
     public async ValueTask<IAsyncDisposable> LockForMigrationAsync(DbConnection connection, CancellationToken cancellationToken)
     {

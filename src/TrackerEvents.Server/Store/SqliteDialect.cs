@@ -115,7 +115,7 @@ internal sealed class SqliteDialect : IStoreDialect
 
     public string SelectCurrentVersion => "SELECT value FROM change_counter WHERE id = 1";
 
-    public string? ReserveVersions => "UPDATE change_counter SET value = value + @Count WHERE id = 1 RETURNING value";
+    public string ReserveVersions => "UPDATE change_counter SET value = value + @Count WHERE id = 1 RETURNING value";
 
     // CREATE TABLE IF NOT EXISTS is atomic here, and each migration runs in a BEGIN IMMEDIATE
     // transaction, which already excludes every other writer (another process on the same file included).

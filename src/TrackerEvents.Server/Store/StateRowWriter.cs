@@ -14,20 +14,15 @@ namespace TrackerEvents.Store;
 /// PostgreSQL (a provider that can batch) gets every UPDATE of the group in one round trip; one round
 /// trip per row held a group commit of 1,000 points for a third of a second. SQLite, in process, runs one
 /// command whose parameters are set anew per row: Dapper's multi-row execute built and bound the
-/// parameters per row, which was a third of a group commit's time there. Where the dialect lets the writer
-/// stamp versions (<see cref="IStoreDialect.ReserveVersions"/>: SQLite), the rows take consecutive versions from
-/// one block and are each written once, instead of a trigger writing every row again. <c>reported_at</c> moves
+/// parameters per row, which was a third of a group commit's time there. The writer stamps the versions
+/// (<see cref="IStoreDialect.ReserveVersions"/>): the rows take consecutive versions from one block and are each
+/// written once, where a trigger wrote every row again (SQLite) or took the version lock and a version per row
+/// (PostgreSQL). <c>reported_at</c> moves
 /// only with a device's point, and the sweep's mark of the last silence goes with it.
 /// </remarks>
 internal static class StateRowWriter
 {
     private const string Update = """
-        UPDATE tracker_states SET state = @State, reported_at = COALESCE(@ReportedAt, reported_at),
-               swept_status = CASE WHEN @ReportedAt IS NULL THEN swept_status END
-         WHERE tracker_id = @TrackerId
-        """;
-
-    private const string UpdateStamped = """
         UPDATE tracker_states SET state = @State, version = @Version, reported_at = COALESCE(@ReportedAt, reported_at),
                swept_status = CASE WHEN @ReportedAt IS NULL THEN swept_status END
          WHERE tracker_id = @TrackerId
@@ -40,10 +35,10 @@ internal static class StateRowWriter
 
     /// <param name="reserveVersions">The dialect's <see cref="IStoreDialect.ReserveVersions"/>.</param>
     /// <returns>
-    /// The version of the first row, the others following in order, when the writer stamped them all; null when
-    /// the engine stamped them, or a row had to be inserted (its trigger gave it a version of its own).
+    /// The version of the first row, the others following in order; null when a row had to be inserted (its
+    /// trigger gave it a version of its own, and the block's version for it is a gap).
     /// </returns>
-    public static async Task<long?> WriteAsync(DbConnection connection, DbTransaction transaction, string? reserveVersions, IReadOnlyList<Row> rows,
+    public static async Task<long?> WriteAsync(DbConnection connection, DbTransaction transaction, string reserveVersions, IReadOnlyList<Row> rows,
         CancellationToken cancellationToken)
     {
         if (rows.Count == 0)
@@ -51,10 +46,10 @@ internal static class StateRowWriter
             return null;
         }
 
-        long? firstVersion = reserveVersions is null ? null
-            : await connection.ExecuteScalarAsync<long>(Command(reserveVersions, new { rows.Count }, cancellationToken, transaction)) - rows.Count + 1;
-        var missing = connection.CanCreateBatch && firstVersion is null
-            ? await UpdateBatchedAsync(connection, transaction, rows, cancellationToken)
+        var firstVersion = await connection.ExecuteScalarAsync<long>(Command(reserveVersions, new { rows.Count }, cancellationToken, transaction))
+            - rows.Count + 1;
+        var missing = connection.CanCreateBatch
+            ? await UpdateBatchedAsync(connection, transaction, rows, firstVersion, cancellationToken)
             : await UpdateOneByOneAsync(connection, transaction, rows, firstVersion, cancellationToken);
         if (missing.Count > 0)
         {
@@ -65,21 +60,20 @@ internal static class StateRowWriter
         return firstVersion;
     }
 
-    /// <param name="firstVersion">The first of the versions reserved for the rows, in order; null: the engine stamps them.</param>
+    /// <param name="firstVersion">The first of the versions reserved for the rows, in order.</param>
     private static async Task<List<Row>> UpdateOneByOneAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Row> rows,
-        long? firstVersion, CancellationToken cancellationToken)
+        long firstVersion, CancellationToken cancellationToken)
     {
         var missing = new List<Row>();
         await using var update = connection.CreateCommand();
         update.Transaction = transaction;
-        update.CommandText = firstVersion is null ? Update : UpdateStamped;
-        var (trackerId, state, reportedAt) = Parameters(update.CreateParameter, update.Parameters);
-        var version = firstVersion is null ? null : Parameter(update.CreateParameter, update.Parameters, "@Version", DbType.Int64);
+        update.CommandText = Update;
+        var (trackerId, state, reportedAt, version) = Parameters(update.CreateParameter, update.Parameters);
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
             (trackerId.Value, state.Value, reportedAt.Value) = (row.TrackerId, row.State, row.ReportedAt is { } at ? at : DBNull.Value);
-            version?.Value = firstVersion + i;
+            version.Value = firstVersion + i;
             if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
                 missing.Add(row);
@@ -90,16 +84,18 @@ internal static class StateRowWriter
     }
 
     private static async Task<List<Row>> UpdateBatchedAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Row> rows,
-        CancellationToken cancellationToken)
+        long firstVersion, CancellationToken cancellationToken)
     {
         await using var batch = connection.CreateBatch();
         batch.Transaction = transaction;
-        foreach (var row in rows)
+        for (var i = 0; i < rows.Count; i++)
         {
+            var row = rows[i];
             var command = batch.CreateBatchCommand();
             command.CommandText = Update;
-            var (trackerId, state, reportedAt) = Parameters(command.CreateParameter, command.Parameters);
+            var (trackerId, state, reportedAt, version) = Parameters(command.CreateParameter, command.Parameters);
             (trackerId.Value, state.Value, reportedAt.Value) = (row.TrackerId, row.State, row.ReportedAt is { } at ? at : DBNull.Value);
+            version.Value = firstVersion + i;
             batch.BatchCommands.Add(command);
         }
 
@@ -107,10 +103,10 @@ internal static class StateRowWriter
         return [.. rows.Where((_, i) => batch.BatchCommands[i].RecordsAffected == 0)];
     }
 
-    private static (DbParameter TrackerId, DbParameter State, DbParameter ReportedAt) Parameters(
+    private static (DbParameter TrackerId, DbParameter State, DbParameter ReportedAt, DbParameter Version) Parameters(
         Func<DbParameter> create, DbParameterCollection parameters) =>
         (Parameter(create, parameters, "@TrackerId", DbType.Int64), Parameter(create, parameters, "@State", DbType.String),
-            Parameter(create, parameters, "@ReportedAt", DbType.Int64));
+            Parameter(create, parameters, "@ReportedAt", DbType.Int64), Parameter(create, parameters, "@Version", DbType.Int64));
 
     private static DbParameter Parameter(Func<DbParameter> create, DbParameterCollection parameters, string name, DbType type)
     {

@@ -14,15 +14,13 @@ namespace TrackerEvents.Store;
 internal sealed class StateStore : IAsyncDisposable
 {
     private readonly Database _database;
-    private readonly TrackerStore _trackers;
     private readonly TimeProvider _time;
     private readonly WrittenStates _written;
 
-    public StateStore(Database database, TrackerStore trackers, WrittenStates written, TimeProvider time, IOptions<StoreOptions> options)
+    public StateStore(Database database, WrittenStates written, TimeProvider time, IOptions<StoreOptions> options)
     {
         _database = database;
         _written = written;
-        _trackers = trackers;
         _time = time;
         Group = new GroupCommit<StateWrite, bool>(writes => database.WriteAsync<IReadOnlyList<bool>>(
                 async (connection, transaction, handed) => await MergeAsync(connection, transaction, writes, handed, CancellationToken.None),
@@ -107,35 +105,25 @@ internal sealed class StateStore : IAsyncDisposable
     /// versioned changes, for the dispatcher of this process.
     /// </summary>
     /// <remarks>
-    /// Where the writer stamps the versions (SQLite, whose write transaction holds the whole database), one
-    /// query finds the live trackers with their owners and versions, and the written versions are known; on
-    /// PostgreSQL the trackers and then their state rows are locked, and the versions the trigger gave are
-    /// read back after the write.
+    /// One query locks the live trackers and reads their owners (on SQLite, whose write transaction holds the
+    /// whole database, their state rows' versions too; on PostgreSQL the state rows are then locked and their
+    /// versions read). The writer stamps the versions, so the written ones are known.
     /// </remarks>
     private async Task<bool[]> MergeAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<StateWrite> writes,
         List<StateChange> handed, CancellationToken cancellationToken)
     {
         var ids = writes.Select(w => w.TrackerId).Distinct().Order().ToArray();
-        Dictionary<long, LiveRow>? found = null;
-        long[] live;
-        if (_database.Dialect.ReserveVersions is not null)
-        {
-            found = (await connection.QueryAsync<LiveRow>(Command(_database.Statements.SelectLiveStatesForWrite,
-                new { TrackerIds = _database.Dialect.IdList(ids) }, cancellationToken, transaction))).ToDictionary(r => r.TrackerId);
-            live = [.. found.Keys.Order()];
-        }
-        else
-        {
-            live = await _trackers.LockLiveAsync(connection, transaction, ids, cancellationToken);
-        }
-
+        var found = (await connection.QueryAsync<LiveRow>(Command(_database.Statements.SelectLiveStatesForWrite,
+            new { TrackerIds = _database.Dialect.IdList(ids) }, cancellationToken, transaction))).ToDictionary(r => r.TrackerId);
+        long[] live = [.. found.Keys.Order()];
         var written = new bool[writes.Count];
         if (live.Length == 0)
         {
             return written;
         }
 
-        var states = await ReadForMergeAsync(connection, transaction, live, found?.Values, cancellationToken);
+        var states = await ReadForMergeAsync(connection, transaction, live,
+            _database.Statements.LiveStatesCarryVersions ? found.Values : null, cancellationToken);
         var now = WrittenStates.ToMilliseconds(_time.GetUtcNow()); // as stored: the merged states then need no truncating copy
         var changed = new Dictionary<long, bool>(live.Length); // tracker → a point from its device
         for (var i = 0; i < writes.Count; i++)
@@ -162,7 +150,7 @@ internal sealed class StateStore : IAsyncDisposable
         }
 
         var firstVersion = await StateRowWriter.WriteAsync(connection, transaction, _database.Dialect.ReserveVersions, rows, cancellationToken);
-        if (firstVersion is { } first && found is not null)
+        if (firstVersion is { } first)
         {
             for (var i = 0; i < rows.Count; i++)
             {

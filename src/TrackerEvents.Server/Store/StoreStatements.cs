@@ -47,12 +47,21 @@ internal sealed class StoreStatements
         SelectLiveTrackersForWrite = LockedInOrder(
             $"SELECT id FROM trackers WHERE id {inIds} AND NOT corrupted", "id", dialect.ForNoKeyUpdate);
         // Locking the rows themselves too keeps out writers that update tracker_states or tracker_readings
-        // directly, without the trackers lock.
-        SelectLiveStatesForWrite = $"""
-            SELECT t.id AS TrackerId, t.user_id AS UserId, t.source_id AS SourceId, src.blocked AS Blocked, st.version AS Version
-              FROM trackers t JOIN sources src ON src.id = t.source_id LEFT JOIN tracker_states st ON st.tracker_id = t.id
-             WHERE t.id {inIds} AND NOT t.corrupted
-            """;
+        // directly, without the trackers lock. An engine that locks no rows has the versions read with the
+        // trackers; one that does locks the state rows separately (FOR UPDATE cannot reach the nullable side
+        // of an outer join), with SelectStateVersionsForUpdate.
+        LiveStatesCarryVersions = dialect.ForUpdate.Length == 0;
+        SelectLiveStatesForWrite = LiveStatesCarryVersions
+            ? $"""
+              SELECT t.id AS TrackerId, t.user_id AS UserId, t.source_id AS SourceId, src.blocked AS Blocked, st.version AS Version
+                FROM trackers t JOIN sources src ON src.id = t.source_id LEFT JOIN tracker_states st ON st.tracker_id = t.id
+               WHERE t.id {inIds} AND NOT t.corrupted
+              """
+            : LockedInOrder($"""
+              SELECT t.id AS TrackerId, t.user_id AS UserId, t.source_id AS SourceId, src.blocked AS Blocked, CAST(NULL AS BIGINT) AS Version
+                FROM trackers t JOIN sources src ON src.id = t.source_id
+               WHERE t.id {inIds} AND NOT t.corrupted
+              """, "t.id", $"{dialect.ForNoKeyUpdate} OF t");
         SelectStateVersionsForUpdate = LockedInOrder(
             $"SELECT tracker_id AS TrackerId, version AS Version FROM tracker_states WHERE tracker_id {inIds}", "tracker_id", dialect.ForUpdate);
         SelectReadingsForUpdate = LockedInOrder(
@@ -91,12 +100,19 @@ internal sealed class StoreStatements
     public string SelectLiveTrackersForWrite { get; }
 
     /// <summary>
-    /// Inside a write transaction of an engine whose transaction holds the whole database (SQLite, whose writer
-    /// stamps the versions): the given trackers that exist and are not corrupted, with owner, source, blocked
-    /// flag and their state row's version (null: no row). One query instead of the lock, the versions and,
-    /// after the write, <see cref="SelectWrittenVersions"/>.
+    /// Inside a write transaction: the given trackers that exist and are not corrupted, locked like
+    /// <see cref="SelectLiveTrackersForWrite"/>, with owner, source and blocked flag, and — where
+    /// <see cref="LiveStatesCarryVersions"/> — their state row's version (null: no row). With the versions the
+    /// writer stamps, this replaces the lock and, after the write, <see cref="SelectWrittenVersions"/>.
     /// </summary>
     public string SelectLiveStatesForWrite { get; }
+
+    /// <summary>
+    /// Whether <see cref="SelectLiveStatesForWrite"/> reads the state rows' versions too (an engine whose write
+    /// transaction holds the whole database, SQLite); otherwise they are locked and read with
+    /// <see cref="SelectStateVersionsForUpdate"/>.
+    /// </summary>
+    public bool LiveStatesCarryVersions { get; }
 
     /// <summary>
     /// Inside a write transaction: the versions of the given trackers' state rows, which are to be merged and

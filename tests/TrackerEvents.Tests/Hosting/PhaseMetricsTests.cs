@@ -1,3 +1,4 @@
+using Dapper;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using TrackerEvents.Tests.Infrastructure;
@@ -5,9 +6,14 @@ using TrackerEvents.Tests.Protocol;
 
 namespace TrackerEvents.Tests.Hosting;
 
-/// <summary>The phase breakdown of a change on <c>/metrics</c>: commit, commit → dispatch, dispatch → socket write.</summary>
+/// <summary>
+/// The phase breakdown of a change on <c>/metrics</c>: commit, commit → dispatch, dispatch → socket write; and the
+/// reads of the change feed, the part of commit → dispatch that changes not handed over in process pay.
+/// </summary>
 public sealed class PhaseMetricsTests
 {
+    private const string FeedRead = "trackerevents_feed_read_seconds";
+
     private static readonly string[] Phases =
         ["trackerevents_store_commit_seconds", "trackerevents_commit_to_dispatch_seconds", "trackerevents_dispatch_to_write_seconds"];
 
@@ -38,7 +44,7 @@ public sealed class PhaseMetricsTests
 
         var text = await fleet.Server.Http.GetStringAsync("/metrics");
 
-        foreach (var phase in Phases)
+        foreach (var phase in Phases.Append(FeedRead))
         {
             text.Should().Contain($"# TYPE {phase} histogram\n");
             var buckets = Regex.Matches(text, $"^{phase}_bucket{{le=\"([^\"]+)\"}} (\\d+)$", RegexOptions.Multiline)
@@ -51,6 +57,27 @@ public sealed class PhaseMetricsTests
         }
 
         Count(text, "trackerevents_store_commit_seconds").Should().BeGreaterThan(0, "the ingest committed");
+    }
+
+    [Fact]
+    public async Task AWriteByAnotherProgram_IsTimedAsAFeedRead()
+    {
+        await using var server = await RunningServer.StartAsync(Engine.Sqlite, "Store:SafetyPollInterval=00:00:00.200");
+        await server.CreateUserAsync("alice");
+        var (a, _) = await server.CreateTrackerAsync("alice", "A");
+        await using var socket = await AtmosphereSocket.ConnectAsync(server);
+        await socket.ReadHandshakeAsync();
+        await socket.SubscribeAsync(await server.LoginAsync("alice"), new { type = "state", trackers = new[] { a } });
+        await socket.NextEventAsync("state");
+        var before = Count(await server.Http.GetStringAsync("/metrics"), FeedRead);
+        await using (var db = await server.Database!.OpenAsync())
+        {
+            await db.ExecuteAsync("UPDATE tracker_states SET state = @State WHERE tracker_id = @Id",
+                new { State = """{"battery_level":61,"connection_status":"active"}""", Id = a });
+        }
+
+        (await socket.NextEventAsync("state")).GetProperty("data").GetProperty("battery_level").GetInt32().Should().Be(61);
+        Count(await server.Http.GetStringAsync("/metrics"), FeedRead).Should().BeGreaterThan(before, "the change came through the feed");
     }
 
     private static async Task<Dictionary<string, long>> CountsAsync(RunningServer server)

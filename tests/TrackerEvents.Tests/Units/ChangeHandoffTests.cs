@@ -52,7 +52,7 @@ public sealed class ChangeHandoffTests
         handoff.Post([State(1, tracker: 7), State(2, tracker: 8)], committedAt: 1);
         handoff.Post([State(3, tracker: 9), State(4, tracker: 7)], committedAt: 2);
 
-        var conflated = ChangeDispatcher.Conflate(handoff.TakeAll());
+        var conflated = HandedChanges.Conflate(handoff.TakeAll());
 
         conflated.Select(c => (c.Version, c.TrackerId)).Should().Equal((2, 8), (3, 9), (4, 7));
     }
