@@ -29,6 +29,10 @@ internal sealed class PostgresDialect : IStoreDialect
         ("Tcp Keepalive Time", 10),
         ("Tcp Keepalive Interval", 5),
         ("Application Name", "TrackerEvents"),
+        // The hot statements (a write's lock, versions and per-row UPDATE, the change feed's read) are
+        // prepared on each pooled connection after a few uses, and kept across its reuse: PostgreSQL parses
+        // and plans them once, where it did for every row of every write.
+        ("Max Auto Prepare", 32),
     ];
 
     private readonly NpgsqlDataSource _dataSource;
