@@ -11,30 +11,38 @@ namespace TrackerEvents.Store;
 internal sealed class ChangeFeed(Database database, WrittenStates written, TimeProvider time)
 {
     // One statement, so one snapshot: a change committed between two separate reads could otherwise
-    // be skipped by a watermark taken from the later read.
+    // be skipped by a watermark taken from the later read. Each kind is limited and ordered by version on
+    // its own (its version index, whatever @After is), so that a plan made once fits every read:
+    // PostgreSQL plans a prepared statement once, where it re-planned this one on every read (1–2 ms, the
+    // execution 0.5 ms), and a plan for "any @After" without the inner limits scanned whole tables.
     private const string ReadChanges = """
         SELECT * FROM (
-            SELECT st.version AS Version, 1 AS Kind, st.tracker_id AS TrackerId, t.user_id AS UserId, t.source_id AS SourceId,
-                   src.blocked AS Blocked, CAST(NULL AS TEXT) AS ItemKind, CAST(NULL AS TEXT) AS ItemKey, st.state AS Payload,
-                   CAST(NULL AS BIGINT) AS OccurredAt
-              FROM tracker_states st JOIN trackers t ON t.id = st.tracker_id JOIN sources src ON src.id = t.source_id
-             WHERE st.version > @After AND NOT t.corrupted
+            SELECT * FROM (
+                SELECT st.version AS Version, 1 AS Kind, st.tracker_id AS TrackerId, t.user_id AS UserId, t.source_id AS SourceId,
+                       src.blocked AS Blocked, CAST(NULL AS TEXT) AS ItemKind, CAST(NULL AS TEXT) AS ItemKey, st.state AS Payload,
+                       CAST(NULL AS BIGINT) AS OccurredAt
+                  FROM tracker_states st JOIN trackers t ON t.id = st.tracker_id JOIN sources src ON src.id = t.source_id
+                 WHERE st.version > @After AND NOT t.corrupted ORDER BY st.version LIMIT @Limit) states
             UNION ALL
-            SELECT r.version, 2, r.tracker_id, t.user_id, t.source_id, src.blocked, r.kind, r.item_key, r.item, CAST(NULL AS BIGINT)
-              FROM tracker_readings r JOIN trackers t ON t.id = r.tracker_id JOIN sources src ON src.id = t.source_id
-             WHERE r.version > @After AND NOT t.corrupted
+            SELECT * FROM (
+                SELECT r.version, 2, r.tracker_id, t.user_id, t.source_id, src.blocked, r.kind, r.item_key, r.item, CAST(NULL AS BIGINT)
+                  FROM tracker_readings r JOIN trackers t ON t.id = r.tracker_id JOIN sources src ON src.id = t.source_id
+                 WHERE r.version > @After AND NOT t.corrupted ORDER BY r.version LIMIT @Limit) readings
             UNION ALL
-            SELECT e.version, 3, e.tracker_id, t.user_id, t.source_id, src.blocked, CAST(NULL AS TEXT), CAST(NULL AS TEXT), e.event, e.occurred_at
-              FROM lifecycle_events e JOIN trackers t ON t.id = e.tracker_id JOIN sources src ON src.id = t.source_id
-             WHERE e.version > @After
+            SELECT * FROM (
+                SELECT e.version, 3, e.tracker_id, t.user_id, t.source_id, src.blocked, CAST(NULL AS TEXT), CAST(NULL AS TEXT), e.event, e.occurred_at
+                  FROM lifecycle_events e JOIN trackers t ON t.id = e.tracker_id JOIN sources src ON src.id = t.source_id
+                 WHERE e.version > @After ORDER BY e.version LIMIT @Limit) lifecycle
             UNION ALL
-            SELECT s.version, 4, s.id, s.user_id, CAST(NULL AS BIGINT), FALSE, CAST(NULL AS TEXT), CAST(NULL AS TEXT), s.end_reason, s.ended_at
-              FROM sessions s
-             WHERE s.version > @After
+            SELECT * FROM (
+                SELECT s.version, 4, s.id, s.user_id, CAST(NULL AS BIGINT), FALSE, CAST(NULL AS TEXT), CAST(NULL AS TEXT), s.end_reason, s.ended_at
+                  FROM sessions s
+                 WHERE s.version > @After ORDER BY s.version LIMIT @Limit) ended
             UNION ALL
-            SELECT c.version, 5, c.id, 0, CAST(NULL AS BIGINT), FALSE, CAST(NULL AS TEXT), c.address, c.tracking_id, c.closed_at
-              FROM client_closes c
-             WHERE c.version > @After
+            SELECT * FROM (
+                SELECT c.version, 5, c.id, 0, CAST(NULL AS BIGINT), FALSE, CAST(NULL AS TEXT), c.address, c.tracking_id, c.closed_at
+                  FROM client_closes c
+                 WHERE c.version > @After ORDER BY c.version LIMIT @Limit) closes
         ) changes
         ORDER BY Version
         LIMIT @Limit
