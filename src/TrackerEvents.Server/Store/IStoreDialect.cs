@@ -61,6 +61,12 @@ internal interface IStoreDialect : IAsyncDisposable
     string ReserveVersions { get; }
 
     /// <summary>
+    /// The SQL for a state's stored JSON from the parameter <c>@State</c>, which holds it as UTF-8 bytes: the
+    /// column is text, and the bytes go to the engine without a string made of them in between.
+    /// </summary>
+    string StateFromUtf8 { get; }
+
+    /// <summary>
     /// Serialises concurrent migrators (several nodes starting at once) for the whole migration run,
     /// the creation of the migrations table included. Dispose the result to release it.
     /// </summary>

@@ -83,6 +83,8 @@ internal sealed class PostgresDialect : IStoreDialect
 
     public string SelectCurrentVersion => "SELECT current_change_version()";
 
+    public string StateFromUtf8 => "convert_from(@State, 'UTF8')";
+
     public string ReserveVersions => "SELECT reserve_change_versions(@Count)";
 
     public async ValueTask<IAsyncDisposable> LockForMigrationAsync(DbConnection connection, CancellationToken cancellationToken)

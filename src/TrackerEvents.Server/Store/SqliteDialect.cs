@@ -115,6 +115,9 @@ internal sealed class SqliteDialect : IStoreDialect
 
     public string SelectCurrentVersion => "SELECT value FROM change_counter WHERE id = 1";
 
+    // A blob read as text in the database's encoding, UTF-8.
+    public string StateFromUtf8 => "CAST(@State AS TEXT)";
+
     public string ReserveVersions => "UPDATE change_counter SET value = value + @Count WHERE id = 1 RETURNING value";
 
     // CREATE TABLE IF NOT EXISTS is atomic here, and each migration runs in a BEGIN IMMEDIATE

@@ -8,7 +8,10 @@ namespace TrackerEvents.Store;
 /// <summary>
 /// Writes merged states back into <c>tracker_states</c> inside a write transaction, as cheaply per row as
 /// each engine allows: an UPDATE (the row exists for every tracker created here; an upsert would try
-/// the insert first), and an INSERT only for a tracker whose row another program never created.
+/// the insert first), and an INSERT only for a tracker whose row another program never created. The JSON goes
+/// to the engine as the UTF-8 bytes it was written in (<see cref="IStoreDialect.StateFromUtf8"/>): as a string
+/// it was made once from them and once back into them for the driver, a quarter of the device listener's
+/// allocation.
 /// </summary>
 /// <remarks>
 /// PostgreSQL (a provider that can batch) gets every UPDATE of the group in one round trip; one round
@@ -22,23 +25,14 @@ namespace TrackerEvents.Store;
 /// </remarks>
 internal static class StateRowWriter
 {
-    private const string Update = """
-        UPDATE tracker_states SET state = @State, version = @Version, reported_at = COALESCE(@ReportedAt, reported_at),
-               swept_status = CASE WHEN @ReportedAt IS NULL THEN swept_status END
-         WHERE tracker_id = @TrackerId
-        """;
+    /// <summary>One row to write: the tracker, its state's JSON (UTF-8), and the report time of a device's point (null: none).</summary>
+    public readonly record struct Row(long TrackerId, byte[] State, long? ReportedAt);
 
-    private const string Insert = "INSERT INTO tracker_states (tracker_id, state, reported_at) VALUES (@TrackerId, @State, @ReportedAt)";
-
-    /// <summary>One row to write: the tracker, its state's JSON, and the report time of a device's point (null: none).</summary>
-    public readonly record struct Row(long TrackerId, string State, long? ReportedAt);
-
-    /// <param name="reserveVersions">The dialect's <see cref="IStoreDialect.ReserveVersions"/>.</param>
     /// <returns>
     /// The version of the first row, the others following in order; null when a row had to be inserted (its
     /// trigger gave it a version of its own, and the block's version for it is a gap).
     /// </returns>
-    public static async Task<long?> WriteAsync(DbConnection connection, DbTransaction transaction, string reserveVersions, IReadOnlyList<Row> rows,
+    public static async Task<long?> WriteAsync(DbConnection connection, DbTransaction transaction, StoreStatements statements, IReadOnlyList<Row> rows,
         CancellationToken cancellationToken)
     {
         if (rows.Count == 0)
@@ -46,14 +40,14 @@ internal static class StateRowWriter
             return null;
         }
 
-        var firstVersion = await connection.ExecuteScalarAsync<long>(Command(reserveVersions, new { rows.Count }, cancellationToken, transaction))
+        var firstVersion = await connection.ExecuteScalarAsync<long>(Command(statements.ReserveVersions, new { rows.Count }, cancellationToken, transaction))
             - rows.Count + 1;
         var missing = connection.CanCreateBatch
-            ? await UpdateBatchedAsync(connection, transaction, rows, firstVersion, cancellationToken)
-            : await UpdateOneByOneAsync(connection, transaction, rows, firstVersion, cancellationToken);
+            ? await UpdateBatchedAsync(connection, transaction, statements.UpdateState, rows, firstVersion, cancellationToken)
+            : await UpdateOneByOneAsync(connection, transaction, statements.UpdateState, rows, firstVersion, cancellationToken);
         if (missing.Count > 0)
         {
-            await connection.ExecuteAsync(Command(Insert, missing.Select(r => new { r.TrackerId, r.State, r.ReportedAt }), cancellationToken, transaction));
+            await connection.ExecuteAsync(Command(statements.InsertState, missing.Select(r => new { r.TrackerId, r.State, r.ReportedAt }), cancellationToken, transaction));
             return null;
         }
 
@@ -61,20 +55,20 @@ internal static class StateRowWriter
     }
 
     /// <param name="firstVersion">The first of the versions reserved for the rows, in order.</param>
-    private static async Task<List<Row>> UpdateOneByOneAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Row> rows,
-        long firstVersion, CancellationToken cancellationToken)
+    private static async Task<List<Row>> UpdateOneByOneAsync(DbConnection connection, DbTransaction transaction, string update,
+        IReadOnlyList<Row> rows, long firstVersion, CancellationToken cancellationToken)
     {
         var missing = new List<Row>();
-        await using var update = connection.CreateCommand();
-        update.Transaction = transaction;
-        update.CommandText = Update;
-        var (trackerId, state, reportedAt, version) = Parameters(update.CreateParameter, update.Parameters);
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = update;
+        var (trackerId, state, reportedAt, version) = Parameters(command.CreateParameter, command.Parameters);
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
             (trackerId.Value, state.Value, reportedAt.Value) = (row.TrackerId, row.State, row.ReportedAt is { } at ? at : DBNull.Value);
             version.Value = firstVersion + i;
-            if (await update.ExecuteNonQueryAsync(cancellationToken) == 0)
+            if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
                 missing.Add(row);
             }
@@ -83,8 +77,8 @@ internal static class StateRowWriter
         return missing;
     }
 
-    private static async Task<List<Row>> UpdateBatchedAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Row> rows,
-        long firstVersion, CancellationToken cancellationToken)
+    private static async Task<List<Row>> UpdateBatchedAsync(DbConnection connection, DbTransaction transaction, string update,
+        IReadOnlyList<Row> rows, long firstVersion, CancellationToken cancellationToken)
     {
         await using var batch = connection.CreateBatch();
         batch.Transaction = transaction;
@@ -92,7 +86,7 @@ internal static class StateRowWriter
         {
             var row = rows[i];
             var command = batch.CreateBatchCommand();
-            command.CommandText = Update;
+            command.CommandText = update;
             var (trackerId, state, reportedAt, version) = Parameters(command.CreateParameter, command.Parameters);
             (trackerId.Value, state.Value, reportedAt.Value) = (row.TrackerId, row.State, row.ReportedAt is { } at ? at : DBNull.Value);
             version.Value = firstVersion + i;
@@ -105,7 +99,7 @@ internal static class StateRowWriter
 
     private static (DbParameter TrackerId, DbParameter State, DbParameter ReportedAt, DbParameter Version) Parameters(
         Func<DbParameter> create, DbParameterCollection parameters) =>
-        (Parameter(create, parameters, "@TrackerId", DbType.Int64), Parameter(create, parameters, "@State", DbType.String),
+        (Parameter(create, parameters, "@TrackerId", DbType.Int64), Parameter(create, parameters, "@State", DbType.Binary),
             Parameter(create, parameters, "@ReportedAt", DbType.Int64), Parameter(create, parameters, "@Version", DbType.Int64));
 
     private static DbParameter Parameter(Func<DbParameter> create, DbParameterCollection parameters, string name, DbType type)

@@ -25,6 +25,13 @@ internal sealed class StoreStatements
     public StoreStatements(IStoreDialect dialect)
     {
         var inIds = dialect.InTrackerIds;
+        ReserveVersions = dialect.ReserveVersions;
+        UpdateState = $"""
+            UPDATE tracker_states SET state = {dialect.StateFromUtf8}, version = @Version, reported_at = COALESCE(@ReportedAt, reported_at),
+                   swept_status = CASE WHEN @ReportedAt IS NULL THEN swept_status END
+             WHERE tracker_id = @TrackerId
+            """;
+        InsertState = $"INSERT INTO tracker_states (tracker_id, state, reported_at) VALUES (@TrackerId, {dialect.StateFromUtf8}, @ReportedAt)";
         SelectStates = $"{StateColumns} WHERE tracker_id {inIds}";
         SelectSnapshot = $"""
             SELECT st.tracker_id AS TrackerId, t.user_id AS UserId, t.source_id AS SourceId, src.blocked AS Blocked,
@@ -67,6 +74,18 @@ internal sealed class StoreStatements
         SelectReadingsForUpdate = LockedInOrder(
             $"{ReadingColumns} WHERE tracker_id {inIds}", "tracker_id, kind, item_key", dialect.ForUpdate);
     }
+
+    /// <summary>The dialect's <see cref="IStoreDialect.ReserveVersions"/>.</summary>
+    public string ReserveVersions { get; }
+
+    /// <summary>
+    /// A state row written by the server: its JSON (<c>@State</c>, UTF-8 bytes), the version the writer stamped,
+    /// and the report time of a device's point (<c>@ReportedAt</c>; null: none, and the sweep's mark stays).
+    /// </summary>
+    public string UpdateState { get; }
+
+    /// <summary>A state row created by the server, for a tracker whose row another program never created (its trigger versions it).</summary>
+    public string InsertState { get; }
 
     /// <summary>The stored state rows of the given trackers (<c>@TrackerIds</c>), as <see cref="StateRow"/>.</summary>
     public string SelectStates { get; }

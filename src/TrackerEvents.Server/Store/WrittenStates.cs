@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.Json;
 using TrackerEvents.Tracking;
 
@@ -76,11 +75,11 @@ internal sealed class WrittenStates
     }
 
     /// <summary>
-    /// The JSON to store for <paramref name="state"/>. One <see cref="Writer"/> serves one merge (not shared
+    /// The JSON to store (UTF-8) for <paramref name="state"/>. One <see cref="Writer"/> serves one merge (not shared
     /// between threads).
     /// </summary>
     /// <param name="stored">The state as it reads back from the JSON returned (what <see cref="Remember"/> takes).</param>
-    public static string Serialize(TrackerState state, Writer writer, out TrackerState stored)
+    public static byte[] Serialize(TrackerState state, Writer writer, out TrackerState stored)
     {
         stored = ToMilliseconds(state);
         return writer.Write(stored);
@@ -153,13 +152,13 @@ internal sealed class WrittenStates
 
         public Writer() => _json = new Utf8JsonWriter(_buffer, JsonOutput.Options);
 
-        public string Write(TrackerState state)
+        public byte[] Write(TrackerState state)
         {
             _buffer.ResetWrittenCount();
             _json.Reset();
             StateWriter.WriteCanonical(_json, state);
             _json.Flush();
-            return Encoding.UTF8.GetString(_buffer.WrittenSpan);
+            return _buffer.WrittenSpan.ToArray();
         }
 
         public void Dispose() => _json.Dispose();

@@ -57,6 +57,26 @@ public sealed class WriterVersionsTests
         (await db.ExecuteScalarAsync<long>("SELECT version FROM tracker_states WHERE tracker_id = @B", new { B = b })).Should().Be(before + 4);
     }
 
+    [Theory, EngineData(Engine.Sqlite), EngineData(Engine.Postgres)]
+    public async Task AStateTheServerWrites_IsStoredAsJsonText_ForOtherProgramsToRead(Engine engine)
+    {
+        await using var server = await RunningServer.StartAsync(engine);
+        await server.CreateUserAsync("alice");
+        var (a, _) = await server.CreateTrackerAsync("alice", "A");
+
+        (await server.IngestStatesAsync(new { tracker_id = a, battery_level = 37, additional = new { note = new { value = "café" } } })).ShouldSucceed();
+
+        await using var db = await server.Database!.OpenAsync();
+        var (type, battery, note) = engine == Engine.Sqlite
+            ? await db.QuerySingleAsync<(string, long, string)>(
+                "SELECT typeof(state), json_extract(state, '$.battery_level'), json_extract(state, '$.additional.note.value') FROM tracker_states WHERE tracker_id = @A",
+                new { A = a })
+            : await db.QuerySingleAsync<(string, long, string)>(
+                "SELECT pg_typeof(state)::TEXT, (state::JSON->>'battery_level')::BIGINT, state::JSON->'additional'->'note'->>'value' FROM tracker_states WHERE tracker_id = @A",
+                new { A = a });
+        (type, battery, note).Should().Be(("text", 37L, "café"), "the JSON is text, not the bytes it was sent as");
+    }
+
     private static async Task<int> Battery(AtmosphereSocket socket) =>
         (await socket.NextEventAsync("state")).GetProperty("data").GetProperty("battery_level").GetInt32();
 }

@@ -19,7 +19,7 @@ public sealed class WrittenStatesTests
         var cache = new WrittenStates();
         using var writer = new WrittenStates.Writer();
 
-        var json = WrittenStates.Serialize(state, writer, out var stored);
+        var json = System.Text.Encoding.UTF8.GetString(WrittenStates.Serialize(state, writer, out var stored));
         cache.Remember([Change(7, 3, stored)]);
         var remembered = cache.Read(7, 3, json);
         var parsed = StateStore.ParseStored(json);
@@ -39,7 +39,7 @@ public sealed class WrittenStatesTests
     {
         var cache = new WrittenStates();
         using var writer = new WrittenStates.Writer();
-        var json = WrittenStates.Serialize(TrackerState.Initial with { BatteryLevel = 10 }, writer, out var stored);
+        var json = System.Text.Encoding.UTF8.GetString(WrittenStates.Serialize(TrackerState.Initial with { BatteryLevel = 10 }, writer, out var stored));
         cache.Remember([Change(7, 5, stored)]);
         var other = json.Replace("\"battery_level\":10", "\"battery_level\":99", StringComparison.Ordinal);
 
