@@ -67,6 +67,13 @@ internal interface IStoreDialect : IAsyncDisposable
     string StateFromUtf8 { get; }
 
     /// <summary>
+    /// Where the engine takes arrays: the UPDATE of many state rows in one statement, from the arrays
+    /// <c>@TrackerIds</c>, <c>@States</c> (UTF-8), <c>@Versions</c> and <c>@ReportedAts</c> (null elements: no
+    /// report), returning the ids of the trackers whose row it updated; null: one statement per row.
+    /// </summary>
+    string? UpdateStates { get; }
+
+    /// <summary>
     /// Serialises concurrent migrators (several nodes starting at once) for the whole migration run,
     /// the creation of the migrations table included. Dispose the result to release it.
     /// </summary>

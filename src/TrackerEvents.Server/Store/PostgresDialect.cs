@@ -85,6 +85,15 @@ internal sealed class PostgresDialect : IStoreDialect
 
     public string StateFromUtf8 => "convert_from(@State, 'UTF8')";
 
+    public string? UpdateStates => """
+        UPDATE tracker_states AS st
+           SET state = convert_from(u.state, 'UTF8'), version = u.version, reported_at = COALESCE(u.reported_at, st.reported_at),
+               swept_status = CASE WHEN u.reported_at IS NULL THEN st.swept_status END
+          FROM unnest(@TrackerIds, @States, @Versions, @ReportedAts) AS u(tracker_id, state, version, reported_at)
+         WHERE st.tracker_id = u.tracker_id
+        RETURNING st.tracker_id
+        """;
+
     public string ReserveVersions => "SELECT reserve_change_versions(@Count)";
 
     public async ValueTask<IAsyncDisposable> LockForMigrationAsync(DbConnection connection, CancellationToken cancellationToken)
