@@ -74,6 +74,12 @@ internal interface IStoreDialect : IAsyncDisposable
     string? UpdateStates { get; }
 
     /// <summary>
+    /// The change feed's read, where the engine has its own (PostgreSQL: a function planned once per
+    /// connection); null: <see cref="ChangeFeed"/>'s statement. Parameters <c>@After</c> and <c>@Limit</c>.
+    /// </summary>
+    string? ReadChanges { get; }
+
+    /// <summary>
     /// Serialises concurrent migrators (several nodes starting at once) for the whole migration run,
     /// the creation of the migrations table included. Dispose the result to release it.
     /// </summary>

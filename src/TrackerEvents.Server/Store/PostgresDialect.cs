@@ -94,6 +94,13 @@ internal sealed class PostgresDialect : IStoreDialect
         RETURNING st.tracker_id
         """;
 
+    // sql/postgres/0007_read_changes.sql
+    public string? ReadChanges => """
+        SELECT version AS Version, kind AS Kind, tracker_id AS TrackerId, user_id AS UserId, source_id AS SourceId, blocked AS Blocked,
+               item_kind AS ItemKind, item_key AS ItemKey, payload AS Payload, occurred_at AS OccurredAt
+          FROM read_changes(@After, @Limit)
+        """;
+
     public string ReserveVersions => "SELECT reserve_change_versions(@Count)";
 
     public async ValueTask<IAsyncDisposable> LockForMigrationAsync(DbConnection connection, CancellationToken cancellationToken)

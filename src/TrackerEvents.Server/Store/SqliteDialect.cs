@@ -121,6 +121,8 @@ internal sealed class SqliteDialect : IStoreDialect
     // In process, one prepared statement per row costs no round trip.
     public string? UpdateStates => null;
 
+    public string? ReadChanges => null;
+
     public string ReserveVersions => "UPDATE change_counter SET value = value + @Count WHERE id = 1 RETURNING value";
 
     // CREATE TABLE IF NOT EXISTS is atomic here, and each migration runs in a BEGIN IMMEDIATE
