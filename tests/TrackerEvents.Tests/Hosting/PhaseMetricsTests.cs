@@ -62,22 +62,16 @@ public sealed class PhaseMetricsTests
     [Fact]
     public async Task AWriteByAnotherProgram_IsTimedAsAFeedRead()
     {
-        await using var server = await RunningServer.StartAsync(Engine.Sqlite, "Store:SafetyPollInterval=00:00:00.200");
-        await server.CreateUserAsync("alice");
-        var (a, _) = await server.CreateTrackerAsync("alice", "A");
-        await using var socket = await AtmosphereSocket.ConnectAsync(server);
-        await socket.ReadHandshakeAsync();
-        await socket.SubscribeAsync(await server.LoginAsync("alice"), new { type = "state", trackers = new[] { a } });
-        await socket.NextEventAsync("state");
-        var before = Count(await server.Http.GetStringAsync("/metrics"), FeedRead);
-        await using (var db = await server.Database!.OpenAsync())
+        await using var watched = await WatchedTracker.StartAsync(Engine.Sqlite, "Store:SafetyPollInterval=00:00:00.200");
+        var before = Count(await watched.Server.Http.GetStringAsync("/metrics"), FeedRead);
+        await using (var db = await watched.Server.Database!.OpenAsync())
         {
             await db.ExecuteAsync("UPDATE tracker_states SET state = @State WHERE tracker_id = @Id",
-                new { State = """{"battery_level":61,"connection_status":"active"}""", Id = a });
+                new { State = """{"battery_level":61,"connection_status":"active"}""", Id = watched.Tracker });
         }
 
-        (await socket.NextEventAsync("state")).GetProperty("data").GetProperty("battery_level").GetInt32().Should().Be(61);
-        Count(await server.Http.GetStringAsync("/metrics"), FeedRead).Should().BeGreaterThan(before, "the change came through the feed");
+        (await watched.Socket.NextEventAsync("state")).GetProperty("data").GetProperty("battery_level").GetInt32().Should().Be(61);
+        Count(await watched.Server.Http.GetStringAsync("/metrics"), FeedRead).Should().BeGreaterThan(before, "the change came through the feed");
     }
 
     private static async Task<Dictionary<string, long>> CountsAsync(RunningServer server)

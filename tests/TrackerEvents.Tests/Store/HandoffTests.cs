@@ -79,21 +79,15 @@ public sealed class HandoffTests
     [Theory, EngineData(Engine.Postgres)]
     public async Task OnPostgres_ANodesOwnCommits_AreNotReadBack_WhenTheDatabaseAnnouncesThem(Engine engine)
     {
-        await using var server = await RunningServer.StartAsync(engine, NoSafetyPoll);
-        await server.CreateUserAsync("alice");
-        var (a, _) = await server.CreateTrackerAsync("alice", "A");
-        await using var socket = await AtmosphereSocket.ConnectAsync(server);
-        await socket.ReadHandshakeAsync();
-        await socket.SubscribeAsync(await server.LoginAsync("alice"), new { type = "state", trackers = new[] { a } });
-        await socket.NextEventAsync("state");
-        var dispatcher = server.Service<ChangeDispatcher>();
+        await using var watched = await WatchedTracker.StartAsync(engine, NoSafetyPoll);
+        var dispatcher = watched.Server.Service<ChangeDispatcher>();
         var reads = dispatcher.FeedReads;
 
         const int Commits = 20;
         for (var i = 1; i <= Commits; i++)
         {
-            (await server.IngestStatesAsync(new { tracker_id = a, battery_level = i })).ShouldSucceed();
-            Battery(await socket.NextEventAsync("state")).Should().Be(i);
+            (await watched.Server.IngestStatesAsync(new { tracker_id = watched.Tracker, battery_level = i })).ShouldSucceed();
+            Battery(await watched.Socket.NextEventAsync("state")).Should().Be(i);
         }
 
         // Every commit is announced by its NOTIFY, which says how far the versions go. Before, each announcement
@@ -104,27 +98,21 @@ public sealed class HandoffTests
     [Theory, EngineData(Engine.Postgres)]
     public async Task OnPostgres_AnotherProgramsWrite_IsAnnouncedWithItsVersion_AndDelivered(Engine engine)
     {
-        await using var server = await RunningServer.StartAsync(engine, NoSafetyPoll);
-        await server.CreateUserAsync("alice");
-        var (a, _) = await server.CreateTrackerAsync("alice", "A");
-        await using var socket = await AtmosphereSocket.ConnectAsync(server);
-        await socket.ReadHandshakeAsync();
-        await socket.SubscribeAsync(await server.LoginAsync("alice"), new { type = "state", trackers = new[] { a } });
-        await socket.NextEventAsync("state");
-        await using var db = await server.Database!.OpenAsync();
-        await using var listener = await server.Database.OpenAsync();
+        await using var watched = await WatchedTracker.StartAsync(engine, NoSafetyPoll);
+        await using var db = await watched.Server.Database!.OpenAsync();
+        await using var listener = (Npgsql.NpgsqlConnection)await watched.Server.Database.OpenAsync();
         await listener.ExecuteAsync("LISTEN trackerevents_changes");
         var payload = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        ((Npgsql.NpgsqlConnection)listener).Notification += (_, e) => payload.TrySetResult(e.Payload);
+        listener.Notification += (_, e) => payload.TrySetResult(e.Payload);
 
         await db.ExecuteAsync("UPDATE tracker_states SET state = @State WHERE tracker_id = @Id",
-            new { State = """{"battery_level":55,"connection_status":"active"}""", Id = a });
+            new { State = """{"battery_level":55,"connection_status":"active"}""", Id = watched.Tracker });
 
-        Battery(await socket.NextEventAsync("state")).Should().Be(55, "the announcement woke the reader, ten minutes before its poll");
-        await ((Npgsql.NpgsqlConnection)listener).WaitAsync(TimeSpan.FromSeconds(5));
+        Battery(await watched.Socket.NextEventAsync("state")).Should().Be(55, "the announcement woke the reader, ten minutes before its poll");
+        await listener.WaitAsync(TimeSpan.FromSeconds(5));
+        var version = await db.ExecuteScalarAsync<long>("SELECT version FROM tracker_states WHERE tracker_id = @Id", new { Id = watched.Tracker });
         (await payload.Task.WaitAsync(TimeSpan.FromSeconds(5))).Should().Be(
-            (await db.ExecuteScalarAsync<long>("SELECT version FROM tracker_states WHERE tracker_id = @A", new { A = a })).ToString(CultureInfo.InvariantCulture),
-            "the notification carries the version written");
+            version.ToString(CultureInfo.InvariantCulture), "the notification carries the version written");
     }
 
     private static int Battery(System.Text.Json.JsonElement state) => state.GetProperty("data").GetProperty("battery_level").GetInt32();
