@@ -18,12 +18,12 @@ internal sealed class ChangeSignal(TimeProvider time)
     private long _announcedAt;
 
     /// <summary>
-    /// Completes at the next <see cref="Notify"/> or <see cref="NotifyHanded"/>. Take it before reading
+    /// Completes at the next <see cref="Notify"/>, <see cref="Announce"/> or <see cref="NotifyHanded"/>. Take it before reading
     /// the feed, then await it: a change committed after the read always completes the task that was taken.
     /// </summary>
     public Task Next => Volatile.Read(ref _next).Task;
 
-    /// <summary>Something was committed (here, or announced by another node): read the feed.</summary>
+    /// <summary>Something was committed (here, or by another node or program, without saying how far): read the feed.</summary>
     public void Notify()
     {
         Interlocked.CompareExchange(ref _notifiedAt, time.GetTimestamp(), 0);

@@ -17,11 +17,12 @@ internal sealed class WatchedTracker : IAsyncDisposable
     public static async Task<WatchedTracker> StartAsync(Engine engine, params string[] settings)
     {
         var server = await RunningServer.StartAsync(engine, settings);
+        AtmosphereSocket? socket = null;
         try
         {
             await server.CreateUserAsync("alice");
             var (tracker, _) = await server.CreateTrackerAsync("alice", "A");
-            var socket = await AtmosphereSocket.ConnectAsync(server);
+            socket = await AtmosphereSocket.ConnectAsync(server);
             await socket.ReadHandshakeAsync();
             await socket.SubscribeAsync(await server.LoginAsync("alice"), new { type = "state", trackers = new[] { tracker } });
             await socket.NextEventAsync("state");
@@ -29,6 +30,11 @@ internal sealed class WatchedTracker : IAsyncDisposable
         }
         catch
         {
+            if (socket is not null)
+            {
+                await socket.DisposeAsync();
+            }
+
             await server.DisposeAsync();
             throw;
         }
