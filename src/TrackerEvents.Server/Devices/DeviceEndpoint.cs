@@ -144,13 +144,9 @@ internal sealed partial class DeviceEndpoint(
             return TraccarJsonDecoder.Decode(await ReadBodyAsync(http, max, cancellationToken), _options.MaxAdditional);
         }
 
-        var fields = FormFields.ParseQuery(query);
-        if (fields.Count == 0)
-        {
-            fields = FormFields.Parse(await ReadBodyAsync(http, max, cancellationToken));
-        }
-
-        return OsmAndDecoder.Decode(fields, _options.SpeedFactor, _options.MaxAdditional);
+        return OsmAndDecoder.TryDecodeQuery(query, _options.SpeedFactor, _options.MaxAdditional, out var point)
+            ? point!
+            : OsmAndDecoder.DecodeForm(await ReadBodyAsync(http, max, cancellationToken), _options.SpeedFactor, _options.MaxAdditional);
     }
 
     /// <summary>The whole body, if it is at most <paramref name="max"/> bytes. The rest of a longer one is never read, so the connection is closed after the answer.</summary>

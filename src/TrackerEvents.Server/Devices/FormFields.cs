@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Unicode;
 using TrackerEvents.Tracking;
 
 namespace TrackerEvents.Devices;
@@ -20,8 +21,14 @@ internal static class FormFields
     private static readonly PropertyNames KnownKeys = new("id", "deviceid", "valid", "timestamp", "lat", "lon", "location", "speed",
         "bearing", "heading", "altitude", "accuracy", "hdop", "batt", "charge", "ignition", "driverUniqueId");
 
-    /// <summary>A query string, with or without its leading <c>?</c>.</summary>
-    public static IReadOnlyList<KeyValuePair<string, string>> ParseQuery(string query)
+    /// <summary>Receives the fields of a form in the order sent; a value is only valid during the call.</summary>
+    public interface IVisitor
+    {
+        void Field(string key, ReadOnlySpan<byte> value);
+    }
+
+    /// <summary>A query string, with or without its leading <c>?</c>. Returns the number of fields.</summary>
+    public static int ReadQuery<T>(string query, ref T visitor) where T : IVisitor
     {
         var text = query.StartsWith('?') ? query.AsSpan(1) : query.AsSpan();
         var bytes = ArrayPool<byte>.Shared.Rent(text.Length);
@@ -32,7 +39,7 @@ internal static class FormFields
                 bytes[i] = text[i] <= 0x7F ? (byte)text[i] : throw new DeviceRequestException("the query string must be ASCII (percent-encoded UTF-8)");
             }
 
-            return Parse(bytes.AsSpan(0, text.Length));
+            return Read(bytes.AsSpan(0, text.Length), ref visitor);
         }
         finally
         {
@@ -40,24 +47,30 @@ internal static class FormFields
         }
     }
 
-    public static IReadOnlyList<KeyValuePair<string, string>> Parse(ReadOnlySpan<byte> form)
+    /// <summary>A form body (or a query string's bytes). Returns the number of fields.</summary>
+    /// <remarks>
+    /// The values reach the visitor as decoded UTF-8 bytes: a point's numbers are parsed from them, and only
+    /// the values kept as text become strings (a device request had a dozen strings made and dropped).
+    /// </remarks>
+    public static int Read<T>(ReadOnlySpan<byte> form, ref T visitor) where T : IVisitor
     {
-        var fields = new List<KeyValuePair<string, string>>(16); // an OsmAnd request has 8-12
         var buffer = ArrayPool<byte>.Shared.Rent(form.Length);
         try
         {
-            Split(form, buffer, fields);
+            return Split(form, buffer, ref visitor);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-
-        return fields;
     }
 
-    private static void Split(ReadOnlySpan<byte> form, byte[] buffer, List<KeyValuePair<string, string>> fields)
+    /// <summary>A value as text.</summary>
+    public static string Text(ReadOnlySpan<byte> value) => StrictUtf8.GetString(value); // valid: checked in Split
+
+    private static int Split<T>(ReadOnlySpan<byte> form, byte[] buffer, ref T visitor) where T : IVisitor
     {
+        var count = 0;
         while (!form.IsEmpty)
         {
             var end = form.IndexOf((byte)'&');
@@ -68,19 +81,45 @@ internal static class FormFields
                 continue;
             }
 
-            if (fields.Count == MaxFields)
+            if (count == MaxFields)
             {
                 throw new DeviceRequestException($"more than {MaxFields} parameters");
             }
 
             var equals = pair.IndexOf((byte)'=');
-            var key = Decode(equals < 0 ? pair : pair[..equals], buffer, KnownKeys);
-            var value = equals < 0 ? "" : Decode(pair[(equals + 1)..], buffer, known: null);
-            fields.Add(new(key, value));
+            var key = Key(buffer.AsSpan(0, Decode(equals < 0 ? pair : pair[..equals], buffer)));
+            var value = buffer.AsSpan(0, equals < 0 ? 0 : Decode(pair[(equals + 1)..], buffer));
+            if (!Utf8.IsValid(value))
+            {
+                throw new DeviceRequestException("parameters must be UTF-8");
+            }
+
+            visitor.Field(key, value);
+            count++;
+        }
+
+        return count;
+    }
+
+    private static string Key(ReadOnlySpan<byte> key)
+    {
+        if (KnownKeys.Find(key) is { } known)
+        {
+            return known;
+        }
+
+        try
+        {
+            return StrictUtf8.GetString(key);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new DeviceRequestException("parameters must be UTF-8");
         }
     }
 
-    private static string Decode(ReadOnlySpan<byte> encoded, byte[] buffer, PropertyNames? known)
+    /// <summary>Percent- and plus-decodes into <paramref name="buffer"/>; returns the length.</summary>
+    private static int Decode(ReadOnlySpan<byte> encoded, byte[] buffer)
     {
         var length = 0;
         for (var i = 0; i < encoded.Length; i++)
@@ -104,19 +143,7 @@ internal static class FormFields
             buffer[length++] = b;
         }
 
-        if (known?.Find(buffer.AsSpan(0, length)) is { } key)
-        {
-            return key;
-        }
-
-        try
-        {
-            return StrictUtf8.GetString(buffer, 0, length);
-        }
-        catch (DecoderFallbackException)
-        {
-            throw new DeviceRequestException("parameters must be UTF-8");
-        }
+        return length;
     }
 
     private static int? HexValue(byte c) => c switch

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 using TrackerEvents.Tracking;
 
@@ -17,7 +18,8 @@ internal static partial class PointValues
     /// <summary>The earliest time a point may carry: older stamps are a device's clock that was never set.</summary>
     public static readonly DateTimeOffset Earliest = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    public static double Number(string name, string text, double min, double max)
+    /// <summary>A number sent as UTF-8 text (decimal, optionally with an exponent).</summary>
+    public static double Number(string name, ReadOnlySpan<byte> text, double min, double max)
     {
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
         {
@@ -41,21 +43,20 @@ internal static partial class PointValues
             : throw new DeviceRequestException($"{name} must be between 0 and 10000 km/h");
     }
 
-    public static bool Bool(string name, string text) => text.ToUpperInvariant() switch
-    {
-        "TRUE" or "1" => true,
-        "FALSE" or "0" => false,
-        _ => throw new DeviceRequestException($"{name} must be true, false, 1 or 0"),
-    };
+    /// <summary><c>true</c>, <c>false</c> (any case), <c>1</c> or <c>0</c>, sent as UTF-8 text.</summary>
+    public static bool Bool(string name, ReadOnlySpan<byte> text) =>
+        Ascii.EqualsIgnoreCase(text, "true"u8) || text.SequenceEqual("1"u8) ? true
+        : Ascii.EqualsIgnoreCase(text, "false"u8) || text.SequenceEqual("0"u8) ? false
+        : throw new DeviceRequestException($"{name} must be true, false, 1 or 0");
 
     /// <summary>
     /// A time stamp as the query format sends it: Unix seconds, or milliseconds (a number of at least
     /// 2^31, as Traccar reads it), ISO 8601, or <c>yyyy-MM-dd HH:mm:ss</c> (UTC).
     /// </summary>
-    public static DateTimeOffset Timestamp(string name, string text)
+    public static DateTimeOffset Timestamp(string name, ReadOnlySpan<byte> text)
     {
         DateTimeOffset time;
-        if (text.Length > 0 && text.All(char.IsAsciiDigit))
+        if (text.Length > 0 && !text.ContainsAnyExceptInRange((byte)'0', (byte)'9'))
         {
             if (text.Length > 15 || !long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
                 || (number < int.MaxValue ? number * 1000 : number) > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
@@ -65,7 +66,7 @@ internal static partial class PointValues
 
             time = DateTimeOffset.FromUnixTimeMilliseconds(number < int.MaxValue ? number * 1000 : number);
         }
-        else if (!DateStyle.TryParse(text, out time))
+        else if (!DateStyle.TryParse(FormFields.Text(text), out time))
         {
             throw new DeviceRequestException($"{name} must be Unix seconds or milliseconds, ISO 8601, or yyyy-MM-dd HH:mm:ss");
         }

@@ -10,7 +10,7 @@ public sealed class OsmAndDecoderTests
     private const double Knots = 1.852;
 
     private static DevicePoint Decode(string query, double speedFactor = Knots) =>
-        OsmAndDecoder.Decode(FormFields.ParseQuery(query), speedFactor, maxAdditional: 32);
+        OsmAndDecoder.TryDecodeQuery(query, speedFactor, maxAdditional: 32, out var point) ? point! : throw new InvalidOperationException("no parameters");
 
     private static string Refused(string query) =>
         FluentActions.Invoking(() => Decode(query)).Should().Throw<DeviceRequestException>().Which.Message;
@@ -86,7 +86,7 @@ public sealed class OsmAndDecoderTests
     [Fact]
     public void AFormBody_ReadsLikeAQuery()
     {
-        var point = OsmAndDecoder.Decode(FormFields.Parse("id=77&lat=1.5&lon=2.5&note=caf%C3%A9+au+lait"u8), Knots, 32);
+        var point = OsmAndDecoder.DecodeForm("id=77&lat=1.5&lon=2.5&note=caf%C3%A9+au+lait"u8, Knots, 32);
 
         point.Position.Should().Be(new GeoPoint(1.5, 2.5));
         point.Additional.Select(p => $"{p.Key}={p.Value}").Should().Equal("note=café au lait");
@@ -137,9 +137,10 @@ public sealed class OsmAndDecoderTests
     [Fact]
     public void RawNonAsciiInTheQueryString_IsRefused()
     {
-        FluentActions.Invoking(() => FormFields.ParseQuery("?id=1&x=caf\u00e9")).Should().Throw<DeviceRequestException>()
-            .WithMessage("the query string must be ASCII*");
-        FluentActions.Invoking(() => FormFields.Parse(Encoding.Latin1.GetBytes("id=1&x=caf\u00e9"))).Should().Throw<DeviceRequestException>()
-            .WithMessage("parameters must be UTF-8");
+        Refused("?id=1&x=caf\u00e9").Should().StartWith("the query string must be ASCII");
+        FluentActions.Invoking(() => OsmAndDecoder.DecodeForm(Encoding.Latin1.GetBytes("id=1&x=caf\u00e9"), Knots, 32))
+            .Should().Throw<DeviceRequestException>().WithMessage("parameters must be UTF-8");
+        Refused("?id=1&lat=%FF").Should().Be("parameters must be UTF-8", "a number's bytes are checked as any value's");
+        Refused("?id=1&caf%FF=1").Should().Be("parameters must be UTF-8", "and so are a key's");
     }
 }
