@@ -67,6 +67,12 @@ internal interface IStoreDialect : IAsyncDisposable
     string StateFromUtf8 { get; }
 
     /// <summary>
+    /// The SQL for the stored JSON of the state column <c>st.state</c> as UTF-8 bytes, the form it is parsed
+    /// from: read as text, it would be made into a string only to be encoded back.
+    /// </summary>
+    string StateAsUtf8 { get; }
+
+    /// <summary>
     /// Where the engine takes arrays: the UPDATE of many state rows in one statement, from the arrays
     /// <c>@TrackerIds</c>, <c>@States</c> (UTF-8), <c>@Versions</c> and <c>@ReportedAts</c> (null elements: no
     /// report), returning the ids of the trackers whose row it updated; null: one statement per row.

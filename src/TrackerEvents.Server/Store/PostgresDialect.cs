@@ -85,6 +85,8 @@ internal sealed class PostgresDialect : IStoreDialect
 
     public string StateFromUtf8 => "convert_from(@State, 'UTF8')";
 
+    public string StateAsUtf8 => "convert_to(st.state, 'UTF8')";
+
     public string? UpdateStates => """
         UPDATE tracker_states AS st
            SET state = convert_from(u.state, 'UTF8'), version = u.version, reported_at = COALESCE(u.reported_at, st.reported_at),

@@ -118,6 +118,8 @@ internal sealed class SqliteDialect : IStoreDialect
     // A blob read as text in the database's encoding, UTF-8.
     public string StateFromUtf8 => "CAST(@State AS TEXT)";
 
+    public string StateAsUtf8 => "CAST(st.state AS BLOB)"; // the text's bytes as stored: the database is UTF-8
+
     // In process, one prepared statement per row costs no round trip.
     public string? UpdateStates => null;
 

@@ -7,6 +7,6 @@ namespace TrackerEvents.Store;
 internal sealed class StateRow
 {
     public long TrackerId { get; set; }
-    public string State { get; set; } = "";
+    public byte[] State { get; set; } = [];
     public long Version { get; set; }
 }

@@ -218,13 +218,30 @@ internal sealed class StateStore : IAsyncDisposable
         try
         {
             using var document = JsonDocument.Parse(json);
-            return StatePatch.Apply(TrackerState.Initial, document.RootElement, now: null, new FieldErrors(), "", strict: false);
+            return FromDocument(document);
         }
         catch (JsonException)
         {
             return TrackerState.Initial;
         }
     }
+
+    /// <summary>Reads a stored state from its UTF-8 bytes (<see cref="IStoreDialect.StateAsUtf8"/>).</summary>
+    internal static TrackerState ParseStored(ReadOnlyMemory<byte> json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return FromDocument(document);
+        }
+        catch (JsonException)
+        {
+            return TrackerState.Initial;
+        }
+    }
+
+    private static TrackerState FromDocument(JsonDocument document) =>
+        StatePatch.Apply(TrackerState.Initial, document.RootElement, now: null, new FieldErrors(), "", strict: false);
 
     /// <summary>A tracker about to be written: its owner, source, blocked flag and its state row's version (null: no row).</summary>
     private sealed class LiveRow
@@ -242,7 +259,7 @@ internal sealed class StateStore : IAsyncDisposable
         public long UserId { get; set; }
         public long SourceId { get; set; }
         public bool Blocked { get; set; }
-        public string State { get; set; } = "";
+        public byte[] State { get; set; } = [];
         public long Version { get; set; }
     }
 }

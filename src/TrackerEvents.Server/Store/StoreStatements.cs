@@ -17,8 +17,6 @@ internal sealed class StoreStatements
           FROM trackers t JOIN sources s ON s.id = t.source_id
         """;
 
-    private const string StateColumns = "SELECT tracker_id AS TrackerId, state AS State, version AS Version FROM tracker_states";
-
     private const string ReadingColumns =
         "SELECT tracker_id AS TrackerId, kind AS Kind, item_key AS ItemKey, item AS Item FROM tracker_readings";
 
@@ -33,10 +31,10 @@ internal sealed class StoreStatements
              WHERE tracker_id = @TrackerId
             """;
         InsertState = $"INSERT INTO tracker_states (tracker_id, state, reported_at) VALUES (@TrackerId, {dialect.StateFromUtf8}, @ReportedAt)";
-        SelectStates = $"{StateColumns} WHERE tracker_id {inIds}";
+        SelectStates = $"SELECT st.tracker_id AS TrackerId, {dialect.StateAsUtf8} AS State, st.version AS Version FROM tracker_states st WHERE st.tracker_id {inIds}";
         SelectSnapshot = $"""
             SELECT st.tracker_id AS TrackerId, t.user_id AS UserId, t.source_id AS SourceId, src.blocked AS Blocked,
-                   st.state AS State, st.version AS Version
+                   {dialect.StateAsUtf8} AS State, st.version AS Version
               FROM tracker_states st JOIN trackers t ON t.id = st.tracker_id JOIN sources src ON src.id = t.source_id
              WHERE st.tracker_id {inIds} AND NOT t.corrupted
             """;
@@ -91,7 +89,7 @@ internal sealed class StoreStatements
     /// <summary>A state row created by the server, for a tracker whose row another program never created (its trigger versions it).</summary>
     public string InsertState { get; }
 
-    /// <summary>The stored state rows of the given trackers (<c>@TrackerIds</c>), as <see cref="StateRow"/>.</summary>
+    /// <summary>The stored state rows of the given trackers (<c>@TrackerIds</c>), as <see cref="StateRow"/> (the JSON as UTF-8 bytes).</summary>
     public string SelectStates { get; }
 
     /// <summary>

@@ -50,6 +50,10 @@ internal sealed class WrittenStates
     public TrackerState Read(long trackerId, long version, string json) =>
         TryGet(trackerId, version, out var state) ? state : StateStore.ParseStored(json);
 
+    /// <inheritdoc cref="Read(long, long, string)"/>
+    public TrackerState Read(long trackerId, long version, byte[] json) =>
+        TryGet(trackerId, version, out var state) ? state : StateStore.ParseStored(json);
+
     /// <summary>
     /// Remembers committed states (call only after their commit). Of two writers racing to remember the
     /// same tracker, the higher version stays.

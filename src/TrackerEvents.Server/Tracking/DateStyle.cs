@@ -77,7 +77,10 @@ internal sealed class DateStyle
     ];
 
     /// <summary>Reads an ISO 8601 date-time; one without an offset, or <c>yyyy-MM-dd HH:mm:ss</c>, is UTC.</summary>
-    public static bool TryParse(string? text, out DateTimeOffset value) =>
+    public static bool TryParse(string? text, out DateTimeOffset value) => TryParse(text.AsSpan(), out value);
+
+    /// <inheritdoc cref="TryParse(string?, out DateTimeOffset)"/>
+    public static bool TryParse(ReadOnlySpan<char> text, out DateTimeOffset value) =>
         TryParseCanonical(text, out value)
         || DateTimeOffset.TryParseExact(text, AcceptedFormats, CultureInfo.InvariantCulture,
             DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out value);

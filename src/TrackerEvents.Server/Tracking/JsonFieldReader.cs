@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 
 namespace TrackerEvents.Tracking;
@@ -30,11 +32,18 @@ internal sealed class JsonFieldReader(FieldErrors errors, bool strict)
         return false;
     }
 
-    public string? Enum(JsonElement value, FieldPath path, ImmutableHashSet<string> allowed)
+    /// <returns>The allowed string that the value equals (no new string), or null with an error.</returns>
+    public string? Enum(JsonElement value, FieldPath path, ImmutableArray<string> allowed)
     {
-        if (value.ValueKind == JsonValueKind.String && allowed.Contains(value.GetString()!))
+        if (value.ValueKind == JsonValueKind.String)
         {
-            return value.GetString();
+            foreach (var candidate in allowed)
+            {
+                if (value.ValueEquals(candidate))
+                {
+                    return candidate;
+                }
+            }
         }
 
         errors.Add(path.ToString(), "must be one of " + string.Join(", ", allowed.Order(StringComparer.Ordinal)));
@@ -48,13 +57,31 @@ internal sealed class JsonFieldReader(FieldErrors errors, bool strict)
             return null;
         }
 
-        if (value.ValueKind == JsonValueKind.String && DateStyle.TryParse(value.GetString(), out var parsed))
+        if (value.ValueKind == JsonValueKind.String && TryParseDate(value, out var parsed))
         {
             return parsed;
         }
 
         errors.Add(path.ToString(), "must be an ISO 8601 date-time (e.g. 2025-10-08T18:31:28Z) or null");
         return fallback;
+    }
+
+    /// <summary>
+    /// A date string without a string made of it: a stored state holds about ten, read on every merge. Only a
+    /// value with escapes, or longer than any date form, is unescaped into a string first.
+    /// </summary>
+    private static bool TryParseDate(JsonElement value, out DateTimeOffset parsed)
+    {
+        const int MaxChars = 48;
+        var raw = JsonMarshal.GetRawUtf8Value(value); // with its quotes
+        if (raw.Length > MaxChars + 2 || raw.IndexOf((byte)'\\') >= 0)
+        {
+            return DateStyle.TryParse(value.GetString(), out parsed);
+        }
+
+        Span<char> text = stackalloc char[MaxChars];
+        var length = Encoding.UTF8.GetChars(raw[1..^1], text);
+        return DateStyle.TryParse(text[..length], out parsed);
     }
 
     public bool? NullableBool(JsonElement value, FieldPath path, bool? fallback)

@@ -37,10 +37,10 @@ internal sealed record TrackerState
     /// <summary>The last point located by GPS, GSM LBS points left out; null if the tracker never sent one.</summary>
     public GpsState? LastGpsPoint => Gps.GsmLbs == true ? LastGpsFix : Gps.Location is null ? null : Gps;
 
-    public static readonly ImmutableHashSet<string> ConnectionStatuses =
+    public static readonly ImmutableArray<string> ConnectionStatuses =
         ["signal_lost", "just_registered", "just_replaced", "offline", "idle", "active"];
 
-    public static readonly ImmutableHashSet<string> MovementStatuses = ["moving", "stopped", "parked"];
+    public static readonly ImmutableArray<string> MovementStatuses = ["moving", "stopped", "parked"];
 }
 
 internal sealed record GpsState(

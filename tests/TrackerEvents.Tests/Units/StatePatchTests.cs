@@ -46,6 +46,21 @@ public sealed class StatePatchTests
     }
 
     [Theory]
+    [InlineData("""{"last_update":"2026-11-01T08:00:01.250Z","connection_status":"idle","movement_status":"stopped"}""")]
+    [InlineData("""{"last_update":"2026-11-01T08:00:01.250\u005A","connection_status":"\u0069dle","movement_status":"stopp\u0065d"}""")]
+    [InlineData("""{"last_update":"2026-11-01 09:00:01.25+01:00","connection_status":"idle","movement_status":"stopped"}""")]
+    public void DatesAndStatuses_ReadTheSame_EscapedOrNot(string json)
+    {
+        var (state, errors) = Apply(TrackerState.Initial, json);
+
+        errors.Any.Should().BeFalse();
+        state.LastUpdate.Should().Be(new DateTimeOffset(2026, 11, 1, 8, 0, 1, 250, TimeSpan.Zero));
+        state.ConnectionStatus.Should().BeSameAs(TrackerState.ConnectionStatuses.Single(s => s == "idle"), "a known value, not a new string");
+        state.MovementStatus.Should().Be("stopped");
+    }
+
+    [Theory]
+    [InlineData("""{"last_update":"2026-11-01T08:00:01.250Z000000000000000000000000000000000000000"}""", "states[0].last_update")]
     [InlineData("""{"gps":{"location":{"lat":91,"lng":0}}}""", "states[0].gps.location.lat")]
     [InlineData("""{"battery_level":101}""", "states[0].battery_level")]
     [InlineData("""{"connection_status":"asleep"}""", "states[0].connection_status")]
