@@ -36,8 +36,8 @@ public sealed class ProcessTests
         await started.Task.WaitAsync(TimeSpan.FromSeconds(30));
         output.Should().Contain(l => l.Contains("Demo login: demo / demo")).And.Contain(l => l.Contains("Admin API key (X-Api-Key):"))
             .And.Contain(l => l.Contains("TrackerEvents listening on http://127.0.0.1:")).And.Contain(l => l.Contains("Monitoring page: http://127.0.0.1:"))
-            .And.Contain(l => l.Contains("Garbage collector: workstation, young generation collected after at most 16 MB allocated"),
-                "the server's runtimeconfig caps the young generation's budget, which keeps its pauses short");
+            .And.Contain(l => l.Contains("Garbage collector: server, young generation collected after at most 16 MB allocated"),
+                "the server's runtimeconfig selects the server collector and caps the young generation's budget, which keeps its pauses short");
         using (var kill = Process.Start("kill", ["-INT", server.Id.ToString()]))
         {
             await kill.WaitForExitAsync();
