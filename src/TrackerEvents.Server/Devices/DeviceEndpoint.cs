@@ -145,7 +145,7 @@ internal sealed partial class DeviceEndpoint(
         }
 
         return OsmAndDecoder.TryDecodeQuery(query, _options.SpeedFactor, _options.MaxAdditional, out var point)
-            ? point!
+            ? point
             : OsmAndDecoder.DecodeForm(await ReadBodyAsync(http, max, cancellationToken), _options.SpeedFactor, _options.MaxAdditional);
     }
 

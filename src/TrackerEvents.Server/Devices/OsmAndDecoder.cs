@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using TrackerEvents.Tracking;
 
 namespace TrackerEvents.Devices;
@@ -14,7 +15,7 @@ internal static class OsmAndDecoder
     /// <summary>The point in a query string; false when it has no parameters (the point may be in a form body).</summary>
     /// <param name="speedFactor">km/h per unit of <c>speed</c> (<see cref="DevicesOptions.SpeedUnit"/>).</param>
     /// <param name="maxAdditional">Most extra values kept (<see cref="DevicesOptions.MaxAdditional"/>).</param>
-    public static bool TryDecodeQuery(string query, double speedFactor, int maxAdditional, out DevicePoint? point)
+    public static bool TryDecodeQuery(string query, double speedFactor, int maxAdditional, [NotNullWhen(true)] out DevicePoint? point)
     {
         var fields = new Fields(speedFactor, maxAdditional);
         point = FormFields.ReadQuery(query, ref fields) == 0 ? null : fields.ToPoint();

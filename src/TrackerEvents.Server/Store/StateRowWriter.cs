@@ -33,17 +33,17 @@ internal static class StateRowWriter
     /// The version of the first row, the others following in order; null when a row had to be inserted (its
     /// trigger gave it a version of its own, and the block's version for it is a gap).
     /// </returns>
-    public static async Task<long?> WriteAsync(DbConnection connection, DbTransaction transaction, StoreStatements statements, IReadOnlyList<Row> rows,
-        CancellationToken cancellationToken)
+    public static async Task<long?> WriteAsync(DbConnection connection, DbTransaction transaction, IStoreDialect dialect, StoreStatements statements,
+        IReadOnlyList<Row> rows, CancellationToken cancellationToken)
     {
         if (rows.Count == 0)
         {
             return null;
         }
 
-        var firstVersion = await connection.ExecuteScalarAsync<long>(Command(statements.ReserveVersions, new { rows.Count }, cancellationToken, transaction))
+        var firstVersion = await connection.ExecuteScalarAsync<long>(Command(dialect.ReserveVersions, new { rows.Count }, cancellationToken, transaction))
             - rows.Count + 1;
-        var missing = statements.UpdateStates is { } atOnce
+        var missing = dialect.UpdateStates is { } atOnce
             ? await UpdateAtOnceAsync(connection, transaction, atOnce, rows, firstVersion, cancellationToken)
             : await UpdateOneByOneAsync(connection, transaction, statements.UpdateState, rows, firstVersion, cancellationToken);
         if (missing.Count > 0)

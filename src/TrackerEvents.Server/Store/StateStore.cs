@@ -149,7 +149,7 @@ internal sealed class StateStore : IAsyncDisposable
             stored[trackerId] = exact;
         }
 
-        var firstVersion = await StateRowWriter.WriteAsync(connection, transaction, _database.Statements, rows, cancellationToken);
+        var firstVersion = await StateRowWriter.WriteAsync(connection, transaction, _database.Dialect, _database.Statements, rows, cancellationToken);
         if (firstVersion is { } first)
         {
             for (var i = 0; i < rows.Count; i++)

@@ -23,8 +23,6 @@ internal sealed class StoreStatements
     public StoreStatements(IStoreDialect dialect)
     {
         var inIds = dialect.InTrackerIds;
-        ReserveVersions = dialect.ReserveVersions;
-        UpdateStates = dialect.UpdateStates;
         UpdateState = $"""
             UPDATE tracker_states SET state = {dialect.StateFromUtf8}, version = @Version, reported_at = COALESCE(@ReportedAt, reported_at),
                    swept_status = CASE WHEN @ReportedAt IS NULL THEN swept_status END
@@ -74,17 +72,11 @@ internal sealed class StoreStatements
             $"{ReadingColumns} WHERE tracker_id {inIds}", "tracker_id, kind, item_key", dialect.ForUpdate);
     }
 
-    /// <summary>The dialect's <see cref="IStoreDialect.ReserveVersions"/>.</summary>
-    public string ReserveVersions { get; }
-
     /// <summary>
     /// A state row written by the server: its JSON (<c>@State</c>, UTF-8 bytes), the version the writer stamped,
     /// and the report time of a device's point (<c>@ReportedAt</c>; null: none, and the sweep's mark stays).
     /// </summary>
     public string UpdateState { get; }
-
-    /// <summary>The dialect's <see cref="IStoreDialect.UpdateStates"/>: every row of a write in one statement, where the engine takes arrays.</summary>
-    public string? UpdateStates { get; }
 
     /// <summary>A state row created by the server, for a tracker whose row another program never created (its trigger versions it).</summary>
     public string InsertState { get; }
