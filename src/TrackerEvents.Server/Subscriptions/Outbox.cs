@@ -28,6 +28,16 @@ internal sealed class Outbox(int maxControlMessages)
     /// <summary>Queues the latest state event of a tracker, replacing an unsent one.</summary>
     public void PutState(long trackerId, Payload payload) => _queue.Put(trackerId, payload);
 
+    /// <summary>
+    /// Queues a tracker's state at the end, dropping an unsent one: a subscribe's snapshot comes after its
+    /// response, even when the same tracker's state (kept over a reconnect) still waits ahead of it.
+    /// </summary>
+    public void PutStateLast(long trackerId, Payload payload)
+    {
+        _queue.Remove(trackerId);
+        _queue.Put(trackerId, payload);
+    }
+
     /// <summary>Queues a message that is never replaced; false when the queue is full.</summary>
     public bool Add(Payload payload)
     {

@@ -42,7 +42,7 @@ internal sealed class StateStream : SubscriptionStream<StateWatch>
         return lifecycle.Change.Event == "unblock";
     }
 
-    /// <summary>One event per tracker, unless a newer one was already queued.</summary>
+    /// <summary>One event per tracker after the response (an unsent one queued before it is dropped), unless a newer one was already queued.</summary>
     public override void SendSnapshot(IReadOnlyList<long> trackerIds, Snapshot snapshot, Outbox outbox)
     {
         var wanted = trackerIds.ToHashSet();
@@ -50,7 +50,10 @@ internal sealed class StateStream : SubscriptionStream<StateWatch>
         {
             if (wanted.Contains(state.TrackerId))
             {
-                Put(state, outbox, redelivery: false);
+                if (Watched.TryGetValue(state.TrackerId, out var watch) && watch.Accept(state.Version))
+                {
+                    outbox.PutStateLast(state.TrackerId, state.Event(watch.Format, watch.Dates));
+                }
             }
         }
     }

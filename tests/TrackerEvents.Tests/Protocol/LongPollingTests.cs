@@ -97,6 +97,28 @@ public sealed class LongPollingTests
     }
 
     [Fact]
+    public async Task AResubscribe_WhileAChangeWaitsForThePoll_IsAnsweredFirst_AndTheStateComesAfterTheResponse()
+    {
+        await using var fleet = await Fleet.StartAsync();
+        var poller = new LongPoller(fleet.Server.Http, trackMessageSize: true);
+        await poller.HandshakePollAsync();
+        await AtmosphereHttp.SubscribeAsync(fleet.Server.Http, poller.TrackingId!, fleet.Hash, new { type = "state", trackers = new[] { fleet.A } });
+        await poller.NextEventAsync("state");
+
+        // No poll is held: the change waits in the outbox while the same tracker is subscribed again.
+        await fleet.Server.IngestStatesAsync(new { tracker_id = fleet.A, gps = new { speed = 77 } });
+        var committed = await fleet.Server.CurrentVersionAsync();
+        var dispatcher = fleet.Server.Service<TrackerEvents.Dispatch.ChangeDispatcher>();
+        await Eventually.Until(() => Task.FromResult(dispatcher.Watermark >= committed), TimeSpan.FromSeconds(5), "the change to be queued");
+        await AtmosphereHttp.SubscribeAsync(fleet.Server.Http, poller.TrackingId!, fleet.Hash, new { type = "state", trackers = new[] { fleet.A } });
+
+        var messages = (await poller.PollAsync()).Items.Select(AtmosphereHttp.Parse).ToList();
+        messages.Select(m => m.GetProperty("type").GetString()).Should().Equal(["response", "event"],
+            "a client that resets a tracker on the response still gets its state, once");
+        messages[1].GetProperty("data").GetProperty("gps").GetProperty("speed").GetInt32().Should().Be(77);
+    }
+
+    [Fact]
     public async Task HeartbeatsPingsAndBlanksPostedByTheClient_AreSwallowed()
     {
         await using var fleet = await Fleet.StartAsync();
