@@ -74,9 +74,18 @@ public sealed class AtmosphereOptions : IValidatableObject
     /// </summary>
     public string Transports { get; set; } = string.Join(", ", AtmosphereTransports.All);
 
+    /// <summary>
+    /// Batch frames (<c>state_batch</c>, <c>readings_batch</c>, <c>iot_monitor</c>) go out at one of this many
+    /// evenly spaced points of each <c>rate_limit</c> period, by connection: connections of one point that took
+    /// the same changes share a frame, and a period's frames do not all leave at once. Default 10; 1 puts every
+    /// connection on the same points (one frame for all of them, sent in one burst).
+    /// </summary>
+    [Range(1, 100)]
+    public int BatchPhases { get; set; } = 10;
+
     /// <summary>The limits every client obeys.</summary>
     internal Subscriptions.ClientLimits ClientLimits() =>
-        new(Retention, MaxQueuedMessages, MaxActionsPerSecond, MaxTrackersPerConnection, MaxConnectionsPerUser);
+        new(Retention, MaxQueuedMessages, MaxActionsPerSecond, MaxTrackersPerConnection, MaxConnectionsPerUser, BatchPhases);
 
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {

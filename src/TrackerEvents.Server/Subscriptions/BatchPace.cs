@@ -5,13 +5,13 @@ namespace TrackerEvents.Subscriptions;
 /// <summary>
 /// The pace of a batch stream: at most one frame per <see cref="RateLimit"/> (to the timer's tick), and none
 /// while the stream's last frame still waits in the outbox (a slow client gets fewer, fuller frames, never a
-/// backlog of them). A frame that is due goes out at the next point of a grid common to the process, the
-/// multiples of <see cref="RateLimit"/> on the clock's timestamps: under steady changes the streams of one
-/// rate flush in the same tick of the <see cref="TimerWheel"/>, and connections that took the same changes
-/// share one frame (<see cref="BatchFrames"/>). A change after a quiet spell longer than the rate limit goes
-/// out at once, as before; the frame after it waits for the grid again.
+/// backlog of them). A frame that is due goes out at the next point of its phase's grid: the multiples of
+/// <see cref="RateLimit"/> on the clock's timestamps, shifted by the phase (<see cref="BatchPhase"/>). Under
+/// steady changes the streams of one rate and phase flush in the same tick of the <see cref="TimerWheel"/>, and
+/// connections that took the same changes share one frame (<see cref="BatchFrames"/>). A change after a quiet
+/// spell longer than the rate limit goes out at once, as before; the frame after it waits for the grid again.
 /// </summary>
-internal sealed class BatchPace(TimeSpan rateLimit, TimeProvider time)
+internal sealed class BatchPace(TimeSpan rateLimit, TimeProvider time, BatchPhase phase)
 {
     private long _lastFlush = time.GetTimestamp();
 
@@ -51,10 +51,11 @@ internal sealed class BatchPace(TimeSpan rateLimit, TimeProvider time)
         return due > now ? time.GetElapsedTime(now, due) : TimeSpan.Zero;
     }
 
-    /// <summary>The first point of the grid of <paramref name="period"/> (timestamp units) at or after <paramref name="timestamp"/>.</summary>
-    private static long GridPoint(long timestamp, long period)
+    /// <summary>The first point of this phase's grid of <paramref name="period"/> (timestamp units) at or after <paramref name="timestamp"/>.</summary>
+    private long GridPoint(long timestamp, long period)
     {
-        var remainder = timestamp % period;
+        var offset = phase.Offset(period);
+        var remainder = (timestamp - offset) % period;
         return remainder == 0 ? timestamp : timestamp - remainder + (remainder > 0 ? period : 0);
     }
 }

@@ -9,13 +9,13 @@ namespace TrackerEvents.Subscriptions;
 /// one entry per tracker (unkeyed entries for lifecycle items), and go out as one frame per <c>rate_limit</c>,
 /// nothing when nothing changed.
 /// </summary>
-internal abstract class BatchStream<TWatch, TPending>(TimeProvider time) : SubscriptionStream<TWatch> where TWatch : TrackerWatch
+internal abstract class BatchStream<TWatch, TPending>(TimeProvider time, BatchPhase phase) : SubscriptionStream<TWatch> where TWatch : TrackerWatch
 {
     public override TimeSpan FlushDue => Pending.Count > 0 ? Pace.Wait() : TimeSpan.MaxValue;
 
     protected KeyedQueue<TPending> Pending { get; } = new();
 
-    protected BatchPace Pace { get; } = new(ClientActionParser.DefaultRateLimit, time);
+    protected BatchPace Pace { get; } = new(ClientActionParser.DefaultRateLimit, time, phase);
 
     protected TimeProvider Time => time;
 

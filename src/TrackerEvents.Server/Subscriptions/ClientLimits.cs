@@ -6,4 +6,6 @@ namespace TrackerEvents.Subscriptions;
 /// <param name="MaxActionsPerSecond">Actions per second before error 15.</param>
 /// <param name="MaxTrackersPerConnection">Tracker subscriptions over all streams.</param>
 /// <param name="MaxConnectionsPerUser">Clients that may act for one user at a time.</param>
-internal sealed record ClientLimits(TimeSpan Retention, int MaxQueuedMessages, int MaxActionsPerSecond, int MaxTrackersPerConnection, int MaxConnectionsPerUser);
+/// <param name="BatchPhases">Points of each rate-limit period that batch frames are spread over (<see cref="BatchPhase"/>).</param>
+internal sealed record ClientLimits(TimeSpan Retention, int MaxQueuedMessages, int MaxActionsPerSecond, int MaxTrackersPerConnection, int MaxConnectionsPerUser,
+    int BatchPhases);

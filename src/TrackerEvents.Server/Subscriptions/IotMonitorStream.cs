@@ -9,12 +9,12 @@ namespace TrackerEvents.Subscriptions;
 /// every <c>rate_limit</c>. At most <see cref="MaxTrackers"/> trackers per connection. It has no lifecycle
 /// items: a blocked tracker's values stop, and after unblock its current state is the next message.
 /// </summary>
-internal sealed class IotMonitorStream(TimeProvider time) : BatchStream<IotMonitorStream.IotWatch, long>(time)
+internal sealed class IotMonitorStream(TimeProvider time, BatchPhase phase) : BatchStream<IotMonitorStream.IotWatch, long>(time, phase)
 {
     public const int MaxTrackers = 10;
 
     public static readonly StreamKind Kind = new(new RequestShape("iot_monitor", TakesTrackerList: false, MaxTrackers), SnapshotSource.States,
-        services => new IotMonitorStream(services.Time));
+        (services, phase) => new IotMonitorStream(services.Time, phase));
 
     public override void Watch(IReadOnlyList<ResolvedTracker> trackers, WatchRequest request)
     {

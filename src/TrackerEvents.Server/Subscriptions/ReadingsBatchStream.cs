@@ -9,11 +9,11 @@ namespace TrackerEvents.Subscriptions;
 /// every <c>rate_limit</c> a <c>readings_event</c> per tracker holding only the items that changed, and
 /// lifecycle changes as <c>lifecycle_event</c> items.
 /// </summary>
-internal sealed class ReadingsBatchStream(TimeProvider time)
-    : BatchStream<ReadingsBatchStream.ReadingsWatch, ReadingsBatchStream.PendingReadings>(time)
+internal sealed class ReadingsBatchStream(TimeProvider time, BatchPhase phase)
+    : BatchStream<ReadingsBatchStream.ReadingsWatch, ReadingsBatchStream.PendingReadings>(time, phase)
 {
     public static readonly StreamKind Kind = new(new RequestShape("readings_batch", TakesTrackerList: false, MaxTrackers: null), SnapshotSource.Readings,
-        services => new ReadingsBatchStream(services.Time));
+        (services, phase) => new ReadingsBatchStream(services.Time, phase));
 
     public override void Watch(IReadOnlyList<ResolvedTracker> trackers, WatchRequest request)
     {

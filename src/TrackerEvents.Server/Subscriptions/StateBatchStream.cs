@@ -9,10 +9,11 @@ namespace TrackerEvents.Subscriptions;
 /// <c>rate_limit</c> the latest state of each tracker that changed (nothing when nothing changed), as
 /// <c>source_state_event</c> items, and lifecycle changes as <c>lifecycle_event</c> items.
 /// </summary>
-internal sealed class StateBatchStream(TimeProvider time, BatchFrames frames) : BatchStream<StateWatch, StateBatchStream.PendingState>(time)
+internal sealed class StateBatchStream(TimeProvider time, BatchFrames frames, BatchPhase phase)
+    : BatchStream<StateWatch, StateBatchStream.PendingState>(time, phase)
 {
     public static readonly StreamKind Kind = new(new RequestShape("state_batch", TakesTrackerList: false, MaxTrackers: null), SnapshotSource.States,
-        services => new StateBatchStream(services.Time, services.Frames));
+        (services, phase) => new StateBatchStream(services.Time, services.Frames, phase));
 
     public override void Watch(IReadOnlyList<ResolvedTracker> trackers, WatchRequest request)
     {

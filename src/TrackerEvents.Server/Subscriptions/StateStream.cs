@@ -10,7 +10,7 @@ namespace TrackerEvents.Subscriptions;
 internal sealed class StateStream : SubscriptionStream<StateWatch>
 {
     public static readonly StreamKind Kind = new(new RequestShape("state", TakesTrackerList: true, MaxTrackers: null), SnapshotSource.States,
-        _ => new StateStream());
+        (_, _) => new StateStream());
 
     public override void Watch(IReadOnlyList<ResolvedTracker> trackers, WatchRequest request)
     {

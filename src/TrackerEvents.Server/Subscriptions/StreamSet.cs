@@ -65,7 +65,7 @@ internal sealed class StreamSet(AtmosphereClient owner, ClientServices services)
                 return; // no stream for nothing: a first subscribe of unknown trackers sends no snapshot frame
             }
 
-            stream = _streams[kind.Index] = kind.Create(services);
+            stream = _streams[kind.Index] = kind.Create(services, BatchPhase.Of(owner.Number, services.Limits.BatchPhases));
         }
 
         var added = known.Where(t => !IsWatched(t.Id)).Select(t => t.Id).ToList();

@@ -5,15 +5,16 @@ using TrackerEvents.Tests.Infrastructure;
 namespace TrackerEvents.Tests.Protocol;
 
 /// <summary>
-/// Connections with the same <c>state_batch</c> subscription flush on a common grid and, having taken the same
-/// changes, are sent one shared frame: the same bytes, <c>user_time</c> included, built once.
+/// Connections with the same <c>state_batch</c> subscription in the same phase (here one phase for all: the
+/// default spreads consecutive connections over ten) flush on a common grid and, having taken the same changes,
+/// are sent one shared frame: the same bytes, <c>user_time</c> included, built once.
 /// </summary>
 public sealed class SharedBatchFrameTests
 {
     [Fact]
     public async Task TwoConnections_WithTheSameBatchSubscription_AreSentOneFrame()
     {
-        await using var fleet = await Fleet.StartAsync();
+        await using var fleet = await Fleet.StartAsync("Atmosphere:BatchPhases=1");
         await using var first = await fleet.ConnectAsync();
         await using var second = await fleet.ConnectAsync();
         foreach (var socket in new[] { first, second })

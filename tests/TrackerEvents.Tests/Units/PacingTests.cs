@@ -13,7 +13,7 @@ public sealed class PacingTests
     {
         var clock = new FrozenClock();
         clock.Advance(TimeSpan.FromMilliseconds(300));
-        var pace = new BatchPace(TimeSpan.FromSeconds(1), clock);
+        var pace = new BatchPace(TimeSpan.FromSeconds(1), clock, BatchPhase.Single);
         var outbox = new Outbox(10);
         var built = 0;
         Payload? Build()
@@ -42,9 +42,9 @@ public sealed class PacingTests
     {
         var clock = new FrozenClock();
         clock.Advance(TimeSpan.FromMilliseconds(100));
-        var early = new BatchPace(TimeSpan.FromSeconds(1), clock);
+        var early = new BatchPace(TimeSpan.FromSeconds(1), clock, BatchPhase.Single);
         clock.Advance(TimeSpan.FromMilliseconds(850));
-        var late = new BatchPace(TimeSpan.FromSeconds(1), clock);
+        var late = new BatchPace(TimeSpan.FromSeconds(1), clock, BatchPhase.Single);
 
         early.Wait().Should().Be(TimeSpan.FromMilliseconds(1050), "both are due at 2 s");
         late.Wait().Should().Be(TimeSpan.FromMilliseconds(1050));
@@ -60,10 +60,36 @@ public sealed class PacingTests
     }
 
     [Fact]
+    public void Paces_InDifferentPhases_FlushAtTheirOwnPointsOfThePeriod_EachOncePerRateLimit()
+    {
+        var clock = new FrozenClock();
+        clock.Advance(TimeSpan.FromMilliseconds(100));
+        var first = new BatchPace(TimeSpan.FromSeconds(1), clock, BatchPhase.Of(20, 10));
+        var fourth = new BatchPace(TimeSpan.FromSeconds(1), clock, BatchPhase.Of(13, 10));
+
+        first.Wait().Should().Be(TimeSpan.FromMilliseconds(1900), "phase 0 of 10: the whole seconds, a rate limit away");
+        fourth.Wait().Should().Be(TimeSpan.FromMilliseconds(1200), "phase 3 of 10: 0.3 s past them");
+
+        var (outboxFirst, outboxFourth) = (new Outbox(10), new Outbox(10));
+        clock.Advance(TimeSpan.FromMilliseconds(1200 + 7));
+        fourth.Flush(outboxFourth, Frame).Should().Be(TimeSpan.MaxValue);
+        first.Flush(outboxFirst, Frame).Should().Be(TimeSpan.FromMilliseconds(693), "not before its own point");
+        outboxFirst.Count.Should().Be(0);
+        outboxFourth.TryTake(out _).Should().BeTrue();
+        fourth.Wait().Should().Be(TimeSpan.FromMilliseconds(993), "its next frame is due at 2.3 s");
+
+        clock.Advance(TimeSpan.FromMilliseconds(693));
+        first.Flush(outboxFirst, Frame).Should().Be(TimeSpan.MaxValue);
+        first.Wait().Should().Be(TimeSpan.FromSeconds(1));
+        fourth.Wait().Should().Be(TimeSpan.FromMilliseconds(300));
+        BatchPhase.Of(7, 1).Should().Be(BatchPhase.Single, "one phase: every connection on the same points");
+    }
+
+    [Fact]
     public void AChangeAfterAQuietSpell_GoesOutAtOnce_AndTheFrameAfterItWaitsForTheGrid()
     {
         var clock = new FrozenClock();
-        var pace = new BatchPace(TimeSpan.FromSeconds(1), clock);
+        var pace = new BatchPace(TimeSpan.FromSeconds(1), clock, BatchPhase.Single);
         var outbox = new Outbox(10);
         clock.Advance(TimeSpan.FromMilliseconds(5500));
 
