@@ -13,7 +13,7 @@ internal readonly record struct BatchPhase(int Index, int Count)
     public static readonly BatchPhase Single = new(0, 1);
 
     /// <summary>The phase of client number <paramref name="clientNumber"/> among <paramref name="count"/>.</summary>
-    public static BatchPhase Of(long clientNumber, int count) => new((int)(Math.Abs(clientNumber) % count), count);
+    public static BatchPhase Of(long clientNumber, int count) => new((int)(((clientNumber % count) + count) % count), count);
 
     /// <summary>How far this phase's points lie after the multiples of <paramref name="period"/> (both in timestamp units).</summary>
     public long Offset(long period) => Count <= 1 ? 0 : period / Count * Index;
