@@ -63,5 +63,15 @@ internal sealed class Fleet : IAsyncDisposable
         return socket;
     }
 
+    /// <summary>A long-polling client that has polled its handshake, subscribed to <c>state</c> of <see cref="A"/> and read the snapshot.</summary>
+    public async Task<LongPoller> PollingOnAAsync(bool trackMessageSize)
+    {
+        var poller = new LongPoller(Server.Http, trackMessageSize);
+        await poller.HandshakePollAsync();
+        await AtmosphereHttp.SubscribeAsync(Server.Http, poller.TrackingId!, Hash, new { type = "state", trackers = new[] { A } });
+        await poller.NextEventAsync("state");
+        return poller;
+    }
+
     public ValueTask DisposeAsync() => Server.DisposeAsync();
 }

@@ -100,10 +100,7 @@ public sealed class LongPollingTests
     public async Task AResubscribe_WhileAChangeWaitsForThePoll_IsAnsweredFirst_AndTheStateComesAfterTheResponse()
     {
         await using var fleet = await Fleet.StartAsync();
-        var poller = new LongPoller(fleet.Server.Http, trackMessageSize: true);
-        await poller.HandshakePollAsync();
-        await AtmosphereHttp.SubscribeAsync(fleet.Server.Http, poller.TrackingId!, fleet.Hash, new { type = "state", trackers = new[] { fleet.A } });
-        await poller.NextEventAsync("state");
+        var poller = await fleet.PollingOnAAsync(trackMessageSize: true);
 
         // No poll is held: the change waits in the outbox while the same tracker is subscribed again.
         await fleet.Server.IngestStatesAsync(new { tracker_id = fleet.A, gps = new { speed = 77 } });
@@ -207,10 +204,7 @@ public sealed class LongPollingTests
     public async Task TheCloseRequest_ReleasesALongPollingClient_AndEndsItsHeldPoll()
     {
         await using var fleet = await Fleet.StartAsync();
-        var poller = new LongPoller(fleet.Server.Http, trackMessageSize: false);
-        await poller.HandshakePollAsync();
-        await AtmosphereHttp.SubscribeAsync(fleet.Server.Http, poller.TrackingId!, fleet.Hash, new { type = "state", trackers = new[] { fleet.A } });
-        await poller.NextEventAsync("state");
+        var poller = await fleet.PollingOnAAsync(trackMessageSize: false);
         var registry = fleet.Server.Service<ClientRegistry>();
         var slots = fleet.Server.Service<ConnectionSlots>();
         var held = poller.PollAsync();

@@ -33,10 +33,7 @@ public sealed class TransportSwitchTests
     public async Task FromLongPollingToWebSocket_TheSocketTakesOver_AndTheHeldPollEnds()
     {
         await using var fleet = await Fleet.StartAsync();
-        var poller = new LongPoller(fleet.Server.Http, trackMessageSize: true);
-        await poller.HandshakePollAsync();
-        await AtmosphereHttp.SubscribeAsync(fleet.Server.Http, poller.TrackingId!, fleet.Hash, new { type = "state", trackers = new[] { fleet.A } });
-        await poller.NextEventAsync("state");
+        var poller = await fleet.PollingOnAAsync(trackMessageSize: true);
         var held = poller.PollAsync(TimeSpan.FromSeconds(20), extraQuery: "X-Heartbeat-Server=0");
         await Eventually.Until(() => Task.FromResult(fleet.Server.Service<ConnectionSlots>().Connections == 1), TimeSpan.FromSeconds(5), "the poll to be held");
 
