@@ -11,8 +11,8 @@ namespace TrackerEvents.Subscriptions;
 /// so two connections that took the same changes hold the very same item arrays in the same order: a frame is
 /// reused only when its items are those arrays (compared by reference), its event name and date style are the
 /// same, and it was built at most <see cref="MaxAge"/> ago (its <c>user_time</c> is when it was built).
-/// Connections of one phase flush on a common grid (<see cref="BatchPace"/>, <see cref="BatchPhase"/>) and in turns with the dispatcher
-/// (<see cref="TimerWheel.Turn"/>), so that all frames due in one tick see the same changes.
+/// Connections of one phase flush on a common grid (<see cref="BatchPace"/>, <see cref="BatchPhase"/>) and in
+/// turns with the dispatcher (<see cref="TimerWheel.Turn"/>), so that all frames due in one tick see the same changes.
 /// </summary>
 internal sealed class BatchFrames(TimeProvider time)
 {
