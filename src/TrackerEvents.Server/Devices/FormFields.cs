@@ -15,7 +15,6 @@ internal static class FormFields
 {
     public const int MaxFields = 100;
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     // The keys the apps send, given back as these strings instead of a new one per request.
     private static readonly PropertyNames KnownKeys = new("id", "deviceid", "valid", "timestamp", "lat", "lon", "location", "speed",
@@ -66,7 +65,7 @@ internal static class FormFields
     }
 
     /// <summary>A value as text.</summary>
-    public static string Text(ReadOnlySpan<byte> value) => StrictUtf8.GetString(value); // valid: checked in Split
+    public static string Text(ReadOnlySpan<byte> value) => Encoding.UTF8.GetString(value); // valid: checked in Split
 
     private static int Split<T>(ReadOnlySpan<byte> form, byte[] buffer, ref T visitor) where T : IVisitor
     {
@@ -87,36 +86,17 @@ internal static class FormFields
             }
 
             var equals = pair.IndexOf((byte)'=');
-            var key = Key(buffer.AsSpan(0, Decode(equals < 0 ? pair : pair[..equals], buffer)));
-            var value = buffer.AsSpan(0, equals < 0 ? 0 : Decode(pair[(equals + 1)..], buffer));
-            if (!Utf8.IsValid(value))
-            {
-                throw new DeviceRequestException("parameters must be UTF-8");
-            }
-
-            visitor.Field(key, value);
+            var key = Utf8Checked(buffer.AsSpan(0, Decode(equals < 0 ? pair : pair[..equals], buffer)));
+            var name = KnownKeys.Find(key) ?? Text(key);
+            visitor.Field(name, Utf8Checked(buffer.AsSpan(0, equals < 0 ? 0 : Decode(pair[(equals + 1)..], buffer))));
             count++;
         }
 
         return count;
     }
 
-    private static string Key(ReadOnlySpan<byte> key)
-    {
-        if (KnownKeys.Find(key) is { } known)
-        {
-            return known;
-        }
-
-        try
-        {
-            return StrictUtf8.GetString(key);
-        }
-        catch (DecoderFallbackException)
-        {
-            throw new DeviceRequestException("parameters must be UTF-8");
-        }
-    }
+    private static ReadOnlySpan<byte> Utf8Checked(ReadOnlySpan<byte> decoded) =>
+        Utf8.IsValid(decoded) ? decoded : throw new DeviceRequestException("parameters must be UTF-8");
 
     /// <summary>Percent- and plus-decodes into <paramref name="buffer"/>; returns the length.</summary>
     private static int Decode(ReadOnlySpan<byte> encoded, byte[] buffer)

@@ -66,7 +66,7 @@ internal static partial class PointValues
 
             time = DateTimeOffset.FromUnixTimeMilliseconds(number < int.MaxValue ? number * 1000 : number);
         }
-        else if (!DateStyle.TryParse(FormFields.Text(text), out time))
+        else if (!DateStyle.TryParse(text, out time))
         {
             throw new DeviceRequestException($"{name} must be Unix seconds or milliseconds, ISO 8601, or yyyy-MM-dd HH:mm:ss");
         }

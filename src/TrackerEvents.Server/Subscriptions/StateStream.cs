@@ -50,21 +50,27 @@ internal sealed class StateStream : SubscriptionStream<StateWatch>
         {
             if (wanted.Contains(state.TrackerId))
             {
-                if (Watched.TryGetValue(state.TrackerId, out var watch) && watch.Accept(state.Version))
-                {
-                    outbox.PutStateLast(state.TrackerId, state.Event(watch.Format, watch.Dates));
-                }
+                Put(state, outbox, redelivery: false, afterResponse: true);
             }
         }
     }
 
     public override void CollectSentAfter(long version, ISet<long> trackers) => StateWatch.CollectSentAfter(Watched, version, trackers);
 
-    private void Put(StateRendering state, Outbox outbox, bool redelivery)
+    /// <param name="afterResponse">A snapshot's state: queued at the end (<see cref="Outbox.PutStateLast"/>), not in the place of an unsent one.</param>
+    private void Put(StateRendering state, Outbox outbox, bool redelivery, bool afterResponse = false)
     {
         if (Watched.TryGetValue(state.TrackerId, out var watch) && watch.Accept(state.Version, redelivery))
         {
-            outbox.PutState(state.TrackerId, state.Event(watch.Format, watch.Dates));
+            var payload = state.Event(watch.Format, watch.Dates);
+            if (afterResponse)
+            {
+                outbox.PutStateLast(state.TrackerId, payload);
+            }
+            else
+            {
+                outbox.PutState(state.TrackerId, payload);
+            }
         }
     }
 }

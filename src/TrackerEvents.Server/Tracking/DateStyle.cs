@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 
 namespace TrackerEvents.Tracking;
@@ -78,6 +79,24 @@ internal sealed class DateStyle
 
     /// <summary>Reads an ISO 8601 date-time; one without an offset, or <c>yyyy-MM-dd HH:mm:ss</c>, is UTC.</summary>
     public static bool TryParse(string? text, out DateTimeOffset value) => TryParse(text.AsSpan(), out value);
+
+    /// <summary>
+    /// <see cref="TryParse(string?, out DateTimeOffset)"/> from UTF-8 text, without a string made of it (a stored
+    /// state holds about ten dates, read on every merge; a device may send one per request). Nothing longer
+    /// than 48 bytes is a date of the accepted forms.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<byte> utf8, out DateTimeOffset value)
+    {
+        const int MaxChars = 48;
+        if (utf8.Length > MaxChars)
+        {
+            value = default;
+            return false;
+        }
+
+        Span<char> text = stackalloc char[MaxChars];
+        return TryParse(text[..Encoding.UTF8.GetChars(utf8, text)], out value);
+    }
 
     /// <inheritdoc cref="TryParse(string?, out DateTimeOffset)"/>
     public static bool TryParse(ReadOnlySpan<char> text, out DateTimeOffset value) =>

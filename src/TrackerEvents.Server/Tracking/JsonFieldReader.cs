@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text;
 using System.Text.Json;
 
 namespace TrackerEvents.Tracking;
@@ -66,22 +65,11 @@ internal sealed class JsonFieldReader(FieldErrors errors, bool strict)
         return fallback;
     }
 
-    /// <summary>
-    /// A date string without a string made of it: a stored state holds about ten, read on every merge. Only a
-    /// value with escapes, or longer than any date form, is unescaped into a string first.
-    /// </summary>
+    /// <summary>A date string read from its raw UTF-8 value; only one with escapes is unescaped into a string first.</summary>
     private static bool TryParseDate(JsonElement value, out DateTimeOffset parsed)
     {
-        const int MaxChars = 48;
         var raw = JsonMarshal.GetRawUtf8Value(value); // with its quotes
-        if (raw.Length > MaxChars + 2 || raw.IndexOf((byte)'\\') >= 0)
-        {
-            return DateStyle.TryParse(value.GetString(), out parsed);
-        }
-
-        Span<char> text = stackalloc char[MaxChars];
-        var length = Encoding.UTF8.GetChars(raw[1..^1], text);
-        return DateStyle.TryParse(text[..length], out parsed);
+        return raw.IndexOf((byte)'\\') >= 0 ? DateStyle.TryParse(value.GetString(), out parsed) : DateStyle.TryParse(raw[1..^1], out parsed);
     }
 
     public bool? NullableBool(JsonElement value, FieldPath path, bool? fallback)
