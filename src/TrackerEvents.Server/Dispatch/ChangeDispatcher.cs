@@ -23,6 +23,7 @@ internal sealed partial class ChangeDispatcher(
     private const int BatchSize = 2000;
     private readonly Payload _logout = EventFrames.Logout();
     private readonly VersionHistory _history = new(time);
+    private readonly StateRun _run = new(wheel.Turn);
     private long _watermark = -1;
     private int _failures;
     private long _dispatched;
@@ -202,11 +203,15 @@ internal sealed partial class ChangeDispatcher(
         var now = time.GetUtcNow();
         foreach (var change in changes)
         {
+            if (change is StateChange state)
+            {
+                Route(state, now, dispatchedAt, touched);
+                continue;
+            }
+
+            _run.Deliver(touched); // the states before this change go first
             switch (change)
             {
-                case StateChange state:
-                    Deliver(state, now, dispatchedAt, touched);
-                    break;
                 case ReadingChange reading:
                     foreach (var client in index.WatchingTracker(reading.TrackerId))
                     {
@@ -244,13 +249,16 @@ internal sealed partial class ChangeDispatcher(
             }
         }
 
+        _run.Deliver(touched);
         if (needState.Count > 0)
         {
             // After unblock the current state goes out, changed or not.
             foreach (var state in await stateStore.GetSnapshotAsync(needState, cancellationToken))
             {
-                Deliver(state, now, dispatchedAt, touched);
+                Route(state, now, dispatchedAt, touched);
             }
+
+            _run.Deliver(touched);
         }
 
         foreach (var client in touched)
@@ -259,26 +267,19 @@ internal sealed partial class ChangeDispatcher(
         }
     }
 
-    /// <summary>
-    /// Routes a state to its watchers; it is rendered only if someone watches it, once per format and date style.
-    /// All of them take it in one turn (<see cref="TimerWheel.Turn"/>): no batch frame is built in between.
-    /// </summary>
-    private void Deliver(StateChange state, DateTimeOffset now, long dispatchedAt, HashSet<AtmosphereClient> touched)
+    /// <summary>Queues a state for its watchers (<see cref="StateRun"/>), rendered only if someone watches it; a blocked tracker's goes nowhere.</summary>
+    private void Route(StateChange state, DateTimeOffset now, long dispatchedAt, HashSet<AtmosphereClient> touched)
     {
-        var clients = index.WatchingTracker(state.TrackerId);
+        var clients = state.Blocked ? [] : index.WatchingTracker(state.TrackerId);
         if (clients.Length == 0)
         {
             return;
         }
 
-        var rendering = StateRendering.Of(state, now, dispatchedAt);
-        lock (wheel.Turn)
+        _run.Add(StateRendering.Of(state, now, dispatchedAt), clients);
+        if (_run.IsFull)
         {
-            foreach (var client in clients)
-            {
-                client.Subscriptions.DeliverState(rendering, state.Blocked);
-                touched.Add(client);
-            }
+            _run.Deliver(touched);
         }
     }
 

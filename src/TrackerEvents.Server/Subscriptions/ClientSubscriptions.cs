@@ -74,14 +74,19 @@ internal sealed class ClientSubscriptions
         }
     }
 
-    /// <summary>A tracker's new state, for every stream that watches it (a blocked tracker's state goes nowhere).</summary>
-    public void DeliverState(StateRendering state, bool blocked)
+    /// <summary>Trackers' new states, in order, for every stream that watches them (the caller leaves out blocked trackers' states).</summary>
+    public void DeliverStates(List<StateRendering> states)
     {
         lock (_client.Gate)
         {
-            if (!_client.IsReleasedLocked && !blocked)
+            if (!_client.IsReleasedLocked)
             {
-                _streams.OnState(state, _client.OutboxLocked);
+                var outbox = _client.OutboxLocked;
+                foreach (var state in states)
+                {
+                    _streams.OnState(state, outbox);
+                }
+
                 if (_flushTimed)
                 {
                     _client.CheckOverflowLocked();

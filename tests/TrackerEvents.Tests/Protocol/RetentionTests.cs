@@ -155,7 +155,7 @@ public sealed class RedeliveryOrderTests
             TrackerEvents.Tracking.TrackerState.Initial with { Gps = TrackerEvents.Tracking.GpsState.Empty with { Speed = speed } }, v, now);
 
         // A newer state is dispatched while a reconnect's snapshot (older) is being read.
-        client.Subscriptions.DeliverState(At(version + 20, 202), blocked: false);
+        client.Subscriptions.DeliverStates([At(version + 20, 202)]);
         client.Subscriptions.Redeliver([At(version + 10, 101)]);
         client.NotifyTransport();
 
