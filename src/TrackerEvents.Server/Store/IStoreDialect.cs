@@ -74,8 +74,10 @@ internal interface IStoreDialect : IAsyncDisposable
 
     /// <summary>
     /// Where the engine takes arrays: the UPDATE of many state rows in one statement, from the arrays
-    /// <c>@TrackerIds</c>, <c>@States</c> (UTF-8), <c>@Versions</c> and <c>@ReportedAts</c> (null elements: no
-    /// report), returning the ids of the trackers whose row it updated; null: one statement per row.
+    /// <c>@TrackerIds</c>, <c>@States</c> (UTF-8) and <c>@ReportedAts</c> (null elements: no report), which reserves
+    /// a block of versions itself (as <see cref="ReserveVersions"/> does) and stamps the rows with them in order,
+    /// returning the id of each tracker whose row it updated and the block's first version; null: the versions
+    /// are reserved with <see cref="ReserveVersions"/>, and each row is updated by a statement of its own.
     /// </summary>
     string? UpdateStates { get; }
 

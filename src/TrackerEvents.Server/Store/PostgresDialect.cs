@@ -87,13 +87,18 @@ internal sealed class PostgresDialect : IStoreDialect
 
     public string StateAsUtf8 => "convert_to(st.state, 'UTF8')";
 
+    // The versions are reserved by the same statement (the block's first is returned with each row), one round trip
+    // where the reservation took one of its own; the version lock is taken at the same point of the transaction.
     public string? UpdateStates => """
+        WITH reserved AS MATERIALIZED (
+            SELECT reserve_change_versions(cardinality(@TrackerIds)::BIGINT) - cardinality(@TrackerIds) AS before)
         UPDATE tracker_states AS st
-           SET state = convert_from(u.state, 'UTF8'), version = u.version, reported_at = COALESCE(u.reported_at, st.reported_at),
+           SET state = convert_from(u.state, 'UTF8'), version = reserved.before + u.ordinal,
+               reported_at = COALESCE(u.reported_at, st.reported_at),
                swept_status = CASE WHEN u.reported_at IS NULL THEN st.swept_status END
-          FROM unnest(@TrackerIds, @States, @Versions, @ReportedAts) AS u(tracker_id, state, version, reported_at)
+          FROM reserved, unnest(@TrackerIds, @States, @ReportedAts) WITH ORDINALITY AS u(tracker_id, state, reported_at, ordinal)
          WHERE st.tracker_id = u.tracker_id
-        RETURNING st.tracker_id
+        RETURNING st.tracker_id, reserved.before + 1
         """;
 
     // sql/postgres/0007_read_changes.sql

@@ -19,7 +19,8 @@ namespace TrackerEvents.Store;
 /// statement per row still paid each statement's execution and its statement trigger. SQLite, in process, runs one
 /// command whose parameters are set anew per row: Dapper's multi-row execute built and bound the
 /// parameters per row, which was a third of a group commit's time there. The writer stamps the versions
-/// (<see cref="IStoreDialect.ReserveVersions"/>): the rows take consecutive versions from one block and are each
+/// (<see cref="IStoreDialect.ReserveVersions"/>; on PostgreSQL the UPDATE reserves them itself, saving a round
+/// trip): the rows take consecutive versions from one block and are each
 /// written once, where a trigger wrote every row again (SQLite) or took the version lock and a version per row
 /// (PostgreSQL). <c>reported_at</c> moves
 /// only with a device's point, and the sweep's mark of the last silence goes with it.
@@ -41,11 +42,19 @@ internal static class StateRowWriter
             return null;
         }
 
-        var firstVersion = await connection.ExecuteScalarAsync<long>(Command(dialect.ReserveVersions, new { rows.Count }, cancellationToken, transaction))
-            - rows.Count + 1;
-        var missing = dialect.UpdateStates is { } atOnce
-            ? await UpdateAtOnceAsync(connection, transaction, atOnce, rows, firstVersion, cancellationToken)
-            : await UpdateOneByOneAsync(connection, transaction, statements.UpdateState, rows, firstVersion, cancellationToken);
+        long firstVersion;
+        List<Row> missing;
+        if (dialect.UpdateStates is { } atOnce)
+        {
+            (missing, firstVersion) = await UpdateAtOnceAsync(connection, transaction, atOnce, rows, cancellationToken);
+        }
+        else
+        {
+            firstVersion = await connection.ExecuteScalarAsync<long>(Command(dialect.ReserveVersions, new { rows.Count }, cancellationToken, transaction))
+                - rows.Count + 1;
+            missing = await UpdateOneByOneAsync(connection, transaction, statements.UpdateState, rows, firstVersion, cancellationToken);
+        }
+
         if (missing.Count > 0)
         {
             await connection.ExecuteAsync(Command(statements.InsertState, missing.Select(r => new { r.TrackerId, r.State, r.ReportedAt }), cancellationToken, transaction));
@@ -78,27 +87,31 @@ internal static class StateRowWriter
         return missing;
     }
 
-    /// <summary>Every row in one statement over arrays of the rows' values, which returns the trackers whose row it updated.</summary>
-    private static async Task<List<Row>> UpdateAtOnceAsync(DbConnection connection, DbTransaction transaction, string update,
-        IReadOnlyList<Row> rows, long firstVersion, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every row in one statement over arrays of the rows' values, which reserves the rows' versions itself and
+    /// returns the trackers whose row it updated with the version of the first row (the rows missing, and it).
+    /// </summary>
+    private static async Task<(List<Row> Missing, long FirstVersion)> UpdateAtOnceAsync(DbConnection connection, DbTransaction transaction,
+        string update, IReadOnlyList<Row> rows, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = update;
         AddArray(command, "@TrackerIds", rows.Select(r => r.TrackerId).ToArray());
         AddArray(command, "@States", rows.Select(r => r.State).ToArray());
-        AddArray(command, "@Versions", rows.Select((_, i) => firstVersion + i).ToArray());
         AddArray(command, "@ReportedAts", rows.Select(r => r.ReportedAt).ToArray());
         var updated = new HashSet<long>(rows.Count);
+        var firstVersion = 0L;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
                 updated.Add(reader.GetInt64(0));
+                firstVersion = reader.GetInt64(1);
             }
         }
 
-        return [.. rows.Where(r => !updated.Contains(r.TrackerId))];
+        return ([.. rows.Where(r => !updated.Contains(r.TrackerId))], firstVersion);
     }
 
     // The provider maps the array to its own array type (PostgreSQL: bigint[], bytea[]), nulls included.

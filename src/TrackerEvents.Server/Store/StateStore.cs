@@ -122,8 +122,7 @@ internal sealed class StateStore : IAsyncDisposable
             return written;
         }
 
-        var states = await ReadForMergeAsync(connection, transaction, live,
-            _database.Statements.LiveStatesCarryVersions ? found.Values : null, cancellationToken);
+        var states = await ReadForMergeAsync(connection, transaction, found.Values, cancellationToken);
         var now = WrittenStates.ToMilliseconds(_time.GetUtcNow()); // as stored: the merged states then need no truncating copy
         var changed = new Dictionary<long, bool>(live.Length); // tracker → a point from its device
         for (var i = 0; i < writes.Count; i++)
@@ -171,30 +170,37 @@ internal sealed class StateStore : IAsyncDisposable
     }
 
     /// <summary>
-    /// Inside a write transaction: the stored states of the given trackers (those that have a row), locked.
-    /// Only the rows' versions are read (or taken from <paramref name="versions"/>, when they were read with the
-    /// trackers), and the states of the versions this process committed are taken from
-    /// <see cref="WrittenStates"/>; the rest (another writer's, or not remembered) are read and parsed.
+    /// Inside a write transaction: the stored states of the given live trackers (those that have a row), from
+    /// their rows' versions as read with the trackers. The states of the versions this process committed are
+    /// taken from <see cref="WrittenStates"/>; the rest (another writer's, or not remembered) are read and parsed.
     /// </summary>
-    private async Task<Dictionary<long, TrackerState>> ReadForMergeAsync(DbConnection connection, DbTransaction transaction, long[] trackerIds,
-        IEnumerable<LiveRow>? versions, CancellationToken cancellationToken)
+    private async Task<Dictionary<long, TrackerState>> ReadForMergeAsync(DbConnection connection, DbTransaction transaction,
+        IEnumerable<LiveRow> live, CancellationToken cancellationToken)
     {
-        var states = new Dictionary<long, TrackerState>(trackerIds.Length);
+        var states = new Dictionary<long, TrackerState>();
         List<long>? unknown = null;
-        versions ??= await connection.QueryAsync<LiveRow>(Command(_database.Statements.SelectStateVersionsForUpdate,
-            new { TrackerIds = _database.Dialect.IdList(trackerIds) }, cancellationToken, transaction));
-        foreach (var row in versions)
+        List<long>? rowless = null;
+        foreach (var row in live)
         {
             if (row.Version is not { } version)
             {
-                continue; // no state row yet: the tracker starts from the initial state
+                (rowless ??= []).Add(row.TrackerId); // no state row yet (as far as the statement saw)
             }
-
-            if (_written.TryGet(row.TrackerId, version, out var state))
+            else if (_written.TryGet(row.TrackerId, version, out var state))
             {
                 states[row.TrackerId] = state;
             }
             else
+            {
+                (unknown ??= []).Add(row.TrackerId);
+            }
+        }
+
+        if (rowless is not null && _database.Statements.MissingStatesRechecked)
+        {
+            // Locked now, and seen by a new statement: a row created before the tracker's lock was granted.
+            foreach (var row in await connection.QueryAsync<LiveRow>(Command(_database.Statements.SelectStateVersionsForUpdate,
+                         new { TrackerIds = _database.Dialect.IdList([.. rowless.Order()]) }, cancellationToken, transaction)))
             {
                 (unknown ??= []).Add(row.TrackerId);
             }

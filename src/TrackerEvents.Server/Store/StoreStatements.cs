@@ -51,21 +51,32 @@ internal sealed class StoreStatements
         SelectLiveTrackersForWrite = LockedInOrder(
             $"SELECT id FROM trackers WHERE id {inIds} AND NOT corrupted", "id", dialect.ForNoKeyUpdate);
         // Locking the rows themselves too keeps out writers that update tracker_states or tracker_readings
-        // directly, without the trackers lock. An engine that locks no rows has the versions read with the
-        // trackers; one that does locks the state rows separately (FOR UPDATE cannot reach the nullable side
-        // of an outer join), with SelectStateVersionsForUpdate.
-        LiveStatesCarryVersions = dialect.ForUpdate.Length == 0;
-        SelectLiveStatesForWrite = LiveStatesCarryVersions
+        // directly, without the trackers lock. An engine that locks no rows reads the versions with the
+        // trackers in a join. One that does locks the state rows in a second step of the same statement (FOR
+        // UPDATE cannot reach the nullable side of an outer join): all the trackers, in order, then their state
+        // rows, in order — one round trip where two statements took two. Its snapshot was taken before the
+        // trackers' locks, so a state row another writer created meanwhile is not seen: a tracker found without
+        // one is looked at again with SelectStateVersionsForUpdate (StateStore).
+        MissingStatesRechecked = dialect.ForUpdate.Length > 0;
+        SelectLiveStatesForWrite = !MissingStatesRechecked
             ? $"""
               SELECT t.id AS TrackerId, t.user_id AS UserId, t.source_id AS SourceId, src.blocked AS Blocked, st.version AS Version
                 FROM trackers t JOIN sources src ON src.id = t.source_id LEFT JOIN tracker_states st ON st.tracker_id = t.id
                WHERE t.id {inIds} AND NOT t.corrupted
               """
-            : LockedInOrder($"""
-              SELECT t.id AS TrackerId, t.user_id AS UserId, t.source_id AS SourceId, src.blocked AS Blocked, CAST(NULL AS BIGINT) AS Version
-                FROM trackers t JOIN sources src ON src.id = t.source_id
-               WHERE t.id {inIds} AND NOT t.corrupted
-              """, "t.id", $"{dialect.ForNoKeyUpdate} OF t");
+            : $"""
+              WITH live AS MATERIALIZED (
+                  SELECT t.id, t.user_id, t.source_id, src.blocked
+                    FROM trackers t JOIN sources src ON src.id = t.source_id
+                   WHERE t.id {inIds} AND NOT t.corrupted
+                   ORDER BY t.id {dialect.ForNoKeyUpdate} OF t),
+              locked AS MATERIALIZED (
+                  SELECT tracker_id, version FROM tracker_states
+                   WHERE tracker_id IN (SELECT id FROM live)
+                   ORDER BY tracker_id {dialect.ForUpdate})
+              SELECT live.id AS TrackerId, live.user_id AS UserId, live.source_id AS SourceId, live.blocked AS Blocked, locked.version AS Version
+                FROM live LEFT JOIN locked ON locked.tracker_id = live.id
+              """;
         SelectStateVersionsForUpdate = LockedInOrder(
             $"SELECT tracker_id AS TrackerId, version AS Version FROM tracker_states WHERE tracker_id {inIds}", "tracker_id", dialect.ForUpdate);
         SelectReadingsForUpdate = LockedInOrder(
@@ -114,18 +125,18 @@ internal sealed class StoreStatements
 
     /// <summary>
     /// Inside a write transaction: the given trackers that exist and are not corrupted, locked like
-    /// <see cref="SelectLiveTrackersForWrite"/>, with owner, source and blocked flag, and — where
-    /// <see cref="LiveStatesCarryVersions"/> — their state row's version (null: no row). With the versions the
-    /// writer stamps, this replaces the lock and, after the write, <see cref="SelectWrittenVersions"/>.
+    /// <see cref="SelectLiveTrackersForWrite"/>, with owner, source and blocked flag, and their state rows
+    /// (locked where the engine locks rows) and versions (null: no row, see <see cref="MissingStatesRechecked"/>).
+    /// With the versions the writer stamps, this replaces the lock and, after the write, <see cref="SelectWrittenVersions"/>.
     /// </summary>
     public string SelectLiveStatesForWrite { get; }
 
     /// <summary>
-    /// Whether <see cref="SelectLiveStatesForWrite"/> reads the state rows' versions too (an engine whose write
-    /// transaction holds the whole database, SQLite); otherwise they are locked and read with
-    /// <see cref="SelectStateVersionsForUpdate"/>.
+    /// Whether a tracker that <see cref="SelectLiveStatesForWrite"/> found without a state row is looked at again
+    /// with <see cref="SelectStateVersionsForUpdate"/>: on an engine that locks rows, the statement's snapshot may
+    /// predate a row another writer created before the tracker's lock was granted.
     /// </summary>
-    public bool LiveStatesCarryVersions { get; }
+    public bool MissingStatesRechecked { get; }
 
     /// <summary>
     /// Inside a write transaction: the versions of the given trackers' state rows, which are to be merged and

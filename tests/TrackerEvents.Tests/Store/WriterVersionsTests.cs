@@ -77,6 +77,38 @@ public sealed class WriterVersionsTests
         (type, battery, note).Should().Be(("text", 37L, "café"), "the JSON is text, not the bytes it was sent as");
     }
 
+    /// <summary>
+    /// The write reads its trackers' state rows in the statement that locks the trackers, whose snapshot predates
+    /// the lock: a row another program created while the write waited for the lock is looked at again and merged
+    /// onto, not inserted a second time (which would fail the write on the primary key).
+    /// </summary>
+    [Theory, EngineData(Engine.Postgres)]
+    public async Task AStateRowCreatedWhileTheWriteWaitsForTheTrackersLock_IsMergedOnto(Engine engine)
+    {
+        await using var server = await RunningServer.StartAsync(engine);
+        await server.CreateUserAsync("alice");
+        var (a, _) = await server.CreateTrackerAsync("alice", "A");
+        await using var db = await server.Database!.OpenAsync();
+        await db.ExecuteAsync("DELETE FROM tracker_states WHERE tracker_id = @A", new { A = a }); // as if another program had made the tracker
+        var created = await db.ExecuteScalarAsync<string>("SELECT state FROM tracker_states LIMIT 1") ?? """{"battery_level":null}""";
+
+        await using var other = await server.Database.OpenAsync();
+        await using var transaction = await other.BeginTransactionAsync();
+        await other.ExecuteAsync("SELECT id FROM trackers WHERE id = @A FOR UPDATE", new { A = a }, transaction);
+        var ingest = server.IngestStatesAsync(new { tracker_id = a, gps = new { speed = 12 } });
+        await Eventually.Until(async () => await db.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") > 0,
+            TimeSpan.FromSeconds(10), "the write to wait for the tracker's lock");
+        await other.ExecuteAsync("INSERT INTO tracker_states (tracker_id, state) VALUES (@A, jsonb_set(@State::JSONB, '{battery_level}', '61')::TEXT)",
+            new { A = a, State = created }, transaction);
+        await transaction.CommitAsync();
+
+        (await ingest).ShouldSucceed();
+        var (battery, speed) = await db.QuerySingleAsync<(long, long)>(
+            "SELECT (state::JSON->>'battery_level')::BIGINT, (state::JSON->'gps'->>'speed')::BIGINT FROM tracker_states WHERE tracker_id = @A", new { A = a });
+        (battery, speed).Should().Be((61L, 12L), "the ingest merged onto the row the other program created");
+    }
+
     private static async Task<int> Battery(AtmosphereSocket socket) =>
         (await socket.NextEventAsync("state")).GetProperty("data").GetProperty("battery_level").GetInt32();
 }
