@@ -8,8 +8,8 @@ namespace TrackerEvents.Dispatch;
 /// Consecutive state changes of one dispatch, handed to their watchers client by client: each client takes all
 /// of its changes of the run, in feed order, under one take of its lock. Routed change by change instead, a
 /// control room's 50 connections were reached in turn for each of 10,000 changes a second, each time in two
-/// dictionaries of 10,000 entries that no longer were in the core's cache (docs/performance.md, "Control room,
-/// client by client"). All of a run's clients take it in one turn (<paramref name="turn"/>, <see cref="TimerWheel.Turn"/>):
+/// dictionaries of 10,000 entries that no longer were in the core's cache (docs/performance.md, "Client by
+/// client, and three round trips"). All of a run's clients take it in one turn (<paramref name="turn"/>, <see cref="TimerWheel.Turn"/>):
 /// no batch frame is built in between. The dispatcher's own: not thread-safe.
 /// </summary>
 internal sealed class StateRun(Lock turn)
@@ -17,7 +17,10 @@ internal sealed class StateRun(Lock turn)
     /// <summary>Changes after which a run is delivered even when more states follow (a bound on the lists it holds).</summary>
     public const int MaxChanges = 512;
 
-    private const int KeptCapacity = 64; // a client's list that grew beyond it is dropped after the run, not kept empty
+    // The lists are kept for the next run, emptied, as long as they hold no more than this many slots together
+    // (512 KB): a control room's 50 lists of up to 512 stay, and a burst that gave thousands of clients long
+    // lists leaves no memory behind. A list can hold no more than MaxChanges: each change is in it once.
+    private const int MaxHeld = 65_536;
 
     private readonly Dictionary<AtmosphereClient, int> _slotOf = [];
     private readonly List<List<StateRendering>> _slots = [];
@@ -60,18 +63,16 @@ internal sealed class StateRun(Lock turn)
 
     private void DeliverInTurn(HashSet<AtmosphereClient> touched)
     {
+        var held = 0;
         foreach (var (client, slot) in _slotOf)
         {
             var states = _slots[slot];
             client.Subscriptions.DeliverStates(states);
             touched.Add(client);
-            if (states.Capacity > KeptCapacity)
+            states.Clear();
+            if ((held += states.Capacity) > MaxHeld)
             {
                 _slots[slot] = [];
-            }
-            else
-            {
-                states.Clear();
             }
         }
 
