@@ -17,7 +17,7 @@ internal sealed class StateRun(Lock turn)
     /// <summary>Changes after which a run is delivered even when more states follow (a bound on the lists it holds).</summary>
     public const int MaxChanges = 512;
 
-    // The lists are kept for the next run, emptied, as long as they hold no more than this many slots together
+    // The lists are kept for the next run, emptied, as long as they hold no more than this many entries together
     // (512 KB): a control room's 50 lists of up to 512 stay, and a burst that gave thousands of clients long
     // lists leaves no memory behind. A list can hold no more than MaxChanges: each change is in it once.
     private const int MaxHeld = 65_536;
