@@ -15,7 +15,6 @@ internal static class FormFields
 {
     public const int MaxFields = 100;
 
-
     // The keys the apps send, given back as these strings instead of a new one per request.
     private static readonly PropertyNames KnownKeys = new("id", "deviceid", "valid", "timestamp", "lat", "lon", "location", "speed",
         "bearing", "heading", "altitude", "accuracy", "hdop", "batt", "charge", "ignition", "driverUniqueId");

@@ -54,7 +54,7 @@ internal sealed class StoreStatements
         // directly, without the trackers lock. An engine that locks no rows reads the versions with the
         // trackers in a join. One that does locks the state rows in a second step of the same statement (FOR
         // UPDATE cannot reach the nullable side of an outer join): all the trackers, in order, then their state
-        // rows, in order — one round trip where two statements took two. Its snapshot was taken before the
+        // rows, in order — one round trip instead of two. Its snapshot was taken before the
         // trackers' locks, so a state row another writer created meanwhile is not seen: a tracker found without
         // one is looked at again with SelectStateVersionsForUpdate (StateStore).
         MissingStatesRechecked = dialect.ForUpdate.Length > 0;
