@@ -24,6 +24,7 @@ internal static class LogEvents
     public const int ChangeListenerLost = 1401;
     public const int ChangeListenerReconnected = 1402;
     public const int CheckpointFailed = 1501;
+    public const int ChangeLogPruneFailed = 1502;
     public const int StatusSweepFailed = 1601;
     public const int StatusSweepMarked = 1602;
 

@@ -10,19 +10,22 @@ namespace TrackerEvents.Store;
 /// </summary>
 internal sealed class ChangeFeed(Database database, WrittenStates written, TimeProvider time)
 {
-    // One statement, so one snapshot: a change committed between two separate reads could otherwise
-    // be skipped by a watermark taken from the later read. Each kind is limited and ordered by version on
-    // its own (its version index, whatever @After is), so that a plan made once fits every read:
-    // a plan for "any @After" without the inner limits scanned whole tables. PostgreSQL reads the same rows
-    // through a function that keeps that plan (IStoreDialect.ReadChanges, sql/postgres/0007_read_changes.sql).
+    // SQLite's form. One statement, so one snapshot: a change committed between two separate reads could
+    // otherwise be skipped by a watermark taken from the later read. Each kind is limited and ordered by
+    // version on its own (its version index, whatever @After is), so that a plan made once fits every read:
+    // a plan for "any @After" without the inner limits scanned whole tables. States are found through their
+    // log (sql/sqlite/0007_state_change_log.sql): an entry whose state has moved on joins no row. PostgreSQL
+    // reads the same rows from its version index, through a function that keeps that plan
+    // (IStoreDialect.ReadChanges, sql/postgres/0007_read_changes.sql).
     private const string ReadChanges = """
         SELECT * FROM (
             SELECT * FROM (
-                SELECT st.version AS Version, 1 AS Kind, st.tracker_id AS TrackerId, t.user_id AS UserId, t.source_id AS SourceId,
+                SELECT c.version AS Version, 1 AS Kind, st.tracker_id AS TrackerId, t.user_id AS UserId, t.source_id AS SourceId,
                        src.blocked AS Blocked, CAST(NULL AS TEXT) AS ItemKind, CAST(NULL AS TEXT) AS ItemKey, st.state AS Payload,
                        CAST(NULL AS BIGINT) AS OccurredAt
-                  FROM tracker_states st JOIN trackers t ON t.id = st.tracker_id JOIN sources src ON src.id = t.source_id
-                 WHERE st.version > @After AND NOT t.corrupted ORDER BY st.version LIMIT @Limit) states
+                  FROM state_changes c JOIN tracker_states st ON st.tracker_id = c.tracker_id AND st.version = c.version
+                  JOIN trackers t ON t.id = st.tracker_id JOIN sources src ON src.id = t.source_id
+                 WHERE c.version > @After AND NOT t.corrupted ORDER BY c.version LIMIT @Limit) states
             UNION ALL
             SELECT * FROM (
                 SELECT r.version, 2, r.tracker_id, t.user_id, t.source_id, src.blocked, r.kind, r.item_key, r.item, CAST(NULL AS BIGINT)

@@ -82,6 +82,13 @@ internal interface IStoreDialect : IAsyncDisposable
     string? UpdateStates { get; }
 
     /// <summary>
+    /// Where the engine finds changed states through a log of their versions (SQLite's <c>state_changes</c>): the
+    /// statement that deletes the log's entries of the versions in <c>@Versions</c> (an id list, <see cref="IdList"/>),
+    /// which a write has just superseded; null: no log (PostgreSQL reads the states' version index).
+    /// </summary>
+    string? DeleteLoggedVersions { get; }
+
+    /// <summary>
     /// The change feed's read, where the engine has its own (PostgreSQL: a function planned once per
     /// connection); null: <see cref="ChangeFeed"/>'s statement. Parameters <c>@After</c> and <c>@Limit</c>.
     /// </summary>

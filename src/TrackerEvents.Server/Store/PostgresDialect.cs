@@ -101,6 +101,8 @@ internal sealed class PostgresDialect : IStoreDialect
         RETURNING st.tracker_id, reserved.before + 1
         """;
 
+    public string? DeleteLoggedVersions => null;
+
     // sql/postgres/0007_read_changes.sql
     public string? ReadChanges => """
         SELECT version AS Version, kind AS Kind, tracker_id AS TrackerId, user_id AS UserId, source_id AS SourceId, blocked AS Blocked,

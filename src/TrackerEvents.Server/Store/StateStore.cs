@@ -16,11 +16,13 @@ internal sealed class StateStore : IAsyncDisposable
     private readonly Database _database;
     private readonly TimeProvider _time;
     private readonly WrittenStates _written;
+    private readonly StateChangeLog _log;
 
-    public StateStore(Database database, WrittenStates written, TimeProvider time, IOptions<StoreOptions> options)
+    public StateStore(Database database, WrittenStates written, StateChangeLog log, TimeProvider time, IOptions<StoreOptions> options)
     {
         _database = database;
         _written = written;
+        _log = log;
         _time = time;
         Group = new GroupCommit<StateWrite, bool>(writes => database.WriteAsync<IReadOnlyList<bool>>(
                 async (connection, transaction, handed) => await MergeAsync(connection, transaction, writes, handed, CancellationToken.None),
@@ -149,6 +151,8 @@ internal sealed class StateStore : IAsyncDisposable
         }
 
         var firstVersion = await StateRowWriter.WriteAsync(connection, transaction, _database.Dialect, _database.Statements, rows, cancellationToken);
+        await _log.DeleteSupersededAsync(connection, transaction, [.. rows.Select(r => found[r.TrackerId].Version).OfType<long>()], firstVersion,
+            cancellationToken);
         if (firstVersion is { } first)
         {
             for (var i = 0; i < rows.Count; i++)

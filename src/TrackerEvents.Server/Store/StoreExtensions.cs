@@ -21,6 +21,7 @@ internal static class StoreExtensions
         services.AddSingleton<SessionStore>();
         services.AddSingleton<TrackerStore>();
         services.AddSingleton<WrittenStates>();
+        services.AddSingleton<StateChangeLog>();
         services.AddSingleton<StateStore>();
         services.AddSingleton<ReadingStore>();
         services.AddSingleton<TagStore>();
@@ -37,6 +38,8 @@ internal static class StoreExtensions
         {
             services.AddSingleton<SqliteCheckpointer>();
             services.AddHostedService(sp => sp.GetRequiredService<SqliteCheckpointer>());
+            services.AddSingleton<SqliteChangeLogPruner>();
+            services.AddHostedService(sp => sp.GetRequiredService<SqliteChangeLogPruner>());
         }
 
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);

@@ -18,6 +18,13 @@ public sealed class StoreOptions
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
+    /// SQLite only: how often the entries of the states' change log whose state has moved on are deleted
+    /// (<see cref="SqliteChangeLogPruner"/>). Default 1 s.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
+    public TimeSpan ChangeLogPruneInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// Most single-item state writes (device points, one-state ingest calls) that share one transaction.
     /// Default 1,000.
     /// </summary>
