@@ -31,24 +31,71 @@ internal sealed class DateStyle
 
     public static DateStyle For(TimeZoneInfo zone, bool iso) => new(zone, iso, canonical: false);
 
+    /// <summary>Writes the date into <paramref name="destination"/> (at least 25 characters) and returns its length.</summary>
+    /// <remarks>
+    /// Written by hand: a state holds about ten dates and is written on every change (stored once, rendered per
+    /// date style), and a custom format string is interpreted anew at each call; it was most of the time to
+    /// write a state. The forms are those of the format strings <c>yyyy-MM-dd'T'HH:mm:ss.fff'Z'</c> (canonical,
+    /// UTC), <c>yyyy-MM-dd HH:mm:ss</c> (plain) and <c>yyyy-MM-dd'T'HH:mm:ss'Z'</c> or <c>yyyy-MM-dd'T'HH:mm:sszzz</c>
+    /// (ISO), which a test checks them against.
+    /// </remarks>
     public int Format(DateTimeOffset value, Span<char> destination)
     {
         if (_canonical)
         {
-            value.UtcDateTime.TryFormat(destination, out var written, "yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-            return written;
+            var utc = value.UtcDateTime;
+            WriteDateTime(destination, utc, 'T');
+            destination[19] = '.';
+            Digits(destination.Slice(20, 3), utc.Millisecond);
+            destination[23] = 'Z';
+            return 24;
         }
 
         var local = TimeZoneInfo.ConvertTime(value, Zone);
+        WriteDateTime(destination, local.DateTime, Iso ? 'T' : ' ');
         if (!Iso)
         {
-            local.TryFormat(destination, out var plain, "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
-            return plain;
+            return 19;
         }
 
-        local.TryFormat(destination, out var iso,
-            local.Offset == TimeSpan.Zero ? "yyyy-MM-dd'T'HH:mm:ss'Z'" : "yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
-        return iso;
+        var offset = local.Offset;
+        if (offset == TimeSpan.Zero)
+        {
+            destination[19] = 'Z';
+            return 20;
+        }
+
+        destination[19] = offset < TimeSpan.Zero ? '-' : '+';
+        var minutes = Math.Abs((int)offset.TotalMinutes);
+        Digits(destination.Slice(20, 2), minutes / 60);
+        destination[22] = ':';
+        Digits(destination.Slice(23, 2), minutes % 60);
+        return 25;
+    }
+
+    // yyyy-MM-dd?HH:mm:ss, with the given separator between the date and the time.
+    private static void WriteDateTime(Span<char> destination, DateTime time, char separator)
+    {
+        Digits(destination[..4], time.Year);
+        destination[4] = '-';
+        Digits(destination.Slice(5, 2), time.Month);
+        destination[7] = '-';
+        Digits(destination.Slice(8, 2), time.Day);
+        destination[10] = separator;
+        Digits(destination.Slice(11, 2), time.Hour);
+        destination[13] = ':';
+        Digits(destination.Slice(14, 2), time.Minute);
+        destination[16] = ':';
+        Digits(destination.Slice(17, 2), time.Second);
+    }
+
+    private static void Digits(Span<char> destination, int number)
+    {
+        for (var i = destination.Length - 1; i >= 0; i--)
+        {
+            destination[i] = (char)('0' + number % 10);
+            number /= 10;
+        }
     }
 
     public string Format(DateTimeOffset value)
@@ -58,6 +105,19 @@ internal sealed class DateStyle
     }
 
     public void Write(Utf8JsonWriter writer, string name, DateTimeOffset? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull(name);
+            return;
+        }
+
+        Span<char> buffer = stackalloc char[40];
+        writer.WriteString(name, buffer[..Format(value.Value, buffer)]);
+    }
+
+    /// <summary>Writes the date, or null, as the property <paramref name="name"/> (encoded once by the caller).</summary>
+    public void Write(Utf8JsonWriter writer, JsonEncodedText name, DateTimeOffset? value)
     {
         if (value is null)
         {
