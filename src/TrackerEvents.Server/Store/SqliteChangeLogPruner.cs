@@ -13,31 +13,28 @@ namespace TrackerEvents.Store;
 /// one entry per state row, at its current version, and the entries written since.
 /// </summary>
 /// <remarks>
-/// The log is walked in rounds, from its start to its end and then from the start again, in write transactions
-/// of at most <see cref="ChunkSize"/> entries each (a millisecond or two in the writer's turn, between two
-/// commits). A tick visits at least <see cref="MinVisitsPerTick"/> entries, and twice as many as the writes left
-/// since the last tick, so the rounds outpace them: in steady state the log holds about twice as many entries as
-/// there are state rows. An entry that was current when it was visited is deleted in a later round. Deleting an
-/// entry never hides a change from a reader: the entry of the current version stays.
+/// The log is walked in rounds, from its start to its end and then from the start again, in chunks of at most
+/// <see cref="ChunkSize"/> entries. Which entries of a chunk have moved on is read outside the writer's turn; the
+/// turn is taken, between two commits, only to delete them. A tick visits at least <see cref="MinVisitsPerTick"/>
+/// entries, and twice as many as the writes left since the last tick, so the rounds outpace them: in steady state
+/// the log holds about twice as many entries as there are state rows. An entry that was current when it was
+/// visited is deleted in a later round. Deleting an entry never hides a change from a reader: the entry of the
+/// current version stays.
 /// </remarks>
 internal sealed partial class SqliteChangeLogPruner(IStoreDialect dialect, StateChangeLog log, IOptions<StoreOptions> options,
     ILogger<SqliteChangeLogPruner> logger, TimeProvider time) : BackgroundService
 {
-    /// <summary>Most entries visited in one write transaction.</summary>
+    /// <summary>Most entries visited in one chunk (and deleted in one write transaction).</summary>
     public const int ChunkSize = 1_000;
 
     /// <summary>Fewest entries a tick visits (unless it reaches the end of the log).</summary>
     public const int MinVisitsPerTick = 2_000;
 
+    // The next entries of the round, each with whether its state has moved on (or its row is gone). Read outside
+    // the writer's turn: finding each entry's state row is most of the work, and it reads pages anywhere in the table.
     private const string NextChunk = """
-        SELECT COUNT(*) AS Entries, COALESCE(MAX(version), @After) AS Last
-          FROM (SELECT version FROM state_changes WHERE version > @After ORDER BY version LIMIT @Limit)
-        """;
-
-    private const string DeleteMovedOn = """
-        DELETE FROM state_changes
-         WHERE version > @After AND version <= @Last
-           AND version IS NOT (SELECT st.version FROM tracker_states st WHERE st.tracker_id = state_changes.tracker_id)
+        SELECT c.version AS Version, c.version IS NOT (SELECT st.version FROM tracker_states st WHERE st.tracker_id = c.tracker_id) AS MovedOn
+          FROM (SELECT version, tracker_id FROM state_changes WHERE version > @After ORDER BY version LIMIT @Limit) c
         """;
 
     private long _cursor; // the round has visited the entries up to this version
@@ -94,24 +91,30 @@ internal sealed partial class SqliteChangeLogPruner(IStoreDialect dialect, State
         return deleted;
     }
 
+    // An entry found moved on stays so (a state's version only grows): only the deletes need the writer's turn.
     private async Task<(long Entries, long Last, int Deleted)> PruneChunkAsync(DbConnection connection, long after, int limit,
         CancellationToken cancellationToken)
     {
-        await using var write = await dialect.BeginWriteAsync(connection, cancellationToken);
-        var chunk = await connection.QuerySingleAsync<Chunk>(new CommandDefinition(NextChunk, new { After = after, Limit = limit },
-            write.Transaction, cancellationToken: cancellationToken));
-        var deleted = chunk.Entries == 0 ? 0 : await connection.ExecuteAsync(new CommandDefinition(DeleteMovedOn,
-            new { After = after, chunk.Last }, write.Transaction, cancellationToken: cancellationToken));
-        await write.Transaction.CommitAsync(cancellationToken);
-        return (chunk.Entries, chunk.Last, deleted);
+        var entries = (await connection.QueryAsync<Entry>(new CommandDefinition(NextChunk, new { After = after, Limit = limit },
+            cancellationToken: cancellationToken))).AsList();
+        long[] movedOn = [.. entries.Where(e => e.MovedOn).Select(e => e.Version)];
+        if (movedOn.Length > 0)
+        {
+            await using var write = await dialect.BeginWriteAsync(connection, cancellationToken);
+            await connection.ExecuteAsync(new CommandDefinition(dialect.DeleteLoggedVersions!, new { Versions = dialect.IdList(movedOn) },
+                write.Transaction, cancellationToken: cancellationToken));
+            await write.Transaction.CommitAsync(cancellationToken);
+        }
+
+        return (entries.Count, entries.Count > 0 ? entries[^1].Version : after, movedOn.Length);
     }
 
     [LoggerMessage(EventId = LogEvents.ChangeLogPruneFailed, Level = LogLevel.Warning, Message = "Pruning the SQLite change log failed; retrying")]
     private static partial void LogFailed(ILogger logger, Exception exception);
 
-    private sealed class Chunk
+    private sealed class Entry
     {
-        public long Entries { get; set; }
-        public long Last { get; set; }
+        public long Version { get; set; }
+        public bool MovedOn { get; set; }
     }
 }
