@@ -13,7 +13,7 @@ namespace TrackerEvents.Devices;
 /// </summary>
 internal sealed partial class ConnectionStatusSweep(
     ConnectionStatusStore store, UnknownDeviceStore unknown, IOptions<DevicesOptions> options, TimeProvider time,
-    ILogger<ConnectionStatusSweep> logger) : BackgroundService
+    ILogger<ConnectionStatusSweep> logger) : PeriodicUpkeep(time)
 {
     /// <summary>Most trackers examined by one sweep; a sweep that finds more goes on with the next batch.</summary>
     public const int BatchSize = 5000;
@@ -23,29 +23,16 @@ internal sealed partial class ConnectionStatusSweep(
     /// <summary>Sweeps completed since start.</summary>
     public long Sweeps => Interlocked.Read(ref _sweeps);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval => options.Value.SweepInterval;
+
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(options.Value.SweepInterval, time);
-        var failing = false;
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await SweepAsync(stoppingToken);
-                await unknown.FlushAsync(stoppingToken);
-                Interlocked.Increment(ref _sweeps);
-                failing = false;
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-            {
-                if (!failing)
-                {
-                    LogFailed(logger, e);
-                    failing = true;
-                }
-            }
-        }
+        await SweepAsync(cancellationToken);
+        await unknown.FlushAsync(cancellationToken);
+        Interlocked.Increment(ref _sweeps);
     }
+
+    protected override void LogFailed(Exception exception) => LogFailed(logger, exception);
 
     /// <summary>One sweep: every silent tracker whose status is due is marked. Returns the transitions this node wrote.</summary>
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
@@ -54,7 +41,7 @@ internal sealed partial class ConnectionStatusSweep(
         var marked = 0;
         while (true)
         {
-            var now = time.GetUtcNow();
+            var now = Time.GetUtcNow();
             var silent = await store.FindSilentAsync(now, devices.IdleAfter, devices.OfflineAfter, BatchSize, cancellationToken);
             var transitions = Due(silent, now, devices);
             var written = await store.MarkAsync(transitions, cancellationToken);

@@ -22,7 +22,7 @@ namespace TrackerEvents.Store;
 /// current version stays.
 /// </remarks>
 internal sealed partial class SqliteChangeLogPruner(IStoreDialect dialect, StateChangeLog log, IOptions<StoreOptions> options,
-    ILogger<SqliteChangeLogPruner> logger, TimeProvider time) : BackgroundService
+    ILogger<SqliteChangeLogPruner> logger, TimeProvider time) : PeriodicUpkeep(time)
 {
     /// <summary>Most entries visited in one chunk (and deleted in one write transaction).</summary>
     public const int ChunkSize = 1_000;
@@ -43,27 +43,11 @@ internal sealed partial class SqliteChangeLogPruner(IStoreDialect dialect, State
     /// <summary>Entries deleted since start.</summary>
     public long Deleted => Interlocked.Read(ref _deleted);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.ChangeLogPruneInterval, time);
-        var failing = false;
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await PruneAsync(stoppingToken);
-                failing = false;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                if (!failing)
-                {
-                    LogFailed(logger, e);
-                    failing = true;
-                }
-            }
-        }
-    }
+    protected override TimeSpan Interval => options.Value.ChangeLogPruneInterval;
+
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => PruneAsync(cancellationToken);
+
+    protected override void LogFailed(Exception exception) => LogFailed(logger, exception);
 
     /// <summary>One tick: visits the next entries of the round and deletes those whose state has moved on.</summary>
     /// <returns>The entries deleted.</returns>

@@ -24,11 +24,12 @@ namespace TrackerEvents.Store;
 /// been copied already; restarting it holds them for 5–15 ms.
 /// </remarks>
 internal sealed partial class SqliteCheckpointer(IStoreDialect dialect, IOptions<StoreOptions> options, TimeProvider time, ILogger<SqliteCheckpointer> logger)
-    : BackgroundService
+    : PeriodicUpkeep(time)
 {
     private readonly SqliteDialect _sqlite = (SqliteDialect)dialect;
     private long _completed;
     private long _restarted;
+    private long _restartedAt = -1; // the log's size at the last restart, -1 when a writer has been since
 
     /// <summary>Checkpoints that ran to the end of what they could copy, since start.</summary>
     public long Completed => Interlocked.Read(ref _completed);
@@ -39,39 +40,25 @@ internal sealed partial class SqliteCheckpointer(IStoreDialect dialect, IOptions
     /// <summary>The size of the write-ahead log file now, in bytes (0 when there is none).</summary>
     public long WalSize => new FileInfo(_sqlite.DatabasePath + "-wal") is { Exists: true } file ? file.Length : 0;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.CheckpointInterval, time);
-        var failing = false;
-        var restartedAt = -1L; // the log's size at the last restart, -1 when a writer has been since
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await using var connection = await dialect.OpenAsync(stoppingToken);
-                await connection.ExecuteAsync(new CommandDefinition("PRAGMA wal_checkpoint(PASSIVE)", cancellationToken: stoppingToken));
-                var size = WalSize;
-                if (size > options.Value.WalSizeLimit)
-                {
-                    var idle = size == restartedAt; // no writer restarted the log and trimmed the file since
-                    await _sqlite.WithWritersHeldAsync(() => connection.ExecuteAsync(new CommandDefinition(
-                        idle ? "PRAGMA wal_checkpoint(TRUNCATE)" : "PRAGMA wal_checkpoint(RESTART)", cancellationToken: stoppingToken)), stoppingToken);
-                    restartedAt = idle ? -1 : size;
-                    Interlocked.Increment(ref _restarted);
-                }
+    protected override TimeSpan Interval => options.Value.CheckpointInterval;
 
-                Interlocked.Increment(ref _completed);
-                failing = false;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                if (!failing)
-                {
-                    LogFailed(logger, e);
-                    failing = true;
-                }
-            }
+    protected override void LogFailed(Exception exception) => LogFailed(logger, exception);
+
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await dialect.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition("PRAGMA wal_checkpoint(PASSIVE)", cancellationToken: cancellationToken));
+        var size = WalSize;
+        if (size > options.Value.WalSizeLimit)
+        {
+            var idle = size == _restartedAt; // no writer restarted the log and trimmed the file since
+            await _sqlite.WithWritersHeldAsync(() => connection.ExecuteAsync(new CommandDefinition(
+                idle ? "PRAGMA wal_checkpoint(TRUNCATE)" : "PRAGMA wal_checkpoint(RESTART)", cancellationToken: cancellationToken)), cancellationToken);
+            _restartedAt = idle ? -1 : size;
+            Interlocked.Increment(ref _restarted);
         }
+
+        Interlocked.Increment(ref _completed);
     }
 
     [LoggerMessage(EventId = LogEvents.CheckpointFailed, Level = LogLevel.Warning, Message = "SQLite checkpoint failed; retrying")]

@@ -104,17 +104,8 @@ internal sealed class DateStyle
         return new string(buffer[..Format(value, buffer)]);
     }
 
-    public void Write(Utf8JsonWriter writer, string name, DateTimeOffset? value)
-    {
-        if (value is null)
-        {
-            writer.WriteNull(name);
-            return;
-        }
-
-        Span<char> buffer = stackalloc char[40];
-        writer.WriteString(name, buffer[..Format(value.Value, buffer)]);
-    }
+    /// <summary>Writes the date, or null, as the property <paramref name="name"/> (for names written now and then).</summary>
+    public void Write(Utf8JsonWriter writer, string name, DateTimeOffset? value) => Write(writer, JsonEncodedText.Encode(name), value);
 
     /// <summary>Writes the date, or null, as the property <paramref name="name"/> (encoded once by the caller).</summary>
     public void Write(Utf8JsonWriter writer, JsonEncodedText name, DateTimeOffset? value)
