@@ -23,6 +23,9 @@ public sealed class HandoffTests
         await socket.SubscribeAsync(fleet.Hash, new { type = "state", trackers = new[] { fleet.A } });
         await socket.NextEventAsync("state");
         var dispatcher = fleet.Server.Service<ChangeDispatcher>();
+        // The set-up's own changes (trackers, a block) are read from the feed; the hand-over continues only from there.
+        var setUp = await fleet.Server.CurrentVersionAsync();
+        await Eventually.Until(() => Task.FromResult(dispatcher.Watermark >= setUp), TimeSpan.FromSeconds(10), "the set-up's changes to be dispatched");
         var (handed, reads) = (dispatcher.Handed, dispatcher.FeedReads);
 
         await fleet.Server.IngestStatesAsync(new { tracker_id = fleet.A, gps = new { speed = 77 } });
