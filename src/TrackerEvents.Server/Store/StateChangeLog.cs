@@ -23,19 +23,21 @@ internal sealed class StateChangeLog(IStoreDialect dialect)
 
     /// <summary>
     /// Inside a state write, after its rows are written: deletes the log's entries of the versions the rows had
-    /// (<paramref name="superseded"/>) where they are recent, and counts the others as left to the pruner. Does
-    /// nothing where the engine keeps no log. Without a first version (a row had to be inserted) none is recent.
+    /// (<paramref name="superseded"/>; null: the row was new) where they are recent, and counts the others as left
+    /// to the pruner. Does nothing where the engine keeps no log. Without a first version (a row had to be
+    /// inserted) none is recent.
     /// </summary>
-    public async Task DeleteSupersededAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<long> superseded,
+    public async Task DeleteSupersededAsync(DbConnection connection, DbTransaction transaction, IEnumerable<long?> superseded,
         long? firstVersion, CancellationToken cancellationToken)
     {
-        if (dialect.DeleteLoggedVersions is not { } delete || superseded.Count == 0)
+        if (dialect.DeleteLoggedVersions is not { } delete)
         {
-            return;
+            return; // no log, nothing to collect
         }
 
-        long[] recent = firstVersion is { } first ? [.. superseded.Where(v => v > first - RecentVersions)] : [];
-        Interlocked.Add(ref _left, superseded.Count - recent.Length);
+        long[] versions = [.. superseded.OfType<long>()];
+        long[] recent = firstVersion is { } first ? [.. versions.Where(v => v > first - RecentVersions)] : [];
+        Interlocked.Add(ref _left, versions.Length - recent.Length);
         if (recent.Length > 0)
         {
             await connection.ExecuteAsync(Command(delete, new { Versions = dialect.IdList(recent) }, cancellationToken, transaction));

@@ -151,8 +151,7 @@ internal sealed class StateStore : IAsyncDisposable
         }
 
         var firstVersion = await StateRowWriter.WriteAsync(connection, transaction, _database.Dialect, _database.Statements, rows, cancellationToken);
-        await _log.DeleteSupersededAsync(connection, transaction, [.. rows.Select(r => found[r.TrackerId].Version).OfType<long>()], firstVersion,
-            cancellationToken);
+        await _log.DeleteSupersededAsync(connection, transaction, rows.Select(r => found[r.TrackerId].Version), firstVersion, cancellationToken);
         if (firstVersion is { } first)
         {
             for (var i = 0; i < rows.Count; i++)

@@ -104,20 +104,32 @@ internal sealed class DateStyle
         return new string(buffer[..Format(value, buffer)]);
     }
 
-    /// <summary>Writes the date, or null, as the property <paramref name="name"/> (for names written now and then).</summary>
-    public void Write(Utf8JsonWriter writer, string name, DateTimeOffset? value) => Write(writer, JsonEncodedText.Encode(name), value);
-
-    /// <summary>Writes the date, or null, as the property <paramref name="name"/> (encoded once by the caller).</summary>
-    public void Write(Utf8JsonWriter writer, JsonEncodedText name, DateTimeOffset? value)
+    /// <summary>Writes the date, or null, as the property <paramref name="name"/>.</summary>
+    public void Write(Utf8JsonWriter writer, string name, DateTimeOffset? value)
     {
-        if (value is null)
+        Span<char> buffer = stackalloc char[40];
+        if (value is { } date)
+        {
+            writer.WriteString(name, buffer[..Format(date, buffer)]);
+        }
+        else
         {
             writer.WriteNull(name);
-            return;
         }
+    }
 
+    /// <summary>The same, with the name encoded once by the caller (a state's fields: no transcoding per write).</summary>
+    public void Write(Utf8JsonWriter writer, JsonEncodedText name, DateTimeOffset? value)
+    {
         Span<char> buffer = stackalloc char[40];
-        writer.WriteString(name, buffer[..Format(value.Value, buffer)]);
+        if (value is { } date)
+        {
+            writer.WriteString(name, buffer[..Format(date, buffer)]);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
     }
 
     private static readonly string[] AcceptedFormats =
