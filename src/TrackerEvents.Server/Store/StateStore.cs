@@ -163,7 +163,7 @@ internal sealed class StateStore : IAsyncDisposable
             return written;
         }
 
-        foreach (var row in await connection.QueryAsync<SnapshotRow>(Command(_database.Statements.SelectWrittenVersions,
+        foreach (var row in await connection.QueryAsync<StateVersionRow>(Command(_database.Statements.SelectWrittenVersions,
                      new { TrackerIds = _database.Dialect.IdList([.. stored.Keys]) }, cancellationToken, transaction)))
         {
             handed.Add(new StateChange(row.Version, row.TrackerId, row.UserId, row.SourceId, row.Blocked, stored[row.TrackerId]));

@@ -18,14 +18,20 @@ internal sealed class TrackerStore(Database database, TimeProvider time)
     /// <see cref="StoreConflictException"/> (<see cref="StoreConflict.DeviceIdInUse"/>) naming the first
     /// item whose device id is taken, by an existing tracker or an earlier item of the batch.
     /// </summary>
+    /// <remarks>
+    /// The initial states are handed over with their versions (<see cref="Database.WriteAsync{T}(Func{DbConnection, DbTransaction, List{StateChange}, Task{T}}, CancellationToken)"/>):
+    /// they are the transaction's only versioned changes, and so the first write of a new tracker finds its
+    /// state remembered instead of reading and parsing its row.
+    /// </remarks>
     public Task<IReadOnlyList<(long TrackerId, long SourceId)>> CreateTrackersAsync(IReadOnlyList<NewTracker> trackers,
         CancellationToken cancellationToken) =>
-        database.WriteAsync<IReadOnlyList<(long, long)>>(async (connection, transaction) =>
+        database.WriteAsync<IReadOnlyList<(long, long)>>(async (connection, transaction, handed) =>
         {
             var created = new List<(long, long)>(trackers.Count);
             var now = time.GetUtcNow();
             var creationDate = now.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-            var initialState = StateWriter.ToCanonicalJson(TrackerState.Initial);
+            using var json = new WrittenStates.Writer();
+            var initialState = WrittenStates.Serialize(TrackerState.Initial, json, out var initial);
             for (var i = 0; i < trackers.Count; i++)
             {
                 var tracker = trackers[i];
@@ -52,9 +58,16 @@ internal sealed class TrackerStore(Database database, TimeProvider time)
                     VALUES (@UserId, @SourceId, @Label, @GroupId, FALSE, FALSE, @Now) RETURNING id
                     """, new { tracker.UserId, SourceId = sourceId, tracker.Label, tracker.GroupId, Now = now.ToUnixTimeMilliseconds() },
                     cancellationToken, transaction));
-                await connection.ExecuteAsync(Command("INSERT INTO tracker_states (tracker_id, state) VALUES (@TrackerId, @State)",
-                    new { TrackerId = trackerId, State = initialState }, cancellationToken, transaction));
+                await connection.ExecuteAsync(Command(database.Statements.InsertState,
+                    new { TrackerId = trackerId, State = initialState, ReportedAt = (long?)null }, cancellationToken, transaction));
                 created.Add((trackerId, sourceId));
+            }
+
+            var ids = created.Select(c => c.Item1).Order().ToArray();
+            foreach (var row in await connection.QueryAsync<StateVersionRow>(Command(database.Statements.SelectWrittenVersions,
+                         new { TrackerIds = database.Dialect.IdList(ids) }, cancellationToken, transaction)))
+            {
+                handed.Add(new StateChange(row.Version, row.TrackerId, row.UserId, row.SourceId, row.Blocked, initial));
             }
 
             return created;

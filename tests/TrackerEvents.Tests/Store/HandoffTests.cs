@@ -1,8 +1,10 @@
 using System.Globalization;
 using Dapper;
 using TrackerEvents.Dispatch;
+using TrackerEvents.Store;
 using TrackerEvents.Tests.Infrastructure;
 using TrackerEvents.Tests.Protocol;
+using TrackerEvents.Tracking;
 
 namespace TrackerEvents.Tests.Store;
 
@@ -23,7 +25,7 @@ public sealed class HandoffTests
         await socket.SubscribeAsync(fleet.Hash, new { type = "state", trackers = new[] { fleet.A } });
         await socket.NextEventAsync("state");
         var dispatcher = fleet.Server.Service<ChangeDispatcher>();
-        // The set-up's own changes (trackers, a block) are read from the feed; the hand-over continues only from there.
+        // The set-up's own changes (trackers handed over, a block read from the feed) come first; the count starts after them.
         var setUp = await fleet.Server.CurrentVersionAsync();
         await Eventually.Until(() => Task.FromResult(dispatcher.Watermark >= setUp), TimeSpan.FromSeconds(10), "the set-up's changes to be dispatched");
         var (handed, reads) = (dispatcher.Handed, dispatcher.FeedReads);
@@ -77,6 +79,42 @@ public sealed class HandoffTests
         var first = await socket.NextEventAsync("state");
         var second = await socket.NextEventAsync("state");
         (Battery(first), Battery(second)).Should().Be((42, 43), "the other program's change has the lower version");
+    }
+
+    [Theory, EngineData(Engine.Sqlite), EngineData(Engine.Postgres)]
+    public async Task ACreatedTrackersInitialState_IsRemembered_AsItsRowReadsBack_AndItsFirstWriteMergesOntoIt(Engine engine)
+    {
+        await using var server = await RunningServer.StartAsync(engine, NoSafetyPoll);
+        await server.CreateUserAsync("alice");
+        var dispatcher = server.Service<ChangeDispatcher>();
+        var (handed, reads) = (dispatcher.Handed, dispatcher.FeedReads);
+
+        var (tracker, _) = await server.CreateTrackerAsync("alice");
+
+        await using (var db = await server.Database!.OpenAsync())
+        {
+            var row = await db.QuerySingleAsync<(string State, long Version)>(
+                "SELECT state, version FROM tracker_states WHERE tracker_id = @Id", new { Id = tracker });
+            server.Service<WrittenStates>().TryGet(tracker, row.Version, out var remembered).Should().BeTrue(
+                "the creating transaction knew the state it stored and the version it got");
+            StateWriter.ToCanonicalJson(remembered!).Should().Be(row.State, "a remembered state is exactly what its row reads back as");
+        }
+
+        if (engine == Engine.Sqlite)
+        {
+            // Nobody else announces on SQLite: the creation reaches the dispatcher only as a hand-over.
+            await Eventually.Until(() => Task.FromResult(dispatcher.Handed > handed), TimeSpan.FromSeconds(10), "the creation to be handed over");
+            dispatcher.FeedReads.Should().Be(reads, "the creation was handed over, not read back");
+        }
+
+        await using var socket = await AtmosphereSocket.ConnectAsync(server);
+        await socket.ReadHandshakeAsync();
+        await socket.SubscribeAsync(await server.LoginAsync("alice"), new { type = "state", trackers = new[] { tracker } });
+        (await socket.NextEventAsync("state")).GetProperty("data").GetProperty("connection_status").GetString().Should().Be("just_registered");
+        (await server.IngestStatesAsync(new { tracker_id = tracker, battery_level = 9 })).ShouldSucceed();
+        var first = await socket.NextEventAsync("state");
+        Battery(first).Should().Be(9);
+        first.GetProperty("data").GetProperty("movement_status").GetString().Should().Be("parked", "the write merged onto the initial state");
     }
 
     [Theory, EngineData(Engine.Postgres)]
