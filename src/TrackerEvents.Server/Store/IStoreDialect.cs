@@ -89,6 +89,13 @@ internal interface IStoreDialect : IAsyncDisposable
     string? DeleteLoggedVersions { get; }
 
     /// <summary>
+    /// Where a write may take its trackers' owners and flags from memory (<see cref="TrackerOwners"/>): the
+    /// statement that reads the counter of changes to them (SQLite's <c>tracker_generation</c>); null: every write
+    /// reads them with its trackers' locks (PostgreSQL, where the lock is what keeps concurrent writers apart).
+    /// </summary>
+    string? SelectTrackerGeneration { get; }
+
+    /// <summary>
     /// The change feed's read, where the engine has its own (PostgreSQL: a function planned once per
     /// connection); null: <see cref="ChangeFeed"/>'s statement. Parameters <c>@After</c> and <c>@Limit</c>.
     /// </summary>

@@ -103,6 +103,8 @@ internal sealed class PostgresDialect : IStoreDialect
 
     public string? DeleteLoggedVersions => null;
 
+    public string? SelectTrackerGeneration => null;
+
     // sql/postgres/0007_read_changes.sql
     public string? ReadChanges => """
         SELECT version AS Version, kind AS Kind, tracker_id AS TrackerId, user_id AS UserId, source_id AS SourceId, blocked AS Blocked,

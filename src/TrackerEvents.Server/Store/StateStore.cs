@@ -17,12 +17,15 @@ internal sealed class StateStore : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly WrittenStates _written;
     private readonly StateChangeLog _log;
+    private readonly TrackerOwners _owners;
 
-    public StateStore(Database database, WrittenStates written, StateChangeLog log, TimeProvider time, IOptions<StoreOptions> options)
+    public StateStore(Database database, WrittenStates written, StateChangeLog log, TrackerOwners owners, TimeProvider time,
+        IOptions<StoreOptions> options)
     {
         _database = database;
         _written = written;
         _log = log;
+        _owners = owners;
         _time = time;
         Group = new GroupCommit<StateWrite, bool>(writes => database.WriteAsync<IReadOnlyList<bool>>(
                 async (connection, transaction, handed) => await MergeAsync(connection, transaction, writes, handed, CancellationToken.None),
@@ -109,14 +112,14 @@ internal sealed class StateStore : IAsyncDisposable
     /// <remarks>
     /// One query locks the live trackers and reads their owners (on SQLite, whose write transaction holds the
     /// whole database, their state rows' versions too; on PostgreSQL the state rows are then locked and their
-    /// versions read). The writer stamps the versions, so the written ones are known.
+    /// versions read); on SQLite, owners known in memory leave only the versions to read (<see cref="TrackerOwners"/>:
+    /// this transaction has changed nothing before). The writer stamps the versions, so the written ones are known.
     /// </remarks>
     private async Task<bool[]> MergeAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<StateWrite> writes,
         List<StateChange> handed, CancellationToken cancellationToken)
     {
         var ids = writes.Select(w => w.TrackerId).Distinct().Order().ToArray();
-        var found = (await connection.QueryAsync<LiveRow>(Command(_database.Statements.SelectLiveStatesForWrite,
-            new { TrackerIds = _database.Dialect.IdList(ids) }, cancellationToken, transaction))).ToDictionary(r => r.TrackerId);
+        var found = (await _owners.ReadLiveAsync(connection, transaction, ids, cancellationToken)).ToDictionary(r => r.TrackerId);
         long[] live = [.. found.Keys.Order()];
         var written = new bool[writes.Count];
         if (live.Length == 0)
@@ -178,7 +181,7 @@ internal sealed class StateStore : IAsyncDisposable
     /// taken from <see cref="WrittenStates"/>; the rest (another writer's, or not remembered) are read and parsed.
     /// </summary>
     private async Task<Dictionary<long, TrackerState>> ReadForMergeAsync(DbConnection connection, DbTransaction transaction,
-        IEnumerable<LiveRow> live, CancellationToken cancellationToken)
+        IEnumerable<LiveTracker> live, CancellationToken cancellationToken)
     {
         var states = new Dictionary<long, TrackerState>();
         List<long>? unknown = null;
@@ -202,7 +205,7 @@ internal sealed class StateStore : IAsyncDisposable
         if (rowless is not null && _database.Statements.MissingStatesRechecked)
         {
             // Locked now, and seen by a new statement: a row created before the tracker's lock was granted.
-            foreach (var row in await connection.QueryAsync<LiveRow>(Command(_database.Statements.SelectStateVersionsForUpdate,
+            foreach (var row in await connection.QueryAsync<LiveTracker>(Command(_database.Statements.SelectStateVersionsForUpdate,
                          new { TrackerIds = _database.Dialect.IdList([.. rowless.Order()]) }, cancellationToken, transaction)))
             {
                 (unknown ??= []).Add(row.TrackerId);
@@ -251,16 +254,6 @@ internal sealed class StateStore : IAsyncDisposable
 
     private static TrackerState FromDocument(JsonDocument document) =>
         StatePatch.Apply(TrackerState.Initial, document.RootElement, now: null, new FieldErrors(), "", strict: false);
-
-    /// <summary>A tracker about to be written: its owner, source, blocked flag and its state row's version (null: no row).</summary>
-    private sealed class LiveRow
-    {
-        public long TrackerId { get; set; }
-        public long UserId { get; set; }
-        public long SourceId { get; set; }
-        public bool Blocked { get; set; }
-        public long? Version { get; set; }
-    }
 
     private sealed class SnapshotRow
     {

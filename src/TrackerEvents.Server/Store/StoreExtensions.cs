@@ -21,6 +21,7 @@ internal static class StoreExtensions
         services.AddSingleton<SessionStore>();
         services.AddSingleton<TrackerStore>();
         services.AddSingleton<WrittenStates>();
+        services.AddSingleton<TrackerOwners>();
         services.AddSingleton<StateChangeLog>();
         services.AddSingleton<StateStore>();
         services.AddSingleton<ReadingStore>();

@@ -7,7 +7,7 @@ using static TrackerEvents.Store.Database;
 namespace TrackerEvents.Store;
 
 /// <summary>Trackers and their data sources: creation, look-up by owner or id, blocking and corruption (removal).</summary>
-internal sealed class TrackerStore(Database database, TimeProvider time)
+internal sealed class TrackerStore(Database database, TrackerOwners owners, TimeProvider time)
 {
     /// <summary>Creates a tracker with its own data source and an initial (empty) state.</summary>
     public async Task<(long TrackerId, long SourceId)> CreateTrackerAsync(NewTracker tracker, CancellationToken cancellationToken) =>
@@ -21,12 +21,16 @@ internal sealed class TrackerStore(Database database, TimeProvider time)
     /// <remarks>
     /// The initial states are handed over with their versions (<see cref="Database.WriteAsync{T}(Func{DbConnection, DbTransaction, List{StateChange}, Task{T}}, CancellationToken)"/>):
     /// they are the transaction's only versioned changes, and so the first write of a new tracker finds its
-    /// state remembered instead of reading and parsing its row.
+    /// state remembered instead of reading and parsing its row. Once committed, the trackers' owners are
+    /// remembered too (<see cref="TrackerOwners"/>, SQLite).
     /// </remarks>
-    public Task<IReadOnlyList<(long TrackerId, long SourceId)>> CreateTrackersAsync(IReadOnlyList<NewTracker> trackers,
-        CancellationToken cancellationToken) =>
-        database.WriteAsync<IReadOnlyList<(long, long)>>(async (connection, transaction, handed) =>
+    public async Task<IReadOnlyList<(long TrackerId, long SourceId)>> CreateTrackersAsync(IReadOnlyList<NewTracker> trackers,
+        CancellationToken cancellationToken)
+    {
+        long? generation = null;
+        var result = await database.WriteAsync<IReadOnlyList<(long TrackerId, long SourceId)>>(async (connection, transaction, handed) =>
         {
+            generation = await owners.ReadGenerationAsync(connection, transaction, cancellationToken);
             var created = new List<(long, long)>(trackers.Count);
             var now = time.GetUtcNow();
             var creationDate = now.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -72,6 +76,9 @@ internal sealed class TrackerStore(Database database, TimeProvider time)
 
             return created;
         }, cancellationToken);
+        owners.RememberCreated(generation, result.Select((c, i) => (c.TrackerId, trackers[i].UserId, c.SourceId)));
+        return result;
+    }
 
     /// <summary>The user's trackers that exist (not corrupted), in id order.</summary>
     public Task<IReadOnlyList<TrackerRow>> ListTrackersAsync(long userId, CancellationToken cancellationToken) =>
