@@ -1,8 +1,9 @@
 namespace TrackerEvents.Store;
 
 /// <summary>
-/// A tracker about to be written, as Dapper reads <see cref="StoreStatements.SelectLiveStatesForWrite"/>: its owner,
-/// data source, blocked flag and its state row's version (null: no row).
+/// A tracker with its owner, data source, blocked flag and its state row's version (null: no row), as Dapper reads
+/// <see cref="StoreStatements.SelectLiveStatesForWrite"/> before a write and <see cref="StoreStatements.SelectWrittenVersions"/>
+/// after one (whose rows all have a version).
 /// </summary>
 internal sealed class LiveTracker
 {

@@ -166,10 +166,10 @@ internal sealed class StateStore : IAsyncDisposable
             return written;
         }
 
-        foreach (var row in await connection.QueryAsync<StateVersionRow>(Command(_database.Statements.SelectWrittenVersions,
+        foreach (var row in await connection.QueryAsync<LiveTracker>(Command(_database.Statements.SelectWrittenVersions,
                      new { TrackerIds = _database.Dialect.IdList([.. stored.Keys]) }, cancellationToken, transaction)))
         {
-            handed.Add(new StateChange(row.Version, row.TrackerId, row.UserId, row.SourceId, row.Blocked, stored[row.TrackerId]));
+            handed.Add(new StateChange(row.Version!.Value, row.TrackerId, row.UserId, row.SourceId, row.Blocked, stored[row.TrackerId]));
         }
 
         return written;

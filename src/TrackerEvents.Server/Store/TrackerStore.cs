@@ -68,10 +68,10 @@ internal sealed class TrackerStore(Database database, TrackerOwners owners, Time
             }
 
             var ids = created.Select(c => c.Item1).Order().ToArray();
-            foreach (var row in await connection.QueryAsync<StateVersionRow>(Command(database.Statements.SelectWrittenVersions,
+            foreach (var row in await connection.QueryAsync<LiveTracker>(Command(database.Statements.SelectWrittenVersions,
                          new { TrackerIds = database.Dialect.IdList(ids) }, cancellationToken, transaction)))
             {
-                handed.Add(new StateChange(row.Version, row.TrackerId, row.UserId, row.SourceId, row.Blocked, initial));
+                handed.Add(new StateChange(row.Version!.Value, row.TrackerId, row.UserId, row.SourceId, row.Blocked, initial));
             }
 
             return created;
