@@ -45,16 +45,11 @@ internal sealed class TrackerOwners(Database database)
         var generation = await ReadGenerationAsync(connection, transaction, selectGeneration, cancellationToken);
         if (Known(generation, ids) is { } known)
         {
-            var versions = new Dictionary<long, long?>(ids.Length);
+            // known[i] is the tracker ids[i]; one without a state row keeps a null version.
             foreach (var row in await connection.QueryAsync<LiveTracker>(Command(database.Statements.SelectStateVersionsForUpdate,
                          new { TrackerIds = database.Dialect.IdList(ids) }, cancellationToken, transaction)))
             {
-                versions[row.TrackerId] = row.Version;
-            }
-
-            foreach (var tracker in known)
-            {
-                tracker.Version = versions.GetValueOrDefault(tracker.TrackerId);
+                known[Array.BinarySearch(ids, row.TrackerId)].Version = row.Version;
             }
 
             return known;
@@ -79,11 +74,11 @@ internal sealed class TrackerOwners(Database database)
     /// out again), live and unblocked, with the counter's value read in that transaction. A new tracker moves
     /// no counter, so the first write of a tracker created here reads one table too.
     /// </summary>
-    public void RememberCreated(long? generation, IEnumerable<(long TrackerId, long UserId, long SourceId)> created)
+    public void RememberCreated(long? generation, IEnumerable<LiveTracker> created)
     {
         if (generation is { } value)
         {
-            Remember(value, created.Select(c => new LiveTracker { TrackerId = c.TrackerId, UserId = c.UserId, SourceId = c.SourceId }));
+            Remember(value, created);
         }
     }
 

@@ -28,10 +28,10 @@ internal sealed class TrackerStore(Database database, TrackerOwners owners, Time
         CancellationToken cancellationToken)
     {
         long? generation = null;
-        var result = await database.WriteAsync<IReadOnlyList<(long TrackerId, long SourceId)>>(async (connection, transaction, handed) =>
+        var created = await database.WriteAsync(async (connection, transaction, handed) =>
         {
             generation = await owners.ReadGenerationAsync(connection, transaction, cancellationToken);
-            var created = new List<(long, long)>(trackers.Count);
+            var rows = new List<LiveTracker>(trackers.Count);
             var now = time.GetUtcNow();
             var creationDate = now.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             using var json = new WrittenStates.Writer();
@@ -64,20 +64,22 @@ internal sealed class TrackerStore(Database database, TrackerOwners owners, Time
                     cancellationToken, transaction));
                 await connection.ExecuteAsync(Command(database.Statements.InsertState,
                     new { TrackerId = trackerId, State = initialState, ReportedAt = (long?)null }, cancellationToken, transaction));
-                created.Add((trackerId, sourceId));
+                rows.Add(new LiveTracker { TrackerId = trackerId, UserId = tracker.UserId, SourceId = sourceId });
             }
 
-            var ids = created.Select(c => c.Item1).Order().ToArray();
-            foreach (var row in await connection.QueryAsync<LiveTracker>(Command(database.Statements.SelectWrittenVersions,
-                         new { TrackerIds = database.Dialect.IdList(ids) }, cancellationToken, transaction)))
+            // The rows' versions (their insert trigger gave them); owner and source are those just written, unblocked.
+            var byId = rows.ToDictionary(c => c.TrackerId);
+            foreach (var row in await connection.QueryAsync<LiveTracker>(Command(database.Statements.SelectStateVersionsForUpdate,
+                         new { TrackerIds = database.Dialect.IdList([.. byId.Keys.Order()]) }, cancellationToken, transaction)))
             {
-                handed.Add(new StateChange(row.Version!.Value, row.TrackerId, row.UserId, row.SourceId, row.Blocked, initial));
+                var tracker = byId[row.TrackerId];
+                handed.Add(new StateChange(row.Version!.Value, tracker.TrackerId, tracker.UserId, tracker.SourceId, Blocked: false, initial));
             }
 
-            return created;
+            return rows;
         }, cancellationToken);
-        owners.RememberCreated(generation, result.Select((c, i) => (c.TrackerId, trackers[i].UserId, c.SourceId)));
-        return result;
+        owners.RememberCreated(generation, created);
+        return [.. created.Select(c => (c.TrackerId, c.SourceId))];
     }
 
     /// <summary>The user's trackers that exist (not corrupted), in id order.</summary>
