@@ -171,16 +171,19 @@ internal sealed class WebSocketTransport : IClientTransport, IThreadPoolWorkItem
     /// its buffers and into the connection's output pipe before it waits for the network, so a 3.8 MB
     /// <c>state_batch</c> frame shared by 50 connections was copied 50 times at once and held ~300 MB of
     /// Kestrel's buffer pool; in fragments each connection holds at most a fragment or two.
+    /// Sent without a cancellation token: the socket takes a slower path for a token that can be cancelled
+    /// (it registers with it for every frame), and a write that never ends is ended by aborting the connection
+    /// (<see cref="Abort"/>: the stall check, a replacing connection, the server's shutdown).
     /// </summary>
     private async Task SendMessageAsync(ReadOnlyMemory<byte> message)
     {
         while (message.Length > FragmentSize)
         {
-            await _socket.SendAsync(message[..FragmentSize], WebSocketMessageType.Text, endOfMessage: false, _services.Stopped);
+            await _socket.SendAsync(message[..FragmentSize], WebSocketMessageType.Text, endOfMessage: false, CancellationToken.None);
             message = message[FragmentSize..];
         }
 
-        await _socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, _services.Stopped);
+        await _socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
     }
 
     /// <summary>The send side: runs only while the client's outbox holds something for this socket.</summary>
