@@ -205,11 +205,11 @@ internal sealed partial class ChangeDispatcher(
         {
             if (change is StateChange state)
             {
-                Route(state, now, dispatchedAt, touched);
+                Route(state, now, dispatchedAt);
                 continue;
             }
 
-            _run.Deliver(touched); // the states before this change go first
+            _run.Deliver(); // the states before this change go first
             switch (change)
             {
                 case ReadingChange reading:
@@ -249,16 +249,16 @@ internal sealed partial class ChangeDispatcher(
             }
         }
 
-        _run.Deliver(touched);
+        _run.Deliver();
         if (needState.Count > 0)
         {
             // After unblock the current state goes out, changed or not.
             foreach (var state in await stateStore.GetSnapshotAsync(needState, cancellationToken))
             {
-                Route(state, now, dispatchedAt, touched);
+                Route(state, now, dispatchedAt);
             }
 
-            _run.Deliver(touched);
+            _run.Deliver();
         }
 
         foreach (var client in touched)
@@ -268,7 +268,7 @@ internal sealed partial class ChangeDispatcher(
     }
 
     /// <summary>Queues a state for its watchers (<see cref="StateRun"/>), rendered only if someone watches it; a blocked tracker's goes nowhere.</summary>
-    private void Route(StateChange state, DateTimeOffset now, long dispatchedAt, HashSet<AtmosphereClient> touched)
+    private void Route(StateChange state, DateTimeOffset now, long dispatchedAt)
     {
         var clients = state.Blocked ? [] : index.WatchingTracker(state.TrackerId);
         if (clients.Length == 0)
@@ -279,7 +279,7 @@ internal sealed partial class ChangeDispatcher(
         _run.Add(StateRendering.Of(state, now, dispatchedAt), clients);
         if (_run.IsFull)
         {
-            _run.Deliver(touched);
+            _run.Deliver();
         }
     }
 

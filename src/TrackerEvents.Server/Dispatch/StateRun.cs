@@ -10,7 +10,8 @@ namespace TrackerEvents.Dispatch;
 /// control room's 50 connections were reached in turn for each of 10,000 changes a second, each time in two
 /// dictionaries of 10,000 entries that no longer were in the core's cache (docs/performance.md, "Client by
 /// client, and three round trips"). All of a run's clients take it in one turn (<paramref name="turn"/>, <see cref="TimerWheel.Turn"/>):
-/// no batch frame is built in between. The dispatcher's own: not thread-safe.
+/// no batch frame is built in between. A client's transport is woken as soon as its states are in its outbox, from what
+/// the same take of its lock saw. The dispatcher's own: not thread-safe.
 /// </summary>
 internal sealed class StateRun(Lock turn)
 {
@@ -49,26 +50,29 @@ internal sealed class StateRun(Lock turn)
         _changes++;
     }
 
-    /// <summary>Hands every client its states of the run and adds it to <paramref name="touched"/>; the run is then empty.</summary>
-    public void Deliver(HashSet<AtmosphereClient> touched)
+    /// <summary>Hands every client its states of the run and wakes its transport if it has something to send; the run is then empty.</summary>
+    public void Deliver()
     {
         if (_changes > 0)
         {
             lock (turn)
             {
-                DeliverInTurn(touched);
+                DeliverInTurn();
             }
         }
     }
 
-    private void DeliverInTurn(HashSet<AtmosphereClient> touched)
+    private void DeliverInTurn()
     {
         var held = 0;
         foreach (var (client, slot) in _slotOf)
         {
             var states = _slots[slot];
-            client.Subscriptions.DeliverStates(states);
-            touched.Add(client);
+            if (client.Subscriptions.DeliverStates(states))
+            {
+                client.Transport?.OnDataAvailable();
+            }
+
             states.Clear();
             if ((held += states.Capacity) > MaxHeld)
             {

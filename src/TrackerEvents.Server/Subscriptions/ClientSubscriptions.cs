@@ -74,28 +74,35 @@ internal sealed class ClientSubscriptions
         }
     }
 
-    /// <summary>Trackers' new states, in order, for every stream that watches them (the caller leaves out blocked trackers' states).</summary>
-    public void DeliverStates(List<StateRendering> states)
+    /// <summary>
+    /// Trackers' new states, in order, for every stream that watches them (the caller leaves out blocked trackers' states).
+    /// Returns whether the outbox now holds something to send: then the caller wakes the transport.
+    /// </summary>
+    public bool DeliverStates(List<StateRendering> states)
     {
         lock (_client.Gate)
         {
-            if (!_client.IsReleasedLocked)
+            if (_client.IsReleasedLocked)
             {
-                var outbox = _client.OutboxLocked;
-                foreach (var state in states)
-                {
-                    _streams.OnState(state, outbox);
-                }
-
-                if (_flushTimed)
-                {
-                    _client.CheckOverflowLocked();
-                }
-                else
-                {
-                    _flushTimed = _client.AfterChangeLocked() != TimeSpan.MaxValue;
-                }
+                return false;
             }
+
+            var outbox = _client.OutboxLocked;
+            foreach (var state in states)
+            {
+                _streams.OnState(state, outbox);
+            }
+
+            if (_flushTimed)
+            {
+                _client.CheckOverflowLocked();
+            }
+            else
+            {
+                _flushTimed = _client.AfterChangeLocked() != TimeSpan.MaxValue;
+            }
+
+            return outbox.Count > 0;
         }
     }
 
