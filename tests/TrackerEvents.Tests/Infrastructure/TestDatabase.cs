@@ -88,7 +88,20 @@ internal sealed class TestDatabase : IAsyncDisposable
         NpgsqlConnection.ClearAllPools();
         await using var connection = new NpgsqlConnection(_adminConnectionString);
         await connection.OpenAsync();
-        // FORCE (PostgreSQL 13+) ends any session still connected, such as a server's listener.
-        await connection.ExecuteAsync($"DROP DATABASE IF EXISTS {_databaseName} WITH (FORCE)");
+        try
+        {
+            // FORCE (PostgreSQL 13+) ends any session still connected, such as a server's listener.
+            await connection.ExecuteAsync($"DROP DATABASE IF EXISTS {_databaseName} WITH (FORCE)");
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            // FORCE refuses a role without superuser when an autovacuum worker is in the database (it has no
+            // role of ours). A plain DROP asks autovacuum to stop and waits for it; our own sessions go first.
+            await connection.ExecuteAsync("""
+                SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                 WHERE datname = @Name AND pid <> pg_backend_pid() AND usename = current_user
+                """, new { Name = _databaseName });
+            await connection.ExecuteAsync($"DROP DATABASE IF EXISTS {_databaseName}");
+        }
     }
 }
