@@ -35,7 +35,7 @@ internal sealed class StateChangeLog(IStoreDialect dialect)
             return; // no log, nothing to collect
         }
 
-        long[] versions = [.. superseded.OfType<long>()];
+        long[] versions = [.. superseded.Where(v => v.HasValue).Select(v => v.GetValueOrDefault())]; // OfType boxed each one
         long[] recent = firstVersion is { } first ? [.. versions.Where(v => v > first - RecentVersions)] : [];
         Interlocked.Add(ref _left, versions.Length - recent.Length);
         if (recent.Length > 0)
