@@ -15,7 +15,7 @@ internal static class MetricsEndpoint
 {
     public static IEndpointConventionBuilder MapMetrics(this IEndpointRouteBuilder routes) => routes.MapGet("/metrics",
         (ConnectionSlots slots, ClientRegistry registry, ConnectionMetrics metrics, ChangeDispatcher dispatcher, SubscriptionIndex index,
-            DeviceMetrics devices, StateStore states, PhaseTimings timings, BatchFrames frames) =>
+            DeviceMetrics devices, StateStore states, PhaseTimings timings, BatchFrames frames, CarriedChanges carried) =>
         {
             using var process = Process.GetCurrentProcess();
             var text = new StringBuilder();
@@ -29,7 +29,8 @@ internal static class MetricsEndpoint
             Metric(text, "trackerevents_batch_frames_built_total", "counter", "Batch frames built (state_batch).", frames.Built);
             Metric(text, "trackerevents_batch_frames_shared_total", "counter", "Batch frames sent to another connection with the same items instead of being built again.", frames.Shared);
             Metric(text, "trackerevents_changes_dispatched_total", "counter", "Changes routed to clients (from the feed or handed over).", dispatcher.Dispatched);
-            Metric(text, "trackerevents_changes_handed_total", "counter", "Changes this node committed and routed without reading them back.", dispatcher.Handed);
+            Metric(text, "trackerevents_changes_handed_total", "counter", "Changes routed without a feed read: this node's commits, and other nodes' carried to it.", dispatcher.Handed);
+            Metric(text, "trackerevents_changes_carried_total", "counter", "Changes other nodes carried to this one in their notifications (PostgreSQL).", carried.Taken);
             Metric(text, "trackerevents_feed_reads_total", "counter", "Reads of the change feed.", dispatcher.FeedReads);
             Metric(text, "trackerevents_feed_watermark", "gauge", "Highest change version dispatched.", dispatcher.Watermark);
             Metric(text, "trackerevents_feed_failing", "gauge", "1 while the change feed cannot be read.", dispatcher.Failing ? 1 : 0);

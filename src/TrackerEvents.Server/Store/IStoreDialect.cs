@@ -76,8 +76,9 @@ internal interface IStoreDialect : IAsyncDisposable
     /// Where the engine takes arrays: the UPDATE of many state rows in one statement, from the arrays
     /// <c>@TrackerIds</c>, <c>@States</c> (UTF-8) and <c>@ReportedAts</c> (null elements: no report), which reserves
     /// a block of versions itself (as <see cref="ReserveVersions"/> does) and stamps the rows with them in order,
-    /// returning the id of each tracker whose row it updated and the block's first version; null: the versions
-    /// are reserved with <see cref="ReserveVersions"/>, and each row is updated by a statement of its own.
+    /// returning the id of each tracker whose row it updated and the block's first version; when it updated every
+    /// row it also sends the chunks in <c>@Carried</c> to the other nodes (<see cref="CarriedChanges"/>). Null: the
+    /// versions are reserved with <see cref="ReserveVersions"/>, and each row is updated by a statement of its own.
     /// </summary>
     string? UpdateStates { get; }
 

@@ -8,13 +8,15 @@ namespace TrackerEvents.Store;
 /// Turns the triggers' <c>NOTIFY trackerevents_changes</c> into <see cref="ChangeSignal.Announce"/> (the payload
 /// is how far the versions go: sql/postgres/0006_writer_versions.sql) or, for any other payload,
 /// <see cref="ChangeSignal.Notify"/>, so that a change committed through any node (or by any other program)
-/// wakes the feed readers of this one.
+/// wakes the feed readers of this one. The state changes another node carries in its notifications
+/// (<see cref="CarriedChanges"/>) are handed to the dispatcher as this node's own commits are
+/// (<see cref="ChangeHandoff"/>); they arrive before the notice of their versions, so that notice asks for no read.
 /// Notifications are only wake-ups: readers read the feed by version, so a notification lost while the
 /// connection was down costs latency, and the <see cref="ChangeSignal.Notify"/> after each reconnect
 /// (and the readers' safety poll) covers it.
 /// </summary>
-internal sealed partial class PostgresChangeListener(
-    PostgresDialect dialect, ChangeSignal signal, TimeProvider time, ILogger<PostgresChangeListener> logger) : BackgroundService
+internal sealed partial class PostgresChangeListener(PostgresDialect dialect, ChangeSignal signal, CarriedChanges carried, ChangeHandoff handoff,
+    TimeProvider time, ILogger<PostgresChangeListener> logger) : BackgroundService
 {
     internal static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(500);
     internal static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(5);
@@ -95,9 +97,17 @@ internal sealed partial class PostgresChangeListener(
         {
             signal.Announce(version);
         }
+        else if (CarriedChanges.IsCarried(e.Payload) && carried.Read(e.Payload) is { } changes)
+        {
+            if (changes.Count > 0) // none: this node's own, handed over at its commit
+            {
+                handoff.Post(changes, time.GetTimestamp());
+                signal.NotifyHanded();
+            }
+        }
         else
         {
-            signal.Notify();
+            signal.Notify(); // nothing said, or a carried payload that does not read: the feed has it
         }
     }
 

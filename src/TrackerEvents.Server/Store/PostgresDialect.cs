@@ -89,16 +89,27 @@ internal sealed class PostgresDialect : IStoreDialect
 
     // The versions are reserved by the same statement (the block's first is returned with each row), one round trip
     // where the reservation took one of its own; the version lock is taken at the same point of the transaction.
+    // When every row was updated, the statement also sends @Carried (CarriedChanges): the chunks of the rows'
+    // changes, each behind 'c' and the version before the block. They go out before the trigger's notice of how far
+    // the versions go, which fires at the end of the statement, so a node has the changes when it learns of them.
+    // A notification queue that listeners are not emptying (a node frozen while connected) is left to the notices.
     public string? UpdateStates => """
         WITH reserved AS MATERIALIZED (
-            SELECT reserve_change_versions(cardinality(@TrackerIds)::BIGINT) - cardinality(@TrackerIds) AS before)
-        UPDATE tracker_states AS st
-           SET state = convert_from(u.state, 'UTF8'), version = reserved.before + u.ordinal,
-               reported_at = COALESCE(u.reported_at, st.reported_at),
-               swept_status = CASE WHEN u.reported_at IS NULL THEN st.swept_status END
-          FROM reserved, unnest(@TrackerIds, @States, @ReportedAts) WITH ORDINALITY AS u(tracker_id, state, reported_at, ordinal)
-         WHERE st.tracker_id = u.tracker_id
-        RETURNING st.tracker_id, reserved.before + 1
+            SELECT reserve_change_versions(cardinality(@TrackerIds)::BIGINT) - cardinality(@TrackerIds) AS before),
+        updated AS (
+            UPDATE tracker_states AS st
+               SET state = convert_from(u.state, 'UTF8'), version = reserved.before + u.ordinal,
+                   reported_at = COALESCE(u.reported_at, st.reported_at),
+                   swept_status = CASE WHEN u.reported_at IS NULL THEN st.swept_status END
+              FROM reserved, unnest(@TrackerIds, @States, @ReportedAts) WITH ORDINALITY AS u(tracker_id, state, reported_at, ordinal)
+             WHERE st.tracker_id = u.tracker_id
+            RETURNING st.tracker_id, reserved.before + 1 AS first),
+        carried AS MATERIALIZED (
+            SELECT pg_notify('trackerevents_changes', 'c' || reserved.before || c.chunk)
+              FROM reserved, unnest(@Carried::TEXT[]) WITH ORDINALITY AS c(chunk, ordinal)
+             WHERE (SELECT count(*) FROM updated) = cardinality(@TrackerIds) AND pg_notification_queue_usage() < 0.1
+             ORDER BY c.ordinal)
+        SELECT tracker_id, first FROM updated WHERE (SELECT count(*) FROM carried) >= 0
         """;
 
     public string? DeleteLoggedVersions => null;

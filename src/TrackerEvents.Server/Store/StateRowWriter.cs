@@ -35,7 +35,7 @@ internal static class StateRowWriter
     /// trigger gave it a version of its own, and the block's version for it is a gap).
     /// </returns>
     public static async Task<long?> WriteAsync(DbConnection connection, DbTransaction transaction, IStoreDialect dialect, StoreStatements statements,
-        IReadOnlyList<Row> rows, CancellationToken cancellationToken)
+        IReadOnlyList<Row> rows, string[] carried, CancellationToken cancellationToken)
     {
         if (rows.Count == 0)
         {
@@ -46,7 +46,7 @@ internal static class StateRowWriter
         List<Row> missing;
         if (dialect.UpdateStates is { } atOnce)
         {
-            (missing, firstVersion) = await UpdateAtOnceAsync(connection, transaction, atOnce, rows, cancellationToken);
+            (missing, firstVersion) = await UpdateAtOnceAsync(connection, transaction, atOnce, rows, carried, cancellationToken);
         }
         else
         {
@@ -90,9 +90,10 @@ internal static class StateRowWriter
     /// <summary>
     /// Every row in one statement over arrays of the rows' values, which reserves the rows' versions itself and
     /// returns the trackers whose row it updated with the version of the first row (the rows missing, and it).
+    /// When it updated every row, it also sends the <paramref name="carried"/> chunks (<see cref="CarriedChanges"/>).
     /// </summary>
     private static async Task<(List<Row> Missing, long FirstVersion)> UpdateAtOnceAsync(DbConnection connection, DbTransaction transaction,
-        string update, IReadOnlyList<Row> rows, CancellationToken cancellationToken)
+        string update, IReadOnlyList<Row> rows, string[] carried, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -100,6 +101,7 @@ internal static class StateRowWriter
         AddArray(command, "@TrackerIds", rows.Select(r => r.TrackerId).ToArray());
         AddArray(command, "@States", rows.Select(r => r.State).ToArray());
         AddArray(command, "@ReportedAts", rows.Select(r => r.ReportedAt).ToArray());
+        AddArray(command, "@Carried", carried);
         var updated = new HashSet<long>(rows.Count);
         var firstVersion = 0L;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))

@@ -18,11 +18,13 @@ internal sealed class StateStore : IAsyncDisposable
     private readonly WrittenStates _written;
     private readonly StateChangeLog _log;
     private readonly TrackerOwners _owners;
+    private readonly CarriedChanges _carried;
 
-    public StateStore(Database database, WrittenStates written, StateChangeLog log, TrackerOwners owners, TimeProvider time,
-        IOptions<StoreOptions> options)
+    public StateStore(Database database, WrittenStates written, StateChangeLog log, TrackerOwners owners, CarriedChanges carried,
+        TimeProvider time, IOptions<StoreOptions> options)
     {
         _database = database;
+        _carried = carried;
         _written = written;
         _log = log;
         _owners = owners;
@@ -153,7 +155,12 @@ internal sealed class StateStore : IAsyncDisposable
             stored[trackerId] = exact;
         }
 
-        var firstVersion = await StateRowWriter.WriteAsync(connection, transaction, _database.Dialect, _database.Statements, rows, cancellationToken);
+        // Where one statement writes them all, it also carries them to the other nodes (CarriedChanges).
+        string[] carried = _database.Dialect.UpdateStates is null ? [] : _carried.Chunk(
+            [.. rows.Select(r => (Tracker: found[r.TrackerId], r.State))
+            .Select(r => new CarriedChanges.Row(r.Tracker.TrackerId, r.Tracker.UserId, r.Tracker.SourceId, r.Tracker.Blocked, r.State))]);
+        var firstVersion = await StateRowWriter.WriteAsync(connection, transaction, _database.Dialect, _database.Statements, rows, carried,
+            cancellationToken);
         await _log.DeleteSupersededAsync(connection, transaction, rows.Select(r => found[r.TrackerId].Version), firstVersion, cancellationToken);
         if (firstVersion is { } first)
         {
@@ -230,7 +237,7 @@ internal sealed class StateStore : IAsyncDisposable
         try
         {
             using var document = JsonDocument.Parse(json);
-            return FromDocument(document);
+            return ParseStored(document.RootElement);
         }
         catch (JsonException)
         {
@@ -244,7 +251,7 @@ internal sealed class StateStore : IAsyncDisposable
         try
         {
             using var document = JsonDocument.Parse(json);
-            return FromDocument(document);
+            return ParseStored(document.RootElement);
         }
         catch (JsonException)
         {
@@ -252,8 +259,9 @@ internal sealed class StateStore : IAsyncDisposable
         }
     }
 
-    private static TrackerState FromDocument(JsonDocument document) =>
-        StatePatch.Apply(TrackerState.Initial, document.RootElement, now: null, new FieldErrors(), "", strict: false);
+    /// <summary>Reads a stored state from its parsed JSON (as far as it is valid).</summary>
+    internal static TrackerState ParseStored(JsonElement json) =>
+        StatePatch.Apply(TrackerState.Initial, json, now: null, new FieldErrors(), "", strict: false);
 
     private sealed class SnapshotRow
     {

@@ -15,6 +15,7 @@ internal static class StoreExtensions
         services.TryAddSingleton<PhaseTimings>();
         services.AddSingleton<ChangeSignal>();
         services.AddSingleton<ChangeHandoff>();
+        services.AddSingleton(_ => new CarriedChanges());
         services.AddSingleton<Database>();
         services.AddSingleton<ServerSettings>();
         services.AddSingleton<UserStore>();
