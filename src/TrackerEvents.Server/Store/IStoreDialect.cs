@@ -90,6 +90,12 @@ internal interface IStoreDialect : IAsyncDisposable
     string? DeleteLoggedVersions { get; }
 
     /// <summary>
+    /// Where the engine keeps that log: the statement that reads its entries after <c>@After</c> as (version, tracker id),
+    /// in version order, at most <c>@Limit</c> of them (<see cref="StateVersions"/>); null: no log.
+    /// </summary>
+    string? SelectLoggedStates { get; }
+
+    /// <summary>
     /// Where a write may take its trackers' owners and flags from memory (<see cref="TrackerOwners"/>): the
     /// statement that reads the counter of changes to them (SQLite's <c>tracker_generation</c>); null: every write
     /// reads them with its trackers' locks (PostgreSQL, where the lock is what keeps concurrent writers apart).

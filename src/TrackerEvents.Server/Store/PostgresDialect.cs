@@ -114,6 +114,8 @@ internal sealed class PostgresDialect : IStoreDialect
 
     public string? DeleteLoggedVersions => null;
 
+    public string? SelectLoggedStates => null;
+
     public string? SelectTrackerGeneration => null;
 
     // sql/postgres/0007_read_changes.sql

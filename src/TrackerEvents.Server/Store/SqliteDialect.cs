@@ -127,6 +127,8 @@ internal sealed class SqliteDialect : IStoreDialect
 
     public string? DeleteLoggedVersions => "DELETE FROM state_changes WHERE version IN (SELECT value FROM json_each(@Versions))";
 
+    public string? SelectLoggedStates => "SELECT version, tracker_id FROM state_changes WHERE version > @After ORDER BY version LIMIT @Limit";
+
     public string? SelectTrackerGeneration => "SELECT value FROM tracker_generation WHERE id = 1";
 
     public string ReserveVersions => "UPDATE change_counter SET value = value + @Count WHERE id = 1 RETURNING value";

@@ -23,6 +23,7 @@ internal static class StoreExtensions
         services.AddSingleton<TrackerStore>();
         services.AddSingleton<WrittenStates>();
         services.AddSingleton<TrackerOwners>();
+        services.AddSingleton<StateVersions>();
         services.AddSingleton<StateChangeLog>();
         services.AddSingleton<StateStore>();
         services.AddSingleton<ReadingStore>();

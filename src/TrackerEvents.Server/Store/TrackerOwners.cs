@@ -9,7 +9,7 @@ namespace TrackerEvents.Store;
 /// blocked flags — kept in memory where the engine counts the changes to them
 /// (<see cref="IStoreDialect.SelectTrackerGeneration"/>, SQLite). A write whose trackers are all known at the
 /// counter's current value reads only their state rows' versions: one table instead of three, each a random
-/// page per tracker. Any change to trackers or sources, by this process or another program, moves the
+/// page per tracker — or none, where the versions are followed from the log (<see cref="StateVersions"/>). Any change to trackers or sources, by this process or another program, moves the
 /// counter, and everything known is forgotten at the next write.
 /// </summary>
 /// <remarks>
@@ -18,7 +18,7 @@ namespace TrackerEvents.Store;
 /// reads, and a committed value of the counter never stands for anything else. Trackers that are not live
 /// (corrupted, unknown) are never kept, so they are looked up each time.
 /// </remarks>
-internal sealed class TrackerOwners(Database database)
+internal sealed class TrackerOwners(Database database, StateVersions versions)
 {
     /// <summary>Trackers kept before the memory starts over (a bound on memory).</summary>
     public const int Capacity = 500_000;
@@ -46,6 +46,16 @@ internal sealed class TrackerOwners(Database database)
         if (Known(generation, ids) is { } known)
         {
             // known[i] is the tracker ids[i]; one without a state row keeps a null version.
+            if (await versions.ReadAsync(connection, transaction, ids, cancellationToken) is { } followed)
+            {
+                for (var i = 0; i < ids.Length; i++)
+                {
+                    known[i].Version = followed[i];
+                }
+
+                return known;
+            }
+
             foreach (var row in await connection.QueryAsync<LiveTracker>(Command(database.Statements.SelectStateVersionsForUpdate,
                          new { TrackerIds = database.Dialect.IdList(ids) }, cancellationToken, transaction)))
             {
