@@ -20,8 +20,9 @@ namespace TrackerEvents.Store;
 /// <c>c</c> and the version before its block in front of the chunk built here, and a row's version is that plus
 /// its ordinal (its place in the statement's arrays). <c>node</c> tells a node its own commits, which it has
 /// handed over already. A notification's payload must be shorter than 8,000 bytes, so the rows go in chunks;
-/// a commit whose states are larger in all than <see cref="MaxBytes"/>, or with one state too large for a
-/// chunk, carries nothing (its changes are read from the feed, as a foreign writer's are).
+/// a commit carries its rows up to the first that is too large for a chunk or past <see cref="MaxBytes"/> in all,
+/// and the others are read from the feed, as a foreign writer's are. The one-statement write
+/// (<c>sql/postgres/0008_write_states.sql</c>) builds the same payloads in SQL.
 /// </remarks>
 internal sealed class CarriedChanges
 {
@@ -57,7 +58,7 @@ internal sealed class CarriedChanges
 
     /// <summary>
     /// The chunks that carry <paramref name="rows"/> (a row's ordinal is its index + 1), each without the prefix
-    /// the statement adds; empty when the rows are too large to carry.
+    /// the statement adds: up to the first row too large for a chunk, or past <see cref="MaxBytes"/> in all.
     /// </summary>
     public string[] Chunk(IReadOnlyList<Row> rows)
     {
@@ -74,7 +75,7 @@ internal sealed class CarriedChanges
             total += size;
             if (_header.Length + size > ChunkBytes || total > MaxBytes)
             {
-                return [];
+                break; // the rest is read from the feed: the rows before continue the versions on their own
             }
 
             if (inChunk > 0 && buffer.Length + size > ChunkBytes)

@@ -65,14 +65,39 @@ internal sealed class Database(IStoreDialect dialect, ChangeSignal signal, Chang
             // change. Also when ending the transaction or closing the connection failed after the commit.
             if (committed && handed.Count > 0)
             {
-                written.Remember(handed);
-                handoff.Post(handed, committedAt);
-                signal.NotifyHanded();
+                HandOver(handed, committedAt);
             }
             else if (committed)
             {
                 signal.Notify();
             }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on a connection outside a transaction block, for one statement that is a write
+    /// transaction of its own (<see cref="IStoreDialect.WriteStates"/>). Null from the work: it wrote nothing. Else
+    /// the state changes it added to <c>handed</c>, each with its version, were committed by that statement, and are
+    /// remembered and handed over as a transaction's are.
+    /// </summary>
+    public async Task<T?> WriteInOneStatementAsync<T>(Func<DbConnection, List<StateChange>, Task<T?>> work, CancellationToken cancellationToken)
+        where T : class
+    {
+        var handed = new List<StateChange>();
+        var started = timings.Now();
+        T? result;
+        await using (var connection = await dialect.OpenAsync(cancellationToken))
+        {
+            result = await work(connection, handed);
+        }
+
+        if (result is not null)
+        {
+            var committedAt = timings.Now();
+            timings.Commit.Observe(committedAt - started);
+            HandOver(handed, committedAt);
         }
 
         return result;
@@ -85,6 +110,13 @@ internal sealed class Database(IStoreDialect dialect, ChangeSignal signal, Chang
             await work(connection, transaction);
             return true;
         }, cancellationToken);
+
+    private void HandOver(List<StateChange> handed, long committedAt)
+    {
+        written.Remember(handed);
+        handoff.Post(handed, committedAt);
+        signal.NotifyHanded();
+    }
 
     /// <summary>Succeeds when the database answers a trivial query.</summary>
     public Task PingAsync(CancellationToken cancellationToken) =>

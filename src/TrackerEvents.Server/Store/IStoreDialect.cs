@@ -90,6 +90,16 @@ internal interface IStoreDialect : IAsyncDisposable
     string? DeleteLoggedVersions { get; }
 
     /// <summary>
+    /// Where the engine runs a state write as one statement outside a transaction block (PostgreSQL:
+    /// <c>sql/postgres/0008_write_states.sql</c>): the call that writes the rows of <c>@TrackerIds</c>, <c>@States</c>
+    /// and <c>@ReportedAts</c> as <see cref="UpdateStates"/> does, if every row is still at its version in
+    /// <c>@Expected</c> and every tracker has the owner, source and blocked flag in <c>@Owners</c>, <c>@Sources</c>
+    /// and <c>@Blocked</c>, sending the chunks in <c>@Carried</c> to the other nodes (<see cref="CarriedChanges"/>);
+    /// it returns the block's first version, or null when it wrote nothing. Null: none.
+    /// </summary>
+    string? WriteStates { get; }
+
+    /// <summary>
     /// Where the engine keeps that log: the statement that reads its entries after <c>@After</c> as (version, tracker id),
     /// in version order, at most <c>@Limit</c> of them (<see cref="StateVersions"/>); null: no log.
     /// </summary>

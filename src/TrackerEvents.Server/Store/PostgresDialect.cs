@@ -116,6 +116,9 @@ internal sealed class PostgresDialect : IStoreDialect
 
     public string? SelectLoggedStates => null;
 
+    public string? WriteStates =>
+        "SELECT write_states(@TrackerIds, @States, @ReportedAts, @Expected, @Owners, @Sources, @Blocked, @Carried::TEXT[])";
+
     public string? SelectTrackerGeneration => null;
 
     // sql/postgres/0007_read_changes.sql

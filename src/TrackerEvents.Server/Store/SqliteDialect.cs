@@ -127,6 +127,8 @@ internal sealed class SqliteDialect : IStoreDialect
 
     public string? DeleteLoggedVersions => "DELETE FROM state_changes WHERE version IN (SELECT value FROM json_each(@Versions))";
 
+    public string? WriteStates => null;
+
     public string? SelectLoggedStates => "SELECT version, tracker_id FROM state_changes WHERE version > @After ORDER BY version LIMIT @Limit";
 
     public string? SelectTrackerGeneration => "SELECT value FROM tracker_generation WHERE id = 1";

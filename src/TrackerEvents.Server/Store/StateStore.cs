@@ -19,19 +19,22 @@ internal sealed class StateStore : IAsyncDisposable
     private readonly StateChangeLog _log;
     private readonly TrackerOwners _owners;
     private readonly CarriedChanges _carried;
+    private readonly OneStatementWrite _oneStatement;
 
     public StateStore(Database database, WrittenStates written, StateChangeLog log, TrackerOwners owners, CarriedChanges carried,
-        TimeProvider time, IOptions<StoreOptions> options)
+        OneStatementWrite oneStatement, TimeProvider time, IOptions<StoreOptions> options)
     {
         _database = database;
         _carried = carried;
+        _oneStatement = oneStatement;
         _written = written;
         _log = log;
         _owners = owners;
         _time = time;
-        Group = new GroupCommit<StateWrite, bool>(writes => database.WriteAsync<IReadOnlyList<bool>>(
-                async (connection, transaction, handed) => await MergeAsync(connection, transaction, writes, handed, CancellationToken.None),
-                CancellationToken.None),
+        Group = new GroupCommit<StateWrite, bool>(async writes => await oneStatement.TryWriteAsync(writes, CancellationToken.None)
+                ?? await database.WriteAsync<IReadOnlyList<bool>>(
+                    async (connection, transaction, handed) => await MergeAsync(connection, transaction, writes, handed, CancellationToken.None),
+                    CancellationToken.None),
             options.Value.GroupCommitMaxItems, options.Value.GroupCommitDelay, time);
     }
 
@@ -89,6 +92,11 @@ internal sealed class StateStore : IAsyncDisposable
             return await WriteAsync(writes[0], cancellationToken) ? 1 : throw new StoreConflictException(StoreConflict.UnknownTracker, "Tracker not found", 0);
         }
 
+        if (await _oneStatement.TryWriteAsync(writes, cancellationToken) is not null)
+        {
+            return writes.Count;
+        }
+
         return await _database.WriteAsync(async (connection, transaction, handed) =>
         {
             var written = await MergeAsync(connection, transaction, writes, handed, cancellationToken);
@@ -123,37 +131,14 @@ internal sealed class StateStore : IAsyncDisposable
         var ids = writes.Select(w => w.TrackerId).Distinct().Order().ToArray();
         var found = (await _owners.ReadLiveAsync(connection, transaction, ids, cancellationToken)).ToDictionary(r => r.TrackerId);
         long[] live = [.. found.Keys.Order()];
-        var written = new bool[writes.Count];
         if (live.Length == 0)
         {
-            return written;
+            return new bool[writes.Count];
         }
 
         var states = await ReadForMergeAsync(connection, transaction, found.Values, cancellationToken);
         var now = WrittenStates.ToMilliseconds(_time.GetUtcNow()); // as stored: the merged states then need no truncating copy
-        var changed = new Dictionary<long, bool>(live.Length); // tracker → a point from its device
-        for (var i = 0; i < writes.Count; i++)
-        {
-            var write = writes[i];
-            if (Array.BinarySearch(live, write.TrackerId) < 0)
-            {
-                continue;
-            }
-
-            states[write.TrackerId] = write.Merge(states.GetValueOrDefault(write.TrackerId, TrackerState.Initial), now);
-            changed[write.TrackerId] = changed.GetValueOrDefault(write.TrackerId) || write.FromDevice;
-            written[i] = true;
-        }
-
-        using var json = new WrittenStates.Writer();
-        var reportedAt = now.ToUnixTimeMilliseconds();
-        var stored = new Dictionary<long, TrackerState>(changed.Count);
-        var rows = new List<StateRowWriter.Row>(changed.Count);
-        foreach (var (trackerId, fromDevice) in changed)
-        {
-            rows.Add(new StateRowWriter.Row(trackerId, WrittenStates.Serialize(states[trackerId], json, out var exact), fromDevice ? reportedAt : null));
-            stored[trackerId] = exact;
-        }
+        var (written, rows, stored) = StateMerge.Of(writes, id => Array.BinarySearch(live, id) >= 0, states, now);
 
         // Where one statement writes them all, it also carries them to the other nodes (CarriedChanges).
         string[] carried = _database.Dialect.UpdateStates is null ? [] : _carried.Chunk(

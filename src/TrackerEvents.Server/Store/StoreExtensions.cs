@@ -24,6 +24,7 @@ internal static class StoreExtensions
         services.AddSingleton<WrittenStates>();
         services.AddSingleton<TrackerOwners>();
         services.AddSingleton<StateVersions>();
+        services.AddSingleton<OneStatementWrite>();
         services.AddSingleton<StateChangeLog>();
         services.AddSingleton<StateStore>();
         services.AddSingleton<ReadingStore>();

@@ -29,21 +29,32 @@ internal sealed class WrittenStates
 
     // A plain dictionary under a lock: ConcurrentDictionary.Count takes every one of its locks, and
     // checking it per write took 40 % of the upsert's time in a profile of the devices benchmark.
-    private readonly Dictionary<long, Entry> _states = [];
+    private readonly Dictionary<long, StateChange> _states = [];
     private readonly Lock _gate = new();
 
     /// <summary>The state of a tracker whose row is at <paramref name="version"/>, if this process committed it.</summary>
     public bool TryGet(long trackerId, long version, [NotNullWhen(true)] out TrackerState? state)
     {
-        Entry known;
-        bool found;
+        StateChange? known;
         lock (_gate)
         {
-            found = _states.TryGetValue(trackerId, out known);
+            known = _states.GetValueOrDefault(trackerId);
         }
 
-        state = found && known.Version == version ? known.State : null;
+        state = known is not null && known.Version == version ? known.State : null;
         return state is not null;
+    }
+
+    /// <summary>
+    /// The last state this process committed for a tracker, with its version and the owner, source and blocked flag
+    /// it was committed with, if it remembers one.
+    /// </summary>
+    public bool TryGetLatest(long trackerId, [NotNullWhen(true)] out StateChange? latest)
+    {
+        lock (_gate)
+        {
+            return _states.TryGetValue(trackerId, out latest);
+        }
     }
 
     /// <summary>The stored state of a tracker, from its row's version and JSON.</summary>
@@ -70,9 +81,9 @@ internal sealed class WrittenStates
             foreach (var change in committed)
             {
                 ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_states, change.TrackerId, out var exists);
-                if (!exists || entry.Version < change.Version)
+                if (!exists || entry!.Version < change.Version)
                 {
-                    entry = new Entry(change.Version, change.State);
+                    entry = change;
                 }
             }
         }
@@ -146,7 +157,6 @@ internal sealed class WrittenStates
 
     private static long Ms(DateTimeOffset time) => time.UtcTicks - time.UtcTicks % TimeSpan.TicksPerMillisecond;
 
-    private readonly record struct Entry(long Version, TrackerState State);
 
     /// <summary>A reusable buffer and JSON writer for the states of one merge.</summary>
     internal sealed class Writer : IDisposable

@@ -62,12 +62,16 @@ public sealed class CarriedChangesTests
     }
 
     [Fact]
-    public void AStateTooLargeForOneNotification_OrACommitTooLargeInAll_IsNotCarried()
+    public void RowsAreCarried_UpToTheFirstTooLargeForANotification_OrPastTheLimitInAll()
     {
-        _writer.Chunk([Row(1, battery: 1), Row(2, battery: 2, note: new string('x', CarriedChanges.ChunkBytes))]).Should().BeEmpty(
-            "one state that does not fit leaves a gap, so none is carried");
-        var many = Enumerable.Range(1, CarriedChanges.MaxBytes / 500 + 1).Select(i => Row(i, battery: 1, note: new string('x', 450))).ToArray();
-        _writer.Chunk(many).Should().BeEmpty();
+        var chunks = _writer.Chunk([Row(1, battery: 1), Row(2, battery: 2, note: new string('x', CarriedChanges.ChunkBytes)), Row(3, battery: 3)]);
+        chunks.SelectMany(c => _reader.Read(Payload(10, c))!).Select(c => c.Version).Should().Equal([11L],
+            "a row after one that does not fit would leave a gap");
+        var many = Enumerable.Range(1, CarriedChanges.MaxBytes / 500 + 100).Select(i => Row(i, battery: 1, note: new string('x', 450))).ToArray();
+        var carried = _writer.Chunk(many).SelectMany(c => _reader.Read(Payload(0, c))!).ToList();
+        carried.Select(c => c.Version).Should().Equal(Enumerable.Range(1, carried.Count).Select(i => (long)i));
+        var rowBytes = many[0].State.Length + 30; // the state and the row's numbers around it
+        carried.Count.Should().BeLessThan(many.Length).And.BeGreaterThan(CarriedChanges.MaxBytes / rowBytes - 1, "rows are carried up to the limit");
         _writer.Chunk([]).Should().BeEmpty();
     }
 
