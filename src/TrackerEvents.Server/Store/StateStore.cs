@@ -9,7 +9,8 @@ namespace TrackerEvents.Store;
 
 /// <summary>
 /// Trackers' current states: reads, a subscribe's snapshot, and the merge of changes: batches in a
-/// transaction of their own, single changes (device points, one-state ingest calls) by group commit.
+/// transaction of their own, single changes (device points, one-state ingest calls) by group commit. Where the
+/// engine can, a write whose trackers' states are all remembered is one statement instead (<see cref="OneStatementWrite"/>).
 /// </summary>
 internal sealed class StateStore : IAsyncDisposable
 {
