@@ -76,8 +76,8 @@ internal sealed partial class ChangeDispatcher(
                 // Taken after the hand-overs: a node's own commit, announced by the database too, is read no more.
                 // Nor is another node's that carried its changes: they were handed over before the announcement
                 // came, but perhaps after the hand-overs were taken, so they are taken again before a read.
-                if (signal.TakeAnnounced(out var versionAnnouncedAt) is var announced && announced > Watermark
-                    && (await DispatchHandedAsync(stoppingToken) is not 0 || announced > Watermark))
+                var announced = signal.TakeAnnounced(out var versionAnnouncedAt);
+                if (announced > Watermark && (await DispatchHandedAsync(stoppingToken) != 0 || announced > Watermark))
                 {
                     readDue = true;
                     announcedAt = PhaseTimings.Earliest(announcedAt, versionAnnouncedAt);

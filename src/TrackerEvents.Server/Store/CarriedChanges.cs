@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using TrackerEvents.Tracking;
 
 namespace TrackerEvents.Store;
@@ -21,8 +22,8 @@ namespace TrackerEvents.Store;
 /// its ordinal (its place in the statement's arrays). <c>node</c> tells a node its own commits, which it has
 /// handed over already. A notification's payload must be shorter than 8,000 bytes, so the rows go in chunks;
 /// a commit carries its rows up to the first that is too large for a chunk or past <see cref="MaxBytes"/> in all,
-/// and the others are read from the feed, as a foreign writer's are. The one-statement write
-/// (<c>sql/postgres/0008_write_states.sql</c>) builds the same payloads in SQL.
+/// and the others are read from the feed, as a foreign writer's are. Both writing statements send the chunks built
+/// here: the transaction's <c>UPDATE</c> and the one-statement write (<c>sql/postgres/0008_write_states.sql</c>).
 /// </remarks>
 internal sealed class CarriedChanges
 {
@@ -66,12 +67,14 @@ internal sealed class CarriedChanges
         var buffer = new MemoryStream();
         var total = 0;
         var inChunk = 0;
+        Span<byte> scratch = stackalloc byte[96]; // a row's head: four longs, a flag and the punctuation, at most 89 bytes
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
-            var head = Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture,
-                $"[{i + 1},{row.TrackerId},{row.UserId},{row.SourceId},{(row.Blocked ? "true" : "false")},"));
-            var size = head.Length + row.State.Length + 2; // the row's "]" and the "," or "]" after it
+            Utf8.TryWrite(scratch, CultureInfo.InvariantCulture,
+                $"[{i + 1},{row.TrackerId},{row.UserId},{row.SourceId},{(row.Blocked ? "true" : "false")},", out var headLength);
+            var head = scratch[..headLength];
+            var size = headLength + row.State.Length + 2; // the row's "]" and the "," or "]" after it
             total += size;
             if (_header.Length + size > ChunkBytes || total > MaxBytes)
             {

@@ -62,14 +62,14 @@ internal sealed class OneStatementWrite(Database database, WrittenStates written
         var known = rows.ConvertAll(r => latest[r.TrackerId]);
         await using var command = connection.CreateCommand();
         command.CommandText = call;
-        Add(command, "@TrackerIds", rows.Select(r => r.TrackerId).ToArray());
-        Add(command, "@States", rows.Select(r => r.State).ToArray());
-        Add(command, "@ReportedAts", rows.Select(r => r.ReportedAt).ToArray());
-        Add(command, "@Expected", known.Select(k => k.Version).ToArray());
-        Add(command, "@Owners", known.Select(k => k.UserId).ToArray());
-        Add(command, "@Sources", known.Select(k => k.SourceId).ToArray());
-        Add(command, "@Blocked", known.Select(k => k.Blocked).ToArray());
-        Add(command, "@Carried", carried.Chunk([.. rows.Select((r, i) => new CarriedChanges.Row(r.TrackerId, known[i].UserId, known[i].SourceId,
+        StateRowWriter.AddParameter(command, "@TrackerIds", rows.Select(r => r.TrackerId).ToArray());
+        StateRowWriter.AddParameter(command, "@States", rows.Select(r => r.State).ToArray());
+        StateRowWriter.AddParameter(command, "@ReportedAts", rows.Select(r => r.ReportedAt).ToArray());
+        StateRowWriter.AddParameter(command, "@Expected", known.Select(k => k.Version).ToArray());
+        StateRowWriter.AddParameter(command, "@Owners", known.Select(k => k.UserId).ToArray());
+        StateRowWriter.AddParameter(command, "@Sources", known.Select(k => k.SourceId).ToArray());
+        StateRowWriter.AddParameter(command, "@Blocked", known.Select(k => k.Blocked).ToArray());
+        StateRowWriter.AddParameter(command, "@Carried", carried.Chunk([.. rows.Select((r, i) => new CarriedChanges.Row(r.TrackerId, known[i].UserId, known[i].SourceId,
             known[i].Blocked, r.State))]));
         if (await command.ExecuteScalarAsync(cancellationToken) is not long first)
         {
@@ -82,13 +82,5 @@ internal sealed class OneStatementWrite(Database database, WrittenStates written
         }
 
         return merge.Written;
-    }
-
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 }

@@ -98,10 +98,10 @@ internal static class StateRowWriter
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = update;
-        AddArray(command, "@TrackerIds", rows.Select(r => r.TrackerId).ToArray());
-        AddArray(command, "@States", rows.Select(r => r.State).ToArray());
-        AddArray(command, "@ReportedAts", rows.Select(r => r.ReportedAt).ToArray());
-        AddArray(command, "@Carried", carried);
+        AddParameter(command, "@TrackerIds", rows.Select(r => r.TrackerId).ToArray());
+        AddParameter(command, "@States", rows.Select(r => r.State).ToArray());
+        AddParameter(command, "@ReportedAts", rows.Select(r => r.ReportedAt).ToArray());
+        AddParameter(command, "@Carried", carried);
         var updated = new HashSet<long>(rows.Count);
         var firstVersion = 0L;
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -116,12 +116,15 @@ internal static class StateRowWriter
         return ([.. rows.Where(r => !updated.Contains(r.TrackerId))], firstVersion);
     }
 
-    // The provider maps the array to its own array type (PostgreSQL: bigint[], bytea[]), nulls included.
-    private static void AddArray(DbCommand command, string name, object values)
+    /// <summary>
+    /// A parameter whose type the provider infers from <paramref name="value"/>: an array maps to the engine's own
+    /// array type (PostgreSQL: bigint[], bytea[]), nulls included.
+    /// </summary>
+    internal static void AddParameter(DbCommand command, string name, object value)
     {
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;
-        parameter.Value = values;
+        parameter.Value = value;
         command.Parameters.Add(parameter);
     }
 

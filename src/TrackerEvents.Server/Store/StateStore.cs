@@ -142,9 +142,11 @@ internal sealed class StateStore : IAsyncDisposable
         var (written, rows, stored) = StateMerge.Of(writes, id => Array.BinarySearch(live, id) >= 0, states, now);
 
         // Where one statement writes them all, it also carries them to the other nodes (CarriedChanges).
-        string[] carried = _database.Dialect.UpdateStates is null ? [] : _carried.Chunk(
-            [.. rows.Select(r => (Tracker: found[r.TrackerId], r.State))
-            .Select(r => new CarriedChanges.Row(r.Tracker.TrackerId, r.Tracker.UserId, r.Tracker.SourceId, r.Tracker.Blocked, r.State))]);
+        string[] carried = _database.Dialect.UpdateStates is null ? [] : _carried.Chunk([.. rows.Select(r =>
+        {
+            var tracker = found[r.TrackerId];
+            return new CarriedChanges.Row(r.TrackerId, tracker.UserId, tracker.SourceId, tracker.Blocked, r.State);
+        })]);
         var firstVersion = await StateRowWriter.WriteAsync(connection, transaction, _database.Dialect, _database.Statements, rows, carried,
             cancellationToken);
         await _log.DeleteSupersededAsync(connection, transaction, rows.Select(r => found[r.TrackerId].Version), firstVersion, cancellationToken);

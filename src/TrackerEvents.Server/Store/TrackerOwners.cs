@@ -9,8 +9,9 @@ namespace TrackerEvents.Store;
 /// blocked flags — kept in memory where the engine counts the changes to them
 /// (<see cref="IStoreDialect.SelectTrackerGeneration"/>, SQLite). A write whose trackers are all known at the
 /// counter's current value reads only their state rows' versions: one table instead of three, each a random
-/// page per tracker — or none, where the versions are followed from the log (<see cref="StateVersions"/>). Any change to trackers or sources, by this process or another program, moves the
-/// counter, and everything known is forgotten at the next write.
+/// page per tracker — or none, where the versions are followed from the log (<see cref="StateVersions"/>). Any
+/// change to trackers or sources, by this process or another program, moves the counter, and everything known is
+/// forgotten at the next write.
 /// </summary>
 /// <remarks>
 /// Why what is read may be kept: a write transaction reads the trackers before it changes anything (it

@@ -157,7 +157,6 @@ internal sealed class WrittenStates
 
     private static long Ms(DateTimeOffset time) => time.UtcTicks - time.UtcTicks % TimeSpan.TicksPerMillisecond;
 
-
     /// <summary>A reusable buffer and JSON writer for the states of one merge.</summary>
     internal sealed class Writer : IDisposable
     {
