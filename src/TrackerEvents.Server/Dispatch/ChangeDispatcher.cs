@@ -54,6 +54,9 @@ internal sealed partial class ChangeDispatcher(
         var announcedAt = 0L; // when the oldest change not yet dispatched was committed, as far as this process knows
         var readDue = true;   // the first pass, a failed or unfinished read
         var lastRead = time.GetTimestamp();
+        var waiting = 0L;     // announced, beyond the watermark, and waiting for a write of this process (0: none)
+        var waitingAt = 0L;   // when that announcement came
+        var waitingSince = 0L;
         while (!stoppingToken.IsCancellationRequested)
         {
             var wake = signal.Next;
@@ -76,11 +79,29 @@ internal sealed partial class ChangeDispatcher(
                 // Taken after the hand-overs: a node's own commit, announced by the database too, is read no more.
                 // Nor is another node's that carried its changes: they were handed over before the announcement
                 // came, but perhaps after the hand-overs were taken, so they are taken again before a read.
-                var announced = signal.TakeAnnounced(out var versionAnnouncedAt);
+                // The announcement of a commit of this node can also overtake its hand-over (the database's answer to
+                // the write and its notification to the listener arrive together, on two connections): while a write
+                // of this process is under way, the announced version waits for it (at most StoreOptions.HandOverWait).
+                var announced = Math.Max(signal.TakeAnnounced(out var versionAnnouncedAt), waiting);
+                versionAnnouncedAt = PhaseTimings.Earliest(versionAnnouncedAt, waitingAt);
+                (waiting, waitingAt) = (0, 0);
                 if (announced > Watermark && (await DispatchHandedAsync(stoppingToken) != 0 || announced > Watermark))
                 {
-                    readDue = true;
-                    announcedAt = PhaseTimings.Earliest(announcedAt, versionAnnouncedAt);
+                    waitingSince = waitingSince == 0 ? time.GetTimestamp() : waitingSince;
+                    if (!readDue && handoff.Writing > 0 && time.GetElapsedTime(waitingSince) < options.Value.HandOverWait)
+                    {
+                        (waiting, waitingAt) = (announced, versionAnnouncedAt);
+                    }
+                    else
+                    {
+                        readDue = true;
+                        announcedAt = PhaseTimings.Earliest(announcedAt, versionAnnouncedAt);
+                    }
+                }
+
+                if (waiting == 0)
+                {
+                    waitingSince = 0;
                 }
 
                 if (readDue)
@@ -121,7 +142,7 @@ internal sealed partial class ChangeDispatcher(
                 }
             }
 
-            await Task.WhenAny(wake, Task.Delay(options.Value.SafetyPollInterval, time, stoppingToken));
+            await Task.WhenAny(wake, Task.Delay(waiting == 0 ? options.Value.SafetyPollInterval : options.Value.HandOverWait, time, stoppingToken));
         }
     }
 

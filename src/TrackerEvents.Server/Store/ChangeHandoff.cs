@@ -16,6 +16,20 @@ internal sealed class ChangeHandoff
 
     private readonly Lock _gate = new();
     private List<HandedChanges> _pending = [];
+    private int _writing;
+
+    /// <summary>
+    /// Writes of this process under way (<see cref="WriteStarted"/> to <see cref="WriteEnded"/>): while one is, the
+    /// database's announcement of a version may be of a commit whose hand-over is still to come (the announcement
+    /// and the write's answer reach the node at the same time, on two connections).
+    /// </summary>
+    public int Writing => Volatile.Read(ref _writing);
+
+    /// <summary>A write of this process begins: what it commits may be handed over.</summary>
+    public void WriteStarted() => Interlocked.Increment(ref _writing);
+
+    /// <summary>A write of this process has ended (after its hand-over, if any, was posted).</summary>
+    public void WriteEnded() => Interlocked.Decrement(ref _writing);
 
     /// <summary>Hands over the changes of one committed transaction (<paramref name="committedAt"/>: a timestamp, for the phase timings).</summary>
     public void Post(List<StateChange> changes, long committedAt)

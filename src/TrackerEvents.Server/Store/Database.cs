@@ -49,6 +49,7 @@ internal sealed class Database(IStoreDialect dialect, ChangeSignal signal, Chang
         var committed = false;
         var started = timings.Now();
         var committedAt = 0L;
+        handoff.WriteStarted();
         try
         {
             await using var connection = await dialect.OpenAsync(cancellationToken);
@@ -67,9 +68,17 @@ internal sealed class Database(IStoreDialect dialect, ChangeSignal signal, Chang
             {
                 HandOver(handed, committedAt);
             }
-            else if (committed)
+            else
             {
-                signal.Notify();
+                handoff.WriteEnded();
+                if (committed)
+                {
+                    signal.Notify();
+                }
+                else
+                {
+                    signal.NotifyHanded(); // nothing to take; a dispatcher that waited for this write stops waiting
+                }
             }
         }
 
@@ -87,17 +96,26 @@ internal sealed class Database(IStoreDialect dialect, ChangeSignal signal, Chang
     {
         var handed = new List<StateChange>();
         var started = timings.Now();
-        T? result;
-        await using (var connection = await dialect.OpenAsync(cancellationToken))
+        T? result = null;
+        handoff.WriteStarted();
+        try
         {
+            await using var connection = await dialect.OpenAsync(cancellationToken);
             result = await work(connection, handed);
         }
-
-        if (result is not null)
+        finally
         {
-            var committedAt = timings.Now();
-            timings.Commit.Observe(committedAt - started);
-            HandOver(handed, committedAt);
+            if (result is not null)
+            {
+                var committedAt = timings.Now();
+                timings.Commit.Observe(committedAt - started);
+                HandOver(handed, committedAt);
+            }
+            else
+            {
+                handoff.WriteEnded();
+                signal.NotifyHanded(); // as a rolled-back transaction: nothing to take, nobody to keep waiting
+            }
         }
 
         return result;
@@ -111,10 +129,12 @@ internal sealed class Database(IStoreDialect dialect, ChangeSignal signal, Chang
             return true;
         }, cancellationToken);
 
+    /// <summary>Remembers and hands over a committed write's changes, then ends the write (<see cref="ChangeHandoff.WriteStarted"/>) and wakes the dispatcher.</summary>
     private void HandOver(List<StateChange> handed, long committedAt)
     {
         written.Remember(handed);
         handoff.Post(handed, committedAt);
+        handoff.WriteEnded();
         signal.NotifyHanded();
     }
 

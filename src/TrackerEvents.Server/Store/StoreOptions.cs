@@ -13,6 +13,13 @@ public sealed class StoreOptions
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan SafetyPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// PostgreSQL: how long the database's announcement of a version waits for the hand-over of a write of this
+    /// node still under way, before the change feed is read for it. Default 20 ms (about a commit's p99); 0: never waits.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
+    public TimeSpan HandOverWait { get; set; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>SQLite only: how often the write-ahead log is copied into the database file. Default 1 s.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")]
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(1);
