@@ -91,7 +91,7 @@ internal interface IStoreDialect : IAsyncDisposable
 
     /// <summary>
     /// Where the engine runs a state write as one statement outside a transaction block (PostgreSQL:
-    /// <c>sql/postgres/0008_write_states.sql</c>): the call that writes the rows of <c>@TrackerIds</c>, <c>@States</c>
+    /// <c>sql/postgres/0008_write_states.sql</c>, one pass since 0009): the call that writes the rows of <c>@TrackerIds</c>, <c>@States</c>
     /// and <c>@ReportedAts</c> as <see cref="UpdateStates"/> does, if every row is still at its version in
     /// <c>@Expected</c> and every tracker has the owner, source and blocked flag in <c>@Owners</c>, <c>@Sources</c>
     /// and <c>@Blocked</c>, sending the chunks in <c>@Carried</c> to the other nodes (<see cref="CarriedChanges"/>);
