@@ -70,14 +70,12 @@ internal sealed class Database(IStoreDialect dialect, ChangeSignal signal, Chang
             }
             else
             {
+                // Nothing to take when nothing was committed, so nobody is woken: a dispatcher that waited for this
+                // write's hand-over reads the feed when its wait is over (StoreOptions.HandOverWait).
                 handoff.WriteEnded();
                 if (committed)
                 {
                     signal.Notify();
-                }
-                else
-                {
-                    signal.NotifyHanded(); // nothing to take; a dispatcher that waited for this write stops waiting
                 }
             }
         }
@@ -113,8 +111,7 @@ internal sealed class Database(IStoreDialect dialect, ChangeSignal signal, Chang
             }
             else
             {
-                handoff.WriteEnded();
-                signal.NotifyHanded(); // as a rolled-back transaction: nothing to take, nobody to keep waiting
+                handoff.WriteEnded(); // as a rolled-back transaction: nothing to take, nobody woken
             }
         }
 
