@@ -24,6 +24,7 @@ internal sealed partial class ChangeDispatcher(
     private readonly Payload _logout = EventFrames.Logout();
     private readonly VersionHistory _history = new(time);
     private readonly StateRun _run = new(wheel.Turn);
+    private readonly PendingAnnouncement _announced = new(time);
     private long _watermark = -1;
     private int _failures;
     private long _dispatched;
@@ -54,9 +55,6 @@ internal sealed partial class ChangeDispatcher(
         var announcedAt = 0L; // when the oldest change not yet dispatched was committed, as far as this process knows
         var readDue = true;   // the first pass, a failed or unfinished read
         var lastRead = time.GetTimestamp();
-        var waiting = 0L;     // announced, beyond the watermark, and waiting for a write of this process (0: none)
-        var waitingAt = 0L;   // when that announcement came
-        var waitingSince = 0L;
         while (!stoppingToken.IsCancellationRequested)
         {
             var wake = signal.Next;
@@ -78,30 +76,14 @@ internal sealed partial class ChangeDispatcher(
 
                 // Taken after the hand-overs: a node's own commit, announced by the database too, is read no more.
                 // Nor is another node's that carried its changes: they were handed over before the announcement
-                // came, but perhaps after the hand-overs were taken, so they are taken again before a read.
-                // The announcement of a commit of this node can also overtake its hand-over (the database's answer to
-                // the write and its notification to the listener arrive together, on two connections): while a write
-                // of this process is under way, the announced version waits for it (at most StoreOptions.HandOverWait).
-                var announced = Math.Max(signal.TakeAnnounced(out var versionAnnouncedAt), waiting);
-                versionAnnouncedAt = PhaseTimings.Earliest(versionAnnouncedAt, waitingAt);
-                (waiting, waitingAt) = (0, 0);
-                if (announced > Watermark && (await DispatchHandedAsync(stoppingToken) != 0 || announced > Watermark))
+                // came, but perhaps after the hand-overs were taken, so they are taken again before a read. One of
+                // this node's own may still be on its way while a write is under way (PendingAnnouncement).
+                var announced = _announced.Take(signal.TakeAnnounced(out var versionAnnouncedAt), ref versionAnnouncedAt);
+                if (announced > Watermark && (await DispatchHandedAsync(stoppingToken) != 0 || announced > Watermark)
+                    && (readDue || !_announced.Keep(announced, versionAnnouncedAt, handoff.Writing > 0, options.Value.HandOverWait)))
                 {
-                    waitingSince = waitingSince == 0 ? time.GetTimestamp() : waitingSince;
-                    if (!readDue && handoff.Writing > 0 && time.GetElapsedTime(waitingSince) < options.Value.HandOverWait)
-                    {
-                        (waiting, waitingAt) = (announced, versionAnnouncedAt);
-                    }
-                    else
-                    {
-                        readDue = true;
-                        announcedAt = PhaseTimings.Earliest(announcedAt, versionAnnouncedAt);
-                    }
-                }
-
-                if (waiting == 0)
-                {
-                    waitingSince = 0;
+                    readDue = true;
+                    announcedAt = PhaseTimings.Earliest(announcedAt, versionAnnouncedAt);
                 }
 
                 if (readDue)
@@ -142,7 +124,7 @@ internal sealed partial class ChangeDispatcher(
                 }
             }
 
-            await Task.WhenAny(wake, Task.Delay(waiting == 0 ? options.Value.SafetyPollInterval : options.Value.HandOverWait, time, stoppingToken));
+            await Task.WhenAny(wake, Task.Delay(_announced.Waiting ? options.Value.HandOverWait : options.Value.SafetyPollInterval, time, stoppingToken));
         }
     }
 
