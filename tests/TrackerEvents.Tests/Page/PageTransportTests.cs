@@ -61,7 +61,9 @@ public sealed class PageTransportTests(Chromium chromium) : IClassFixture<Chromi
         await page.LogInAndWaitAsync();
 
         await Expect(page.Page.Locator("#attribution")).ToHaveTextAsync("Test tiles");
-        await Eventually.Until(() => Task.FromResult(tiles.Served > 0), TimeSpan.FromSeconds(10), "the map to load tiles");
+        // The browser's request events reach the test after the tile server has answered: wait for both.
+        await Eventually.Until(() => Task.FromResult(tiles.Served > 0 && page.Requests.Any(r => r.StartsWith(tiles.Address.ToString(), StringComparison.Ordinal))),
+            TimeSpan.FromSeconds(10), "the map to load tiles, and the page's request events to show it");
         var origins = page.Requests.Select(r => new Uri(r).GetLeftPart(UriPartial.Authority).Replace("ws://", "http://", StringComparison.Ordinal)).ToHashSet();
         origins.Should().BeEquivalentTo([server.BaseAddress.GetLeftPart(UriPartial.Authority), tiles.Address.GetLeftPart(UriPartial.Authority)]);
         var zoom = await page.Page.EvaluateAsync<int>("Math.round(window.fleetMonitor.map.view.zoom)");
