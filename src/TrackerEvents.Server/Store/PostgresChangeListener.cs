@@ -97,7 +97,7 @@ internal sealed partial class PostgresChangeListener(PostgresDialect dialect, Ch
         {
             signal.Announce(version);
         }
-        else if (CarriedChanges.IsCarried(e.Payload) && carried.Read(e.Payload) is { } changes)
+        else if (carried.Read(e.Payload) is { } changes) // null: not a carried payload, or one that does not read
         {
             if (changes.Count > 0) // none: this node's own, handed over at its commit
             {
@@ -107,7 +107,7 @@ internal sealed partial class PostgresChangeListener(PostgresDialect dialect, Ch
         }
         else
         {
-            signal.Notify(); // nothing said, or a carried payload that does not read: the feed has it
+            signal.Notify(); // nothing said, or carried changes that do not read: the feed has it
         }
     }
 

@@ -35,13 +35,7 @@ internal sealed class WrittenStates
     /// <summary>The state of a tracker whose row is at <paramref name="version"/>, if this process committed it.</summary>
     public bool TryGet(long trackerId, long version, [NotNullWhen(true)] out TrackerState? state)
     {
-        StateChange? known;
-        lock (_gate)
-        {
-            known = _states.GetValueOrDefault(trackerId);
-        }
-
-        state = known is not null && known.Version == version ? known.State : null;
+        state = TryGetLatest(trackerId, out var known) && known.Version == version ? known.State : null;
         return state is not null;
     }
 
