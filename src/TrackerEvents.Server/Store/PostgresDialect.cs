@@ -33,6 +33,12 @@ internal sealed class PostgresDialect : IStoreDialect
         // prepared on each pooled connection after a few uses, and kept across its reuse: PostgreSQL parses
         // and plans them once, where it did for every row of every write.
         ("Max Auto Prepare", 32),
+        // A pooled connection comes back as it was left: the server sets no session state on them (no SET,
+        // no LISTEN, no temporary table; the migration's session lock is released explicitly), and an open
+        // transaction is still rolled back on return. The reset Npgsql would otherwise put in front of the
+        // next command (seven statements: SET SESSION AUTHORIZATION DEFAULT, RESET ALL, …) ran before every
+        // write, on the database's side of a change's way to its viewers (docs/performance.md).
+        ("No Reset On Close", true),
     ];
 
     private readonly NpgsqlDataSource _dataSource;

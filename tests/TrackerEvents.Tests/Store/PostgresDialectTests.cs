@@ -20,6 +20,7 @@ public sealed class PostgresDialectTests
         filled.CommandTimeout.Should().Be(10);
         filled.TcpKeepAlive.Should().BeTrue();
         filled.ApplicationName.Should().Be("TrackerEvents");
+        filled.NoResetOnClose.Should().BeTrue();
         filled.Host.Should().Be("db");
         filled.Password.Should().Be("p");
 
@@ -130,6 +131,31 @@ public sealed class PostgresDialectTests
         var woken = signal.Next;
         await db.ExecuteAsync("NOTIFY " + PostgresDialect.ChangesChannel);
         await woken.WaitAsync(Timeout);
+    }
+
+    [Theory, EngineData(Engine.Postgres)]
+    public async Task APooledConnection_ReturnedInsideATransaction_ComesBackRolledBack_WithoutTheReset(Engine engine)
+    {
+        // The pool skips Npgsql's reset (No Reset On Close): what must still hold is that a connection given
+        // back with a transaction open, its rows written and locked, is rolled back before anyone uses it again.
+        await using var server = await RunningServer.StartAsync(engine);
+        await server.CreateUserAsync("dora");
+        var (tracker, _) = await server.CreateTrackerAsync("dora");
+        int pid;
+        await using (var left = (NpgsqlConnection)await server.Database!.OpenAsync())
+        {
+            pid = left.ProcessID;
+            var transaction = await left.BeginTransactionAsync();
+            await left.ExecuteAsync("UPDATE tracker_states SET state = '{\"left_open\":1}' WHERE tracker_id = @Id", new { Id = tracker }, transaction);
+        }
+
+        await using var next = (NpgsqlConnection)await server.Database!.OpenAsync();
+        next.ProcessID.Should().Be(pid, "the pool hands out the connection it was given back");
+        (await next.ExecuteScalarAsync<string>("SELECT state FROM tracker_states WHERE tracker_id = @Id", new { Id = tracker }))
+            .Should().NotContain("left_open");
+        (await next.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM pg_locks WHERE pid = @Pid AND locktype = 'transactionid'", new { Pid = pid }))
+            .Should().Be(0, "the transaction, and its row locks, are gone");
+        (await server.IngestStatesAsync(new { tracker_id = tracker, battery_level = 2 })).ShouldSucceed();
     }
 
     [Theory, EngineData(Engine.Postgres)]
