@@ -1,12 +1,13 @@
 using TraceReport;
 
-// Summaries of a .nettrace file written by dotnet-trace (bench/README.md):
+// Summaries of a .nettrace file written by dotnet-trace, or of a packet capture (bench/README.md):
 //   gc      TRACE                     each collection: generation, pause, mark phases; then pauses by generation
 //   alloc   TRACE [TYPE [DEPTH]]      allocation samples by type, or, for one type, by the stacks that allocate it
 //   cpu     TRACE FRAME [TOP]         of the thread samples whose stack holds FRAME: time per method, inclusive and exclusive
+//   wire    CAPTURE [HTTP WS PG]      a run's ingest requests on the wire, step by step (ports 18080 18081 55433 unless given)
 if (args is not [var command, var trace, ..] || !File.Exists(trace))
 {
-    Console.Error.WriteLine("usage: TraceReport gc|alloc|cpu TRACE.nettrace [...]");
+    Console.Error.WriteLine("usage: TraceReport gc|alloc|cpu TRACE.nettrace [...] | wire CAPTURE.pcap [HTTP WS PG]");
     return 2;
 }
 
@@ -22,7 +23,11 @@ switch (command)
     case "cpu" when rest.Length > 0:
         CpuReport.Print(trace, rest[0], rest.Length > 1 ? int.Parse(rest[1], System.Globalization.CultureInfo.InvariantCulture) : 40);
         return 0;
+    case "wire" when rest.Length <= 3:
+        int[] ports = [.. rest.Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture)), .. new[] { 18080, 18081, 55433 }[rest.Length..]];
+        WireReport.Print(trace, ports[0], ports[1], ports[2]);
+        return 0;
     default:
-        Console.Error.WriteLine("usage: TraceReport gc|alloc|cpu TRACE.nettrace [...]");
+        Console.Error.WriteLine("usage: TraceReport gc|alloc|cpu TRACE.nettrace [...] | wire CAPTURE.pcap [HTTP WS PG]");
         return 2;
 }
