@@ -77,10 +77,13 @@ internal sealed partial class ChangeDispatcher(
                 // Taken after the hand-overs: a node's own commit, announced by the database too, is read no more.
                 // Nor is another node's that carried its changes: they were handed over before the announcement
                 // came, but perhaps after the hand-overs were taken, so they are taken again before a read. One of
-                // this node's own may still be on its way while a write is under way (PendingAnnouncement).
+                // this node's own may still be on its way while a write is under way (PendingAnnouncement). Whether
+                // one is, is asked before the hand-overs are taken: a write posts its hand-over before it ends, so
+                // one that has ended by then has been taken.
                 var announced = _announced.Take(signal.TakeAnnounced(out var versionAnnouncedAt), ref versionAnnouncedAt);
+                var writing = handoff.Writing > 0;
                 if (announced > Watermark && (await DispatchHandedAsync(stoppingToken) != 0 || announced > Watermark)
-                    && (readDue || !_announced.Keep(announced, versionAnnouncedAt, handoff.Writing > 0, options.Value.HandOverWait)))
+                    && (readDue || !_announced.Keep(announced, versionAnnouncedAt, writing, options.Value.HandOverWait)))
                 {
                     readDue = true;
                     announcedAt = PhaseTimings.Earliest(announcedAt, versionAnnouncedAt);

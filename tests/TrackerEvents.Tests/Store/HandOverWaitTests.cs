@@ -35,7 +35,7 @@ public sealed class HandOverWaitTests
 
         var last = await server.CurrentVersionAsync();
         await Eventually.Until(() => Task.FromResult(dispatcher.Watermark >= last), TimeSpan.FromSeconds(10), "the writes to be dispatched");
-        dispatcher.Handed.Should().Be(handed + Writes * trackers.Length, "every change was handed over");
+        dispatcher.Handed.Should().Be(handed + Writes * trackers.Length, $"every change was handed over (reads {dispatcher.FeedReads - reads}, dispatched {dispatcher.Dispatched})");
         dispatcher.FeedReads.Should().Be(reads, "no announcement of the node's own versions made it read the feed");
     }
 
