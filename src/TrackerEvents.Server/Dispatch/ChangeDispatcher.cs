@@ -94,6 +94,7 @@ internal sealed partial class ChangeDispatcher(
                     readDue = false;
                     lastRead = timings.Now();
                     var batch = await feed.ReadChangesAsync(Watermark, BatchSize, stoppingToken);
+                    Interlocked.Increment(ref _feedReads); // before its changes reach anyone: a client that saw one sees the read counted
                     var dispatchedAt = timings.Now();
                     timings.FeedRead.Observe(dispatchedAt - lastRead);
                     if (announcedAt != 0)
@@ -104,7 +105,6 @@ internal sealed partial class ChangeDispatcher(
                     announcedAt = 0;
                     await DispatchAsync(batch.Changes, dispatchedAt, stoppingToken);
                     Advance(batch.Watermark, batch.Changes.Count);
-                    Interlocked.Increment(ref _feedReads);
                     if (_failures > 0)
                     {
                         LogRecovered(logger, _failures, Watermark);
