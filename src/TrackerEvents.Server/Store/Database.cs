@@ -64,20 +64,7 @@ internal sealed class Database(IStoreDialect dialect, ChangeSignal signal, Chang
         {
             // After the commit, and after SQLite's writer turn is given up: a reader woken now sees the
             // change. Also when ending the transaction or closing the connection failed after the commit.
-            if (committed && handed.Count > 0)
-            {
-                HandOver(handed, committedAt);
-            }
-            else
-            {
-                // Nothing to take when nothing was committed, so nobody is woken: a dispatcher that waited for this
-                // write's hand-over reads the feed when its wait is over (StoreOptions.HandOverWait).
-                handoff.WriteEnded();
-                if (committed)
-                {
-                    signal.Notify();
-                }
-            }
+            EndWrite(committed, handed, committedAt);
         }
 
         return result;
@@ -103,16 +90,14 @@ internal sealed class Database(IStoreDialect dialect, ChangeSignal signal, Chang
         }
         finally
         {
+            var committedAt = 0L;
             if (result is not null)
             {
-                var committedAt = timings.Now();
+                committedAt = timings.Now();
                 timings.Commit.Observe(committedAt - started);
-                HandOver(handed, committedAt);
             }
-            else
-            {
-                handoff.WriteEnded(); // as a rolled-back transaction: nothing to take, nobody woken
-            }
+
+            EndWrite(result is not null, handed, committedAt);
         }
 
         return result;
@@ -126,13 +111,30 @@ internal sealed class Database(IStoreDialect dialect, ChangeSignal signal, Chang
             return true;
         }, cancellationToken);
 
-    /// <summary>Remembers and hands over a committed write's changes, then ends the write (<see cref="ChangeHandoff.WriteStarted"/>) and wakes the dispatcher.</summary>
-    private void HandOver(List<StateChange> handed, long committedAt)
+    /// <summary>
+    /// Ends a write begun with <see cref="ChangeHandoff.WriteStarted"/>: a committed write's changes are remembered and
+    /// handed over first (a dispatcher that sees the write ended finds them), then the dispatcher is woken, to take
+    /// them, or to read the feed for a commit that handed nothing over. Nothing committed wakes nobody: a dispatcher
+    /// that waited for this write's hand-over reads the feed when its wait is over (StoreOptions.HandOverWait).
+    /// </summary>
+    private void EndWrite(bool committed, List<StateChange> handed, long committedAt)
     {
-        written.Remember(handed);
-        handoff.Post(handed, committedAt);
+        var handing = committed && handed.Count > 0;
+        if (handing)
+        {
+            written.Remember(handed);
+            handoff.Post(handed, committedAt);
+        }
+
         handoff.WriteEnded();
-        signal.NotifyHanded();
+        if (handing)
+        {
+            signal.NotifyHanded();
+        }
+        else if (committed)
+        {
+            signal.Notify();
+        }
     }
 
     /// <summary>Succeeds when the database answers a trivial query.</summary>
