@@ -138,6 +138,19 @@ internal sealed class WebSocketTransport : IClientTransport, IThreadPoolWorkItem
         }
     }
 
+    /// <summary>
+    /// Runs the send loop on the caller's thread until a write has to wait (the connection's output pipe is full) or
+    /// the outbox is empty; a loop already running is left to itself. A wide run's work items call this for each
+    /// socket of their share (<see cref="Dispatch.StateRun"/>).
+    /// </summary>
+    public void WriteNow()
+    {
+        if (Interlocked.Exchange(ref _sending, 1) == 0)
+        {
+            _sendLoop = SendLoopAsync();
+        }
+    }
+
     /// <summary>Starts the send loop on the thread pool (<see cref="OnDataAvailable"/>).</summary>
     void IThreadPoolWorkItem.Execute() => _sendLoop = SendLoopAsync();
 

@@ -10,8 +10,8 @@ namespace TrackerEvents.Dispatch;
 /// control room's 50 connections were reached in turn for each of 10,000 changes a second, each time in two
 /// dictionaries of 10,000 entries that no longer were in the core's cache (docs/performance.md, "Client by
 /// client, and three round trips"). All of a run's clients take it in one turn (<paramref name="turn"/>, <see cref="TimerWheel.Turn"/>):
-/// no batch frame is built in between. A client's transport is woken as soon as its states are in its outbox, from what
-/// the same take of its lock saw. The dispatcher's own: not thread-safe.
+/// no batch frame is built in between. The transports of the clients that then have something to send write it right
+/// after the turn, from what the same take of each client's lock saw. The dispatcher's own: not thread-safe.
 /// </summary>
 internal sealed class StateRun(Lock turn)
 {
@@ -23,8 +23,15 @@ internal sealed class StateRun(Lock turn)
     // lists leaves no memory behind. A list can hold no more than MaxChanges: each change is in it once.
     private const int MaxHeld = 65_536;
 
+    /// <summary>
+    /// Up to this many transports of a run are woken with a work item each: any free worker takes the next, and
+    /// a run of a few hundred, as in many viewers' 100 a commit, was no faster in shares (docs/performance.md).
+    /// </summary>
+    internal const int WakeOneByOne = 256;
+
     private readonly Dictionary<AtmosphereClient, int> _slotOf = [];
     private readonly List<List<StateRendering>> _slots = [];
+    private readonly List<IClientTransport> _woken = [];
     private int _changes;
 
     public bool IsFull => _changes >= MaxChanges;
@@ -50,7 +57,10 @@ internal sealed class StateRun(Lock turn)
         _changes++;
     }
 
-    /// <summary>Hands every client its states of the run and wakes its transport if it has something to send; the run is then empty.</summary>
+    /// <summary>
+    /// Hands every client its states of the run, then has the transports of those with something to send write it,
+    /// off every lock (<see cref="IClientTransport.WriteNow"/>); the run is then empty.
+    /// </summary>
     public void Deliver()
     {
         if (_changes > 0)
@@ -59,6 +69,46 @@ internal sealed class StateRun(Lock turn)
             {
                 DeliverInTurn();
             }
+
+            Wake();
+            _woken.Clear();
+            if (_woken.Capacity > MaxHeld)
+            {
+                _woken.Capacity = 0;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Wakes the transports of the run: up to <see cref="WakeOneByOne"/> with a thread-pool work item each, more
+    /// in one work item per core, each of which has its share of the transports write in turn on its thread, as
+    /// (a)'s loop does: 15,000 work items for one broadcast change were what it cost over that loop. A write that
+    /// has to wait (a full socket) goes on by itself later and holds up nobody in its share.
+    /// </summary>
+    private void Wake()
+    {
+        if (_woken.Count <= WakeOneByOne)
+        {
+            foreach (var transport in _woken)
+            {
+                transport.OnDataAvailable();
+            }
+
+            return;
+        }
+
+        var partitions = Environment.ProcessorCount;
+        var size = (_woken.Count + partitions - 1) / partitions;
+        for (var start = 0; start < _woken.Count; start += size)
+        {
+            var share = CollectionsMarshal.AsSpan(_woken).Slice(start, Math.Min(size, _woken.Count - start)).ToArray();
+            ThreadPool.UnsafeQueueUserWorkItem(static share =>
+            {
+                foreach (var transport in share)
+                {
+                    transport.WriteNow();
+                }
+            }, share, preferLocal: false);
         }
     }
 
@@ -68,9 +118,9 @@ internal sealed class StateRun(Lock turn)
         foreach (var (client, slot) in _slotOf)
         {
             var states = _slots[slot];
-            if (client.Subscriptions.DeliverStates(states))
+            if (client.Subscriptions.DeliverStates(states) && client.Transport is { } transport)
             {
-                client.Transport?.OnDataAvailable();
+                _woken.Add(transport);
             }
 
             states.Clear();

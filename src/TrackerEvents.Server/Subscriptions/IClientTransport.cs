@@ -16,6 +16,13 @@ internal interface IClientTransport
     /// <summary>Called when the client's outbox has something to send; must return quickly.</summary>
     void OnDataAvailable();
 
+    /// <summary>
+    /// As <see cref="OnDataAvailable"/>, from a caller that holds no lock and has the rest of a fan-out to do: the
+    /// transport may write on the caller's thread, as far as its writes complete without waiting. The HTTP
+    /// transports write from their request's own task either way.
+    /// </summary>
+    void WriteNow() => OnDataAvailable();
+
     /// <summary>Runs the transport's own timers (heartbeat, stall); returns how soon it wants to run them again.</summary>
     TimeSpan OnTimer();
 
