@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
 using TrackerEvents.Messages;
 using TrackerEvents.Subscriptions;
@@ -97,18 +98,23 @@ internal sealed class StateRun(Lock turn)
             return;
         }
 
+        // A share's transports in a pooled array: 15,000 references copied into new arrays were 120 KB per broadcast change.
         var partitions = Environment.ProcessorCount;
         var size = (_woken.Count + partitions - 1) / partitions;
         for (var start = 0; start < _woken.Count; start += size)
         {
-            var share = CollectionsMarshal.AsSpan(_woken).Slice(start, Math.Min(size, _woken.Count - start)).ToArray();
+            var count = Math.Min(size, _woken.Count - start);
+            var share = ArrayPool<IClientTransport>.Shared.Rent(count);
+            _woken.CopyTo(start, share, 0, count);
             ThreadPool.UnsafeQueueUserWorkItem(static share =>
             {
-                foreach (var transport in share)
+                foreach (var transport in share.Transports.AsSpan(0, share.Count))
                 {
                     transport.WriteNow();
                 }
-            }, share, preferLocal: false);
+
+                ArrayPool<IClientTransport>.Shared.Return(share.Transports, clearArray: true);
+            }, (Transports: share, Count: count), preferLocal: false);
         }
     }
 
