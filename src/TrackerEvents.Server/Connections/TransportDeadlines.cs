@@ -49,10 +49,13 @@ internal sealed class TransportDeadlines
 
     public void WriteStarted() => Volatile.Write(ref _writeStarted, _time.GetTimestamp());
 
-    public void WriteEnded()
+    /// <summary>A write ended; returns when (a timestamp), for the caller's own timing of it.</summary>
+    public long WriteEnded()
     {
-        Volatile.Write(ref _lastWrite, _time.GetTimestamp());
+        var now = _time.GetTimestamp();
+        Volatile.Write(ref _lastWrite, now);
         Volatile.Write(ref _writeStarted, 0);
+        return now;
     }
 
     /// <summary>Something came from the client (a message, a heartbeat, a request): it is alive.</summary>

@@ -184,11 +184,17 @@ internal sealed class WebSocketTransport : IClientTransport, IThreadPoolWorkItem
     /// its buffers and into the connection's output pipe before it waits for the network, so a 3.8 MB
     /// <c>state_batch</c> frame shared by 50 connections was copied 50 times at once and held ~300 MB of
     /// Kestrel's buffer pool; in fragments each connection holds at most a fragment or two.
-    /// Sent without a cancellation token: the socket takes a slower path for a token that can be cancelled
+    /// A message of one frame is the socket's own send, with no async method of ours around it (one per frame was
+    /// 1.4 % of broadcast's CPU, docs/performance.md). Sent without a cancellation token: the socket takes a slower path for a token that can be cancelled
     /// (it registers with it for every frame), and a write that never ends is ended by aborting the connection
     /// (<see cref="Abort"/>: the stall check, a replacing connection, the server's shutdown).
     /// </summary>
-    private async Task SendMessageAsync(ReadOnlyMemory<byte> message)
+    private ValueTask SendMessageAsync(ReadOnlyMemory<byte> message) =>
+        message.Length <= FragmentSize
+            ? _socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None)
+            : SendFragmentsAsync(message);
+
+    private async ValueTask SendFragmentsAsync(ReadOnlyMemory<byte> message)
     {
         while (message.Length > FragmentSize)
         {
@@ -210,8 +216,8 @@ internal sealed class WebSocketTransport : IClientTransport, IThreadPoolWorkItem
                 {
                     _deadlines.WriteStarted();
                     await SendMessageAsync(payload.For(TrackMessageSize));
-                    _deadlines.WriteEnded();
-                    _services.Timings.DispatchToWrite.ObserveSince(payload.DispatchedAt);
+                    var ended = _deadlines.WriteEnded();
+                    _services.Timings.DispatchToWrite.ObserveBetween(payload.DispatchedAt, ended);
                     _messagesSent++;
                     _services.Metrics.CountSent(1);
                 }

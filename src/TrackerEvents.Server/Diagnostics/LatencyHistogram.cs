@@ -54,6 +54,15 @@ internal sealed class LatencyHistogram
         Interlocked.Add(ref _sumTicks, ticks * times);
     }
 
+    /// <summary>Records the time from <paramref name="startTimestamp"/> to <paramref name="endTimestamp"/>, a time the caller already read; a start of 0 means "unknown" and records nothing.</summary>
+    public void ObserveBetween(long startTimestamp, long endTimestamp)
+    {
+        if (startTimestamp != 0)
+        {
+            Observe(endTimestamp - startTimestamp);
+        }
+    }
+
     /// <summary>Records the time from <paramref name="startTimestamp"/> (<see cref="TimeProvider.GetTimestamp"/>) to now; 0 means "unknown" and records nothing.</summary>
     public void ObserveSince(long startTimestamp, int times = 1)
     {

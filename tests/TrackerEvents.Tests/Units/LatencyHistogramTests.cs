@@ -43,6 +43,21 @@ public sealed class LatencyHistogramTests
     }
 
     [Fact]
+    public void ObserveBetween_RecordsTheSpanOfTheTwoTimes_AndNothingForAnUnknownStart()
+    {
+        var histogram = new LatencyHistogram("x_seconds", "Test.", Time);
+        var start = Time.GetTimestamp();
+
+        histogram.ObserveBetween(0, start);
+        histogram.ObserveBetween(start, start + Ticks(0.003)); // ≤ 0.005
+
+        var text = Text(histogram);
+        text.Should().Contain("x_seconds_bucket{le=\"0.0025\"} 0\n");
+        text.Should().Contain("x_seconds_bucket{le=\"0.005\"} 1\n");
+        text.Should().Contain("x_seconds_count 1\n");
+    }
+
+    [Fact]
     public void TheText_StartsWithHelpAndType()
     {
         Text(new LatencyHistogram("x_seconds", "What it is.", Time)).Should().StartWith("# HELP x_seconds What it is.\n# TYPE x_seconds histogram\n");
