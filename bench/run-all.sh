@@ -10,6 +10,9 @@
 #
 #   bench/run-all.sh              everything
 #   ONLY="broadcast store" bench/run-all.sh    a part: presets | broadcast | stall | store | cross-node | devices
+#   ONLY=sitting bench/run-all.sh the targets of docs/performance.md in one sitting (~35 min; not part of everything):
+#                                 ROUNDS (3) rounds of many viewers and broadcast at 5/s against (a) and (b), control
+#                                 room, cross-node and devices; bench/load/targets.js prints the medians and ratios
 #
 # PostgreSQL: a throwaway cluster owned by the non-root 'postgres' user under /tmp, on PG_PORT (55433),
 # fsync on, synchronous_commit off (the same durability class as the embedded store's WAL with
@@ -52,7 +55,7 @@ if want stall; then
 fi
 
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -rV | head -1 || true)
-if { want store || want cross-node || want devices; } && [ -n "$PG_BIN" ]; then
+if { want store || want cross-node || want devices || want sitting; } && [ -n "$PG_BIN" ]; then
     PG_PORT=${PG_PORT:-55433}
     PG_DIR=$(mktemp -d /tmp/trackerevents-bench-pg.XXXXXX)
     chown postgres "$PG_DIR"; chmod 700 "$PG_DIR"
@@ -67,7 +70,7 @@ if { want store || want cross-node || want devices; } && [ -n "$PG_BIN" ]; then
         "$PG_BIN/psql" -X -q -h "$PG_DIR" -p "$PG_PORT" -U postgres -c "DROP DATABASE IF EXISTS bench" -c "CREATE DATABASE bench OWNER bench" >/dev/null
         echo "Host=127.0.0.1;Port=$PG_PORT;Database=bench;Username=bench;Password=bench"
     }
-elif want store || want cross-node || want devices; then
+elif want store || want cross-node || want devices || want sitting; then
     echo "PostgreSQL binaries not found (apt-get install postgresql): the PostgreSQL runs are skipped"
 fi
 
@@ -89,6 +92,27 @@ if want devices; then
     [ -n "$PG_BIN" ] && STORE=postgres PG=$(fresh_db) run devices trackerevents -- --duration "$DURATION" --label postgres
 fi
 
+if want sitting; then
+    # Each round starts from another server, so that (a) and TrackerEvents each run once right after (b): the run
+    # after (b)'s, a 1 GB process, was the slow place for either build of TrackerEvents (docs/performance.md, "The
+    # order of the runs"), and the earlier sittings always ran TrackerEvents there.
+    orders=("kestrel signalr trackerevents" "trackerevents signalr kestrel" "trackerevents kestrel signalr")
+    SITTING=()
+    sit() { local before=${#FILES[@]}; run "$@"; if [ "${#FILES[@]}" -gt "$before" ]; then SITTING+=("${FILES[-1]}"); fi; }
+    for round in $(seq 1 "${ROUNDS:-3}"); do
+        read -r -a order <<<"${orders[$(( (round - 1) % 3 ))]}"
+        for target in "${order[@]}"; do sit many-viewers "$target" -- --duration "$DURATION"; done
+        for target in "${order[@]}"; do sit broadcast "$target" -- --duration "$DURATION" --rate 5 --group broadcast-5/s; done
+        sit control-room trackerevents -- --duration "$DURATION"
+        if [ -n "$PG_BIN" ]; then
+            STORE=postgres PG=$(fresh_db) NODE2_PORT=18081 sit many-viewers trackerevents -- \
+                --connections 1500 --users 150 --rate 1000 --duration "$DURATION" --label postgres-2nodes --group cross-node
+        fi
+        sit devices trackerevents -- --duration "$DURATION" --label sqlite
+    done
+fi
+
 echo
 echo "runs since $started:"
 node bench/load/report.js "${FILES[@]}"
+if want sitting; then echo; echo "the targets, this sitting:"; node bench/load/targets.js "${SITTING[@]}"; fi
