@@ -11,9 +11,8 @@ namespace TrackerEvents.Dispatch;
 /// control room's 50 connections were reached in turn for each of 10,000 changes a second, each time in two
 /// dictionaries of 10,000 entries that no longer were in the core's cache (docs/performance.md, "Client by
 /// client, and three round trips"). All of a run's clients take it in one turn (<paramref name="turn"/>, <see cref="TimerWheel.Turn"/>):
-/// no batch frame is built in between. The transports of the clients that then have something to send write it
-/// after the turn, or in a wide run as soon as their share is delivered, from what the same take of each client's
-/// lock saw. The dispatcher's own: not thread-safe, except that a wide run's shares deliver their slots at once.
+/// no batch frame is built in between. The transports of the clients that then have something to send write it right
+/// after the turn, from what the same take of each client's lock saw. The dispatcher's own: not thread-safe.
 /// </summary>
 internal sealed class StateRun(Lock turn)
 {
@@ -26,17 +25,14 @@ internal sealed class StateRun(Lock turn)
     private const int MaxHeld = 65_536;
 
     /// <summary>
-    /// Runs of up to this many clients are delivered on the dispatcher's thread and their transports woken with a
-    /// work item each: any free worker takes the next, and a run of a few hundred, as in many viewers' 100 a commit,
-    /// was no faster in shares (docs/performance.md).
+    /// Up to this many transports of a run are woken with a work item each: any free worker takes the next, and
+    /// a run of a few hundred, as in many viewers' 100 a commit, was no faster in shares (docs/performance.md).
     /// </summary>
     internal const int WakeOneByOne = 256;
 
     private readonly Dictionary<AtmosphereClient, int> _slotOf = [];
-    private readonly List<AtmosphereClient> _clients = []; // by slot
     private readonly List<List<StateRendering>> _slots = [];
-    private readonly object _sharesGate = new(); // Monitor.Wait: not a Lock
-    private int _sharesDelivering;
+    private readonly List<IClientTransport> _woken = [];
     private int _changes;
 
     public bool IsFull => _changes >= MaxChanges;
@@ -49,8 +45,7 @@ internal sealed class StateRun(Lock turn)
             ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_slotOf, client, out var exists);
             if (!exists)
             {
-                slot = _clients.Count;
-                _clients.Add(client);
+                slot = _slotOf.Count - 1;
                 if (slot == _slots.Count)
                 {
                     _slots.Add([]);
@@ -65,142 +60,83 @@ internal sealed class StateRun(Lock turn)
 
     /// <summary>
     /// Hands every client its states of the run, then has the transports of those with something to send write it,
-    /// off the turn (<see cref="IClientTransport.WriteNow"/>); the run is then empty.
+    /// off every lock (<see cref="IClientTransport.WriteNow"/>); the run is then empty.
     /// </summary>
     public void Deliver()
     {
-        if (_changes == 0)
+        if (_changes > 0)
         {
+            lock (turn)
+            {
+                DeliverInTurn();
+            }
+
+            Wake();
+            _woken.Clear();
+            if (_woken.Capacity > MaxHeld)
+            {
+                _woken.Capacity = 0;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Wakes the transports of the run: up to <see cref="WakeOneByOne"/> with a thread-pool work item each, more
+    /// in one work item per core, each of which has its share of the transports write in turn on its thread, as
+    /// (a)'s loop does: 15,000 work items for one broadcast change were what it cost over that loop. A write that
+    /// has to wait (a full socket) goes on by itself later and holds up nobody in its share.
+    /// </summary>
+    private void Wake()
+    {
+        if (_woken.Count <= WakeOneByOne)
+        {
+            foreach (var transport in _woken)
+            {
+                transport.OnDataAvailable();
+            }
+
             return;
         }
 
-        if (_clients.Count <= WakeOneByOne)
+        // A share's transports in a pooled array: 15,000 references copied into new arrays were 120 KB per broadcast change.
+        var partitions = Environment.ProcessorCount;
+        var size = (_woken.Count + partitions - 1) / partitions;
+        for (var start = 0; start < _woken.Count; start += size)
         {
-            DeliverOneByOne();
-        }
-        else
-        {
-            DeliverInShares();
-        }
+            var count = Math.Min(size, _woken.Count - start);
+            var share = ArrayPool<IClientTransport>.Shared.Rent(count);
+            _woken.CopyTo(start, share, 0, count);
+            ThreadPool.UnsafeQueueUserWorkItem(static share =>
+            {
+                foreach (var transport in share.Transports.AsSpan(0, share.Count))
+                {
+                    transport.WriteNow();
+                }
 
-        _slotOf.Clear();
-        _clients.Clear();
-        if (_clients.Capacity > MaxHeld)
-        {
-            _clients.Capacity = 0;
+                ArrayPool<IClientTransport>.Shared.Return(share.Transports, clearArray: true);
+            }, (Transports: share, Count: count), preferLocal: false);
         }
-
-        _changes = 0;
     }
 
-    /// <summary>
-    /// The states of clients <paramref name="start"/> to <paramref name="end"/> (slots) into their outboxes; the
-    /// transports that now have something to send go into <paramref name="woken"/>, and the count is returned. The
-    /// slots' lists are emptied, and dropped past <paramref name="maxHeld"/> entries of capacity. Called for disjoint
-    /// ranges from several threads at once (<see cref="RunShare"/>): it writes only its own slots.
-    /// </summary>
-    internal int DeliverSlots(int start, int end, IClientTransport[] woken, int maxHeld)
+    private void DeliverInTurn()
     {
-        var clients = CollectionsMarshal.AsSpan(_clients);
-        var slots = CollectionsMarshal.AsSpan(_slots); // not the indexer: its setter bumps the list's version, shared by every share
-        var count = 0;
         var held = 0;
-        for (var slot = start; slot < end; slot++)
+        foreach (var (client, slot) in _slotOf)
         {
-            var states = slots[slot];
-            if (clients[slot].Subscriptions.DeliverStates(states) && clients[slot].Transport is { } transport)
+            var states = _slots[slot];
+            if (client.Subscriptions.DeliverStates(states) && client.Transport is { } transport)
             {
-                woken[count++] = transport;
+                _woken.Add(transport);
             }
 
             states.Clear();
-            if ((held += states.Capacity) > maxHeld)
+            if ((held += states.Capacity) > MaxHeld)
             {
-                slots[slot] = [];
+                _slots[slot] = [];
             }
         }
 
-        return count;
-    }
-
-    /// <summary>A share of the wide run is delivered (<see cref="RunShare"/>, from its thread).</summary>
-    internal void ShareDelivered()
-    {
-        lock (_sharesGate)
-        {
-            if (--_sharesDelivering == 0)
-            {
-                Monitor.PulseAll(_sharesGate);
-            }
-        }
-    }
-
-    private void DeliverOneByOne()
-    {
-        var woken = ArrayPool<IClientTransport>.Shared.Rent(_clients.Count);
-        int count;
-        lock (turn)
-        {
-            count = DeliverSlots(0, _clients.Count, woken, MaxHeld);
-        }
-
-        foreach (var transport in woken.AsSpan(0, count))
-        {
-            transport.OnDataAvailable();
-        }
-
-        ArrayPool<IClientTransport>.Shared.Return(woken, clearArray: true);
-    }
-
-    /// <summary>
-    /// A wide run (a broadcast) in one share per core, as (a)'s loop partitions its sockets: 15,000 clients taken in
-    /// turn on the dispatcher's thread, then 15,000 work items, were what one broadcast change cost over that loop.
-    /// Each share is queued; the dispatcher takes those that no worker has started, and waits for the others to
-    /// finish delivering before it leaves the turn, so the next run reaches each client after this one. A worker
-    /// writes its share as soon as it is delivered; a write that has to wait goes on by itself later and holds up
-    /// nobody in its share.
-    /// </summary>
-    private void DeliverInShares()
-    {
-        var clients = _clients.Count;
-        var partitions = Environment.ProcessorCount;
-        var size = (clients + partitions - 1) / partitions;
-        var shares = new RunShare[(clients + size - 1) / size];
-        lock (turn)
-        {
-            _sharesDelivering = shares.Length;
-            for (var i = 0; i < shares.Length; i++)
-            {
-                shares[i] = new RunShare(this, i * size, Math.Min(clients, (i + 1) * size), MaxHeld / shares.Length);
-                ThreadPool.UnsafeQueueUserWorkItem(shares[i], preferLocal: false);
-            }
-
-            for (var i = shares.Length - 1; i >= 0; i--)
-            {
-                shares[i].TryDeliver(onWorker: false);
-            }
-
-            // Only for shares that a worker is delivering: the rest were taken here.
-            lock (_sharesGate)
-            {
-                while (_sharesDelivering > 0)
-                {
-                    Monitor.Wait(_sharesGate);
-                }
-            }
-        }
-
-        foreach (var share in shares)
-        {
-            if (share.LeftToWrite)
-            {
-                ThreadPool.UnsafeQueueUserWorkItem(static share => share.Write(), share, preferLocal: false);
-            }
-        }
-
-        foreach (var share in shares)
-        {
-            share.Failure?.Throw();
-        }
+        _slotOf.Clear();
+        _changes = 0;
     }
 }
