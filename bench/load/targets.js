@@ -15,7 +15,7 @@ if (files.length === 0) {
   console.error('usage: node bench/load/targets.js result.json ...');
   process.exit(2);
 }
-const results = files.map((f) => JSON.parse(fs.readFileSync(f, 'utf8'))).filter((r) => !r.stalled).sort((x, y) => x.date.localeCompare(y.date));
+const results = files.map((f) => JSON.parse(fs.readFileSync(f, 'utf8'))).filter((r) => r.preset && !r.stalled).sort((x, y) => x.date.localeCompare(y.date));
 
 const median = (values) => {
   const v = values.filter((x) => x != null).sort((x, y) => x - y);
