@@ -88,7 +88,7 @@ public sealed class HandoffTests
         await server.CreateUserAsync("alice");
         var dispatcher = server.Service<ChangeDispatcher>();
         // Every start reads the feed once; on a busy machine that read can come after this point, and was counted as
-        // the creation's (CI, 2026-12-01). The count starts after it.
+        // the creation's. The count starts after it.
         await Eventually.Until(() => Task.FromResult(dispatcher.FeedReads > 0), TimeSpan.FromSeconds(10), "the dispatcher's first read of the feed");
         var (handed, reads) = (dispatcher.Handed, dispatcher.FeedReads);
 
