@@ -22,6 +22,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ONLY=${ONLY:-"presets broadcast stall store cross-node devices"}
 want() { [[ " $ONLY " == *" $1 "* ]]; }
 DURATION=${DURATION:-30}
+# Cross-node: 1,500 connections on node 2, each state on 10 of 15,000 trackers; 1,000 changes/s ingested through node 1.
+CROSS_NODE=(--connections 1500 --users 150 --rate 1000 --duration "$DURATION" --group cross-node)
 started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 mkdir -p bench/results
 FILES=()
@@ -81,11 +83,8 @@ if want store; then
     done
 fi
 if want cross-node && [ -n "$PG_BIN" ]; then
-    # 1,500 connections on node 2, each state on 10 of 15,000 trackers; 1,000 changes/s ingested through node 1.
-    STORE=postgres PG=$(fresh_db) NODE2_PORT=18081 run many-viewers trackerevents -- \
-        --connections 1500 --users 150 --rate 1000 --duration "$DURATION" --label postgres-2nodes --group cross-node
-    STORE=postgres PG=$(fresh_db) run many-viewers trackerevents -- \
-        --connections 1500 --users 150 --rate 1000 --duration "$DURATION" --label postgres-1node --group cross-node
+    STORE=postgres PG=$(fresh_db) NODE2_PORT=18081 run many-viewers trackerevents -- "${CROSS_NODE[@]}" --label postgres-2nodes
+    STORE=postgres PG=$(fresh_db) run many-viewers trackerevents -- "${CROSS_NODE[@]}" --label postgres-1node
 fi
 if want devices; then
     run devices trackerevents -- --duration "$DURATION" --label sqlite
@@ -105,8 +104,7 @@ if want sitting; then
         for target in "${order[@]}"; do sit broadcast "$target" -- --duration "$DURATION" --rate 5 --group broadcast-5/s; done
         sit control-room trackerevents -- --duration "$DURATION"
         if [ -n "$PG_BIN" ]; then
-            STORE=postgres PG=$(fresh_db) NODE2_PORT=18081 sit many-viewers trackerevents -- \
-                --connections 1500 --users 150 --rate 1000 --duration "$DURATION" --label postgres-2nodes --group cross-node
+            STORE=postgres PG=$(fresh_db) NODE2_PORT=18081 sit many-viewers trackerevents -- "${CROSS_NODE[@]}" --label postgres-2nodes
         fi
         sit devices trackerevents -- --duration "$DURATION" --label sqlite
     done

@@ -185,9 +185,10 @@ internal sealed class WebSocketTransport : IClientTransport, IThreadPoolWorkItem
     /// <c>state_batch</c> frame shared by 50 connections was copied 50 times at once and held ~300 MB of
     /// Kestrel's buffer pool; in fragments each connection holds at most a fragment or two.
     /// A message of one frame is the socket's own send, with no async method of ours around it (one per frame was
-    /// 1.4 % of broadcast's CPU, docs/performance.md). Sent without a cancellation token: the socket takes a slower path for a token that can be cancelled
-    /// (it registers with it for every frame), and a write that never ends is ended by aborting the connection
-    /// (<see cref="Abort"/>: the stall check, a replacing connection, the server's shutdown).
+    /// 1.4 % of broadcast's CPU, docs/performance.md). Sent without a cancellation token: the socket takes a slower
+    /// path for a token that can be cancelled (it registers with it for every frame), and a write that never ends is
+    /// ended by aborting the connection (<see cref="Abort"/>: the stall check, a replacing connection, the server's
+    /// shutdown).
     /// </summary>
     private ValueTask SendMessageAsync(ReadOnlyMemory<byte> message) =>
         message.Length <= FragmentSize
