@@ -23,6 +23,9 @@ internal sealed class WebSocketTransport : IClientTransport, IThreadPoolWorkItem
     private readonly Action _abortConnection;
     private readonly Lock _requestGate = new();
     private int _sending;
+    private readonly Lock _loopGate = new();
+    private long _loopsStarted; // written only by the holder of _sending, so numbered in the order they start
+    private long _loopShown; // the number of the loop in _sendLoop (under _loopGate)
     private Task _sendLoop = Task.CompletedTask;
     private Disconnect? _closeReason;
     private bool _closeSent;
@@ -147,12 +150,30 @@ internal sealed class WebSocketTransport : IClientTransport, IThreadPoolWorkItem
     {
         if (Interlocked.Exchange(ref _sending, 1) == 0)
         {
-            _sendLoop = SendLoopAsync();
+            StartSendLoop();
         }
     }
 
     /// <summary>Starts the send loop on the thread pool (<see cref="OnDataAvailable"/>).</summary>
-    void IThreadPoolWorkItem.Execute() => _sendLoop = SendLoopAsync();
+    void IThreadPoolWorkItem.Execute() => StartSendLoop();
+
+    /// <summary>
+    /// Runs the send loop (the caller holds <c>_sending</c>) and shows it to <see cref="FinishAsync"/>. A loop can end,
+    /// and give up <c>_sending</c> to a newer one, before its starter has stored it: only a newer loop replaces the one
+    /// shown, so that a finished loop stored late cannot hide one still writing.
+    /// </summary>
+    private void StartSendLoop()
+    {
+        var number = ++_loopsStarted;
+        var loop = SendLoopAsync();
+        lock (_loopGate)
+        {
+            if (number > _loopShown)
+            {
+                (_loopShown, _sendLoop) = (number, loop);
+            }
+        }
+    }
 
     public void Close(Disconnect reason)
     {
@@ -251,7 +272,13 @@ internal sealed class WebSocketTransport : IClientTransport, IThreadPoolWorkItem
     {
         try
         {
-            await _sendLoop.WaitAsync(TimeSpan.FromSeconds(5));
+            Task loop;
+            lock (_loopGate)
+            {
+                loop = _sendLoop;
+            }
+
+            await loop.WaitAsync(TimeSpan.FromSeconds(5));
 
             if (_socket.State == WebSocketState.CloseReceived)
             {
