@@ -37,15 +37,15 @@ internal sealed class Database(IStoreDialect dialect, ChangeSignal signal, Chang
 
     /// <summary>
     /// <see cref="WriteAsync{T}(Func{DbConnection, DbTransaction, Task{T}}, CancellationToken)"/>, for work that adds to
-    /// <c>handed</c> the state changes it made, each with its version, read inside the transaction. When it
+    /// <c>handed</c> the state changes it made, each with its version (read inside the transaction) and JSON. When it
     /// added any, they must be every versioned change of the transaction: after the commit (never before: a
     /// rolled-back version can be given out again) they are remembered (<see cref="WrittenStates"/>) and handed
     /// over (<see cref="ChangeHandoff"/>), and the dispatcher is woken without a feed read.
     /// </summary>
-    public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, List<StateChange>, Task<T>> work, CancellationToken cancellationToken)
+    public async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, HandedStates, Task<T>> work, CancellationToken cancellationToken)
     {
         T result;
-        var handed = new List<StateChange>();
+        var handed = new HandedStates();
         var committed = false;
         var started = timings.Now();
         var committedAt = 0L;
@@ -76,10 +76,10 @@ internal sealed class Database(IStoreDialect dialect, ChangeSignal signal, Chang
     /// the state changes it added to <c>handed</c>, each with its version, were committed by that statement, and are
     /// remembered and handed over as a transaction's are.
     /// </summary>
-    public async Task<T?> WriteInOneStatementAsync<T>(Func<DbConnection, List<StateChange>, Task<T?>> work, CancellationToken cancellationToken)
+    public async Task<T?> WriteInOneStatementAsync<T>(Func<DbConnection, HandedStates, Task<T?>> work, CancellationToken cancellationToken)
         where T : class
     {
-        var handed = new List<StateChange>();
+        var handed = new HandedStates();
         var started = timings.Now();
         T? result = null;
         handoff.WriteStarted();
@@ -112,24 +112,26 @@ internal sealed class Database(IStoreDialect dialect, ChangeSignal signal, Chang
         }, cancellationToken);
 
     /// <summary>
-    /// Ends a write begun with <see cref="ChangeHandoff.WriteStarted"/>: a committed write's changes are remembered and
-    /// handed over first (a dispatcher that sees the write ended finds them), then the dispatcher is woken, to take
-    /// them, or to read the feed for a commit that handed nothing over. Nothing committed wakes nobody: a dispatcher
-    /// that waited for this write's hand-over reads the feed when its wait is over (StoreOptions.HandOverWait).
+    /// Ends a write begun with <see cref="ChangeHandoff.WriteStarted"/>: a committed write's changes are handed over
+    /// first (a dispatcher that sees the write ended finds them), then the dispatcher is woken, to take them, or to
+    /// read the feed for a commit that handed nothing over. Nothing committed wakes nobody: a dispatcher that waited
+    /// for this write's hand-over reads the feed when its wait is over (StoreOptions.HandOverWait). The changes are
+    /// remembered last, before the write returns: only a later write's merge looks for them, and one that comes
+    /// sooner reads its rows instead, so remembering (a copy per state kept as JSON) is not on the way to the viewers.
     /// </summary>
-    private void EndWrite(bool committed, List<StateChange> handed, long committedAt)
+    private void EndWrite(bool committed, HandedStates handed, long committedAt)
     {
         var handing = committed && handed.Count > 0;
         if (handing)
         {
-            written.Remember(handed);
-            handoff.Post(handed, committedAt);
+            handoff.Post(handed.Changes, committedAt);
         }
 
         handoff.WriteEnded();
         if (handing)
         {
             signal.NotifyHanded();
+            written.Remember(handed);
         }
         else if (committed)
         {

@@ -56,7 +56,7 @@ internal sealed class OneStatementWrite(Database database, WrittenStates written
     }
 
     private async Task<bool[]?> WriteAsync(DbConnection connection, string call, StateMerge merge, Dictionary<long, StateChange> latest,
-        List<StateChange> handed, CancellationToken cancellationToken)
+        HandedStates handed, CancellationToken cancellationToken)
     {
         var rows = merge.Rows;
         var known = rows.ConvertAll(r => latest[r.TrackerId]);
@@ -78,7 +78,8 @@ internal sealed class OneStatementWrite(Database database, WrittenStates written
 
         for (var i = 0; i < rows.Count; i++)
         {
-            handed.Add(new StateChange(first + i, rows[i].TrackerId, known[i].UserId, known[i].SourceId, known[i].Blocked, merge.Stored[rows[i].TrackerId]));
+            handed.Add(new StateChange(first + i, rows[i].TrackerId, known[i].UserId, known[i].SourceId, known[i].Blocked, merge.Stored[rows[i].TrackerId]),
+                rows[i].State);
         }
 
         return merge.Written;

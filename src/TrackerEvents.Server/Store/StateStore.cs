@@ -117,7 +117,7 @@ internal sealed class StateStore : IAsyncDisposable
     /// <summary>
     /// Inside a write transaction: locks the writes' trackers, merges each write onto its tracker's stored
     /// state in order, and writes the changed states back. Returns, per write, whether its tracker exists.
-    /// Adds to <paramref name="handed"/> each state written, as stored, with its version: the transaction's only
+    /// Adds to <paramref name="handed"/> each state written, as stored, with its version and JSON: the transaction's only
     /// versioned changes, for the dispatcher of this process.
     /// </summary>
     /// <remarks>
@@ -127,7 +127,7 @@ internal sealed class StateStore : IAsyncDisposable
     /// this transaction has changed nothing before). The writer stamps the versions, so the written ones are known.
     /// </remarks>
     private async Task<bool[]> MergeAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<StateWrite> writes,
-        List<StateChange> handed, CancellationToken cancellationToken)
+        HandedStates handed, CancellationToken cancellationToken)
     {
         var ids = writes.Select(w => w.TrackerId).Distinct().Order().ToArray();
         var found = (await _owners.ReadLiveAsync(connection, transaction, ids, cancellationToken)).ToDictionary(r => r.TrackerId);
@@ -155,16 +155,18 @@ internal sealed class StateStore : IAsyncDisposable
             for (var i = 0; i < rows.Count; i++)
             {
                 var row = found[rows[i].TrackerId];
-                handed.Add(new StateChange(first + i, row.TrackerId, row.UserId, row.SourceId, row.Blocked, stored[row.TrackerId]));
+                handed.Add(new StateChange(first + i, row.TrackerId, row.UserId, row.SourceId, row.Blocked, stored[row.TrackerId]), rows[i].State);
             }
 
             return written;
         }
 
+        var json = rows.ToDictionary(r => r.TrackerId, r => r.State);
         foreach (var row in await connection.QueryAsync<LiveTracker>(Command(_database.Statements.SelectWrittenVersions,
                      new { TrackerIds = _database.Dialect.IdList([.. stored.Keys]) }, cancellationToken, transaction)))
         {
-            handed.Add(new StateChange(row.Version!.Value, row.TrackerId, row.UserId, row.SourceId, row.Blocked, stored[row.TrackerId]));
+            handed.Add(new StateChange(row.Version!.Value, row.TrackerId, row.UserId, row.SourceId, row.Blocked, stored[row.TrackerId]),
+                json[row.TrackerId]);
         }
 
         return written;

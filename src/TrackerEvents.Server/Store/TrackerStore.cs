@@ -19,7 +19,7 @@ internal sealed class TrackerStore(Database database, TrackerOwners owners, Time
     /// item whose device id is taken, by an existing tracker or an earlier item of the batch.
     /// </summary>
     /// <remarks>
-    /// The initial states are handed over with their versions (<see cref="Database.WriteAsync{T}(Func{DbConnection, DbTransaction, List{StateChange}, Task{T}}, CancellationToken)"/>):
+    /// The initial states are handed over with their versions (<see cref="Database.WriteAsync{T}(Func{DbConnection, DbTransaction, HandedStates, Task{T}}, CancellationToken)"/>):
     /// they are the transaction's only versioned changes, and so the first write of a new tracker finds its
     /// state remembered instead of reading and parsing its row. Once committed, the trackers' owners are
     /// remembered too (<see cref="TrackerOwners"/>, SQLite).
@@ -73,7 +73,7 @@ internal sealed class TrackerStore(Database database, TrackerOwners owners, Time
                          new { TrackerIds = database.Dialect.IdList([.. byId.Keys.Order()]) }, cancellationToken, transaction)))
             {
                 var tracker = byId[row.TrackerId];
-                handed.Add(new StateChange(row.Version!.Value, tracker.TrackerId, tracker.UserId, tracker.SourceId, Blocked: false, initial));
+                handed.Add(new StateChange(row.Version!.Value, tracker.TrackerId, tracker.UserId, tracker.SourceId, Blocked: false, initial), initialState);
             }
 
             return rows;

@@ -16,7 +16,7 @@ public sealed class DatabaseTests : IAsyncDisposable
     public DatabaseTests()
     {
         _dialect = new SqliteDialect($"Data Source={Path.Combine(_directory, "test.db")}", _directory);
-        _database = new Database(_dialect, _signal, _handoff, new WrittenStates(), new TrackerEvents.Diagnostics.PhaseTimings(TimeProvider.System));
+        _database = new Database(_dialect, _signal, _handoff, new WrittenStates(TimeProvider.System), new TrackerEvents.Diagnostics.PhaseTimings(TimeProvider.System));
     }
 
     public async ValueTask DisposeAsync()
@@ -79,7 +79,7 @@ public sealed class DatabaseTests : IAsyncDisposable
         await _database.WriteAsync(async (connection, transaction, handed) =>
         {
             await connection.ExecuteAsync(new CommandDefinition("INSERT INTO items (name) VALUES ('d')", transaction: transaction));
-            handed.Add(new StateChange(5, 1, 1, 1, false, TrackerState.Initial));
+            handed.Add(new StateChange(5, 1, 1, 1, false, TrackerState.Initial), "{}"u8.ToArray());
             postedDuringWork = _handoff.TakeAll().Count > 0;
             return true;
         }, CancellationToken.None);
@@ -97,7 +97,7 @@ public sealed class DatabaseTests : IAsyncDisposable
 
         var write = () => _database.WriteAsync<bool>((_, _, handed) =>
         {
-            handed.Add(new StateChange(5, 1, 1, 1, false, TrackerState.Initial));
+            handed.Add(new StateChange(5, 1, 1, 1, false, TrackerState.Initial), "{}"u8.ToArray());
             throw new StoreConflictException(StoreConflict.LoginInUse, "refused");
         }, CancellationToken.None);
 

@@ -1,5 +1,6 @@
 using TrackerEvents.Devices;
 using TrackerEvents.Store;
+using TrackerEvents.Tests.Infrastructure;
 using TrackerEvents.Tracking;
 
 namespace TrackerEvents.Tests.Units;
@@ -16,11 +17,11 @@ public sealed class WrittenStatesTests
             with { Additional = [new("note", "café \"quoted\""), new("n", "1")] };
         var state = DeviceStateMapping.Apply(TrackerState.Initial with { Gsm = GsmState.Empty with { Updated = SubMillisecond } }, point,
             SubMillisecond, SubMillisecond.AddTicks(3), 5, TimeSpan.FromMinutes(5));
-        var cache = new WrittenStates();
+        var cache = new WrittenStates(TimeProvider.System);
         using var writer = new WrittenStates.Writer();
 
         var json = System.Text.Encoding.UTF8.GetString(WrittenStates.Serialize(state, writer, out var stored));
-        cache.Remember([Change(7, 3, stored)]);
+        cache.Remember(Handed(Change(7, 3, stored)));
         var remembered = cache.Read(7, 3, json);
         var parsed = StateStore.ParseStored(json);
 
@@ -37,10 +38,10 @@ public sealed class WrittenStatesTests
     [Fact]
     public void AnotherVersion_IsParsed_NotTakenFromTheCache()
     {
-        var cache = new WrittenStates();
+        var cache = new WrittenStates(TimeProvider.System);
         using var writer = new WrittenStates.Writer();
         var json = System.Text.Encoding.UTF8.GetString(WrittenStates.Serialize(TrackerState.Initial with { BatteryLevel = 10 }, writer, out var stored));
-        cache.Remember([Change(7, 5, stored)]);
+        cache.Remember(Handed(Change(7, 5, stored)));
         var other = json.Replace("\"battery_level\":10", "\"battery_level\":99", StringComparison.Ordinal);
 
         cache.Read(7, 5, other).BatteryLevel.Should().Be(10, "the version this process committed is its state, whatever the JSON passed");
@@ -51,11 +52,62 @@ public sealed class WrittenStatesTests
     }
 
     [Fact]
+    public void ATrackerWrittenAgainSoon_KeepsItsStateParsed_AnyOtherKeepsItsJson_AndBothReadTheSame()
+    {
+        var clock = new ManualClock();
+        var cache = new WrittenStates(clock);
+        var first = TrackerState.Initial with { BatteryLevel = 10, LastUpdate = new DateTimeOffset(2026, 12, 1, 2, 0, 0, TimeSpan.Zero) };
+        var second = first with { BatteryLevel = 20 };
+        var third = first with { BatteryLevel = 30 };
+
+        cache.Remember(Handed(Change(7, 1, first)));
+        cache.IsParsed(7).Should().BeFalse("a tracker written for the first time is kept as JSON");
+        cache.TryGet(7, 1, out var state).Should().BeTrue();
+        state.Should().NotBeSameAs(first, "parsed again from its JSON");
+        StateWriter.ToCanonicalJson(state!).Should().Be(StateWriter.ToCanonicalJson(first));
+
+        clock.Advance(WrittenStates.HotWithin - TimeSpan.FromMilliseconds(1));
+        cache.Remember(Handed(Change(7, 2, second)));
+        cache.IsParsed(7).Should().BeTrue("written again within HotWithin");
+        cache.TryGet(7, 2, out state).Should().BeTrue();
+        state.Should().BeSameAs(second);
+        cache.TryGetLatest(7, out var latest).Should().BeTrue();
+        latest!.State.Should().BeSameAs(second);
+
+        clock.Advance(WrittenStates.HotWithin);
+        cache.Remember(Handed(Change(7, 3, third)));
+        cache.IsParsed(7).Should().BeFalse("written again only after HotWithin");
+        cache.TryGetLatest(7, out latest).Should().BeTrue();
+        (latest!.Version, latest.State.BatteryLevel).Should().Be((3, 30));
+        cache.IsParsed(8).Should().BeNull("never remembered");
+    }
+
+    [Fact]
+    public void TrackersCreatedTogether_ShareOneCopyOfTheirJson_AndEachReadsItsOwnVersion()
+    {
+        var cache = new WrittenStates(TimeProvider.System);
+        using var writer = new WrittenStates.Writer();
+        var json = WrittenStates.Serialize(TrackerState.Initial, writer, out var initial);
+        var handed = new HandedStates();
+        handed.Add(Change(7, 1, initial), json);
+        handed.Add(Change(8, 2, initial), json);
+
+        cache.Remember(handed);
+        json[0] = (byte)'x'; // the caller's array: what is remembered is a copy
+
+        cache.TryGet(7, 1, out var seven).Should().BeTrue();
+        cache.TryGet(8, 2, out var eight).Should().BeTrue();
+        cache.TryGet(8, 1, out _).Should().BeFalse();
+        StateWriter.ToCanonicalJson(seven!).Should().Be(StateWriter.ToCanonicalJson(TrackerState.Initial));
+        StateWriter.ToCanonicalJson(eight!).Should().Be(StateWriter.ToCanonicalJson(TrackerState.Initial));
+    }
+
+    [Fact]
     public void OfTwoWritersRemembering_TheHigherVersionStays()
     {
-        var cache = new WrittenStates();
-        cache.Remember([Change(7, 11, TrackerState.Initial with { BatteryLevel = 11 })]);
-        cache.Remember([Change(7, 10, TrackerState.Initial with { BatteryLevel = 10 })]);
+        var cache = new WrittenStates(TimeProvider.System);
+        cache.Remember(Handed(Change(7, 11, TrackerState.Initial with { BatteryLevel = 11 })));
+        cache.Remember(Handed(Change(7, 10, TrackerState.Initial with { BatteryLevel = 10 })));
 
         cache.TryGet(7, 11, out var state).Should().BeTrue();
         state!.BatteryLevel.Should().Be(11);
@@ -85,4 +137,17 @@ public sealed class WrittenStatesTests
     }
 
     private static StateChange Change(long trackerId, long version, TrackerState state) => new(version, trackerId, 1, 1, false, state);
+
+    /// <summary>Committed changes as a write hands them over: each with the JSON its row stores.</summary>
+    private static HandedStates Handed(params StateChange[] changes)
+    {
+        var handed = new HandedStates();
+        using var writer = new WrittenStates.Writer();
+        foreach (var change in changes)
+        {
+            handed.Add(change, WrittenStates.Serialize(change.State, writer, out _));
+        }
+
+        return handed;
+    }
 }
