@@ -46,7 +46,7 @@ internal sealed class WrittenStates(TimeProvider time)
     /// <summary>The state of a tracker whose row is at <paramref name="version"/>, if this process committed it.</summary>
     public bool TryGet(long trackerId, long version, [NotNullWhen(true)] out TrackerState? state)
     {
-        state = TryGetEntry(trackerId, out var entry) && entry.Version == version ? entry.State : null;
+        state = TryGetEntry(trackerId, out var entry) && entry.Version == version ? entry.ReadState() : null;
         return state is not null;
     }
 
@@ -57,7 +57,7 @@ internal sealed class WrittenStates(TimeProvider time)
     public bool TryGetLatest(long trackerId, [NotNullWhen(true)] out StateChange? latest)
     {
         latest = TryGetEntry(trackerId, out var entry)
-            ? new StateChange(entry.Version, trackerId, entry.UserId, entry.SourceId, entry.Blocked, entry.State)
+            ? new StateChange(entry.Version, trackerId, entry.UserId, entry.SourceId, entry.Blocked, entry.ReadState())
             : null;
         return latest is not null;
     }
@@ -218,6 +218,7 @@ internal sealed class WrittenStates(TimeProvider time)
     /// </summary>
     private readonly record struct Entry(long Version, long UserId, long SourceId, bool Blocked, long WrittenAt, TrackerState? Parsed, byte[]? Json)
     {
-        public TrackerState State => Parsed ?? StateStore.ParseStored(Json!);
+        /// <summary>The state: the parsed one, or its JSON parsed now (a new instance each call, ~3 µs).</summary>
+        public TrackerState ReadState() => Parsed ?? StateStore.ParseStored(Json!);
     }
 }
