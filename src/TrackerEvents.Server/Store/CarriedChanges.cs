@@ -160,7 +160,7 @@ internal sealed class CarriedChanges
                     return null; // the rows' versions follow each other, or the hand-over would not say what it holds
                 }
 
-                changes.Add(new StateChange(before + ordinal, tracker, user, source, row[4].GetBoolean(), StateStore.ParseStored(row[5])));
+                changes.Add(new StateChange(before + ordinal, tracker, user, source, row[4].GetBoolean(), StoredStateReader.Read(row[5])));
             }
 
             return changes;

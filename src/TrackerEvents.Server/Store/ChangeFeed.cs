@@ -90,7 +90,7 @@ internal sealed class ChangeFeed(Database database, WrittenStates written, TimeP
             Change? change = row.Kind switch
             {
                 1 => new StateChange(row.Version, row.TrackerId, row.UserId, row.SourceId ?? 0, row.Blocked,
-                    written?.Read(row.TrackerId, row.Version, row.Payload ?? "") ?? StateStore.ParseStored(row.Payload ?? "")),
+                    written?.Read(row.TrackerId, row.Version, row.Payload ?? "") ?? StoredStateReader.Read(row.Payload ?? "")),
                 2 => ReadingItem.ParseKind(row.ItemKind ?? "") is { } kind
                      && ReadingItem.FromCanonical(kind, row.ItemKey ?? "", row.Payload ?? "") is { } item
                     ? new ReadingChange(row.Version, row.TrackerId, row.UserId, row.Blocked, item)

@@ -36,7 +36,7 @@ internal sealed class ConnectionStatusStore(Database database)
             OfflineAfter = (long)offlineAfter.TotalMilliseconds,
             Limit = limit,
         }, cancellationToken)), cancellationToken);
-        return [.. rows.Select(r => new SilentTracker(r.TrackerId, StateStore.ParseStored(r.State), r.Version,
+        return [.. rows.Select(r => new SilentTracker(r.TrackerId, StoredStateReader.Read(r.State), r.Version,
             DateTimeOffset.FromUnixTimeMilliseconds(r.ReportedAt), r.SweptStatus,
             r.IdleAfter is { } idle ? TimeSpan.FromMilliseconds(idle) : null,
             r.OfflineAfter is { } offline ? TimeSpan.FromMilliseconds(offline) : null))];

@@ -214,44 +214,12 @@ internal sealed class StateStore : IAsyncDisposable
             foreach (var row in await connection.QueryAsync<StateRow>(Command(_database.Statements.SelectStates,
                          new { TrackerIds = _database.Dialect.IdList([.. unknown]) }, cancellationToken, transaction)))
             {
-                states[row.TrackerId] = ParseStored(row.State);
+                states[row.TrackerId] = StoredStateReader.Read(row.State);
             }
         }
 
         return states;
     }
-
-    /// <summary>Reads a stored state; rows another program wrote badly read as far as they are valid.</summary>
-    internal static TrackerState ParseStored(string json)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            return ParseStored(document.RootElement);
-        }
-        catch (JsonException)
-        {
-            return TrackerState.Initial;
-        }
-    }
-
-    /// <summary>Reads a stored state from its UTF-8 bytes (<see cref="IStoreDialect.StateAsUtf8"/>).</summary>
-    internal static TrackerState ParseStored(ReadOnlyMemory<byte> json)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(json);
-            return ParseStored(document.RootElement);
-        }
-        catch (JsonException)
-        {
-            return TrackerState.Initial;
-        }
-    }
-
-    /// <summary>Reads a stored state from its parsed JSON (as far as it is valid).</summary>
-    internal static TrackerState ParseStored(JsonElement json) =>
-        StatePatch.Apply(TrackerState.Initial, json, now: null, new FieldErrors(), "", strict: false);
 
     private sealed class SnapshotRow
     {

@@ -67,11 +67,11 @@ internal sealed class WrittenStates(TimeProvider time)
 
     /// <summary>The stored state of a tracker, from its row's version and JSON.</summary>
     public TrackerState Read(long trackerId, long version, string json) =>
-        TryGet(trackerId, version, out var state) ? state : StateStore.ParseStored(json);
+        TryGet(trackerId, version, out var state) ? state : StoredStateReader.Read(json);
 
     /// <inheritdoc cref="Read(long, long, string)"/>
     public TrackerState Read(long trackerId, long version, byte[] json) =>
-        TryGet(trackerId, version, out var state) ? state : StateStore.ParseStored(json);
+        TryGet(trackerId, version, out var state) ? state : StoredStateReader.Read(json);
 
     /// <summary>
     /// Remembers committed states (call only after their commit). Of two writers racing to remember the same
@@ -219,6 +219,6 @@ internal sealed class WrittenStates(TimeProvider time)
     private readonly record struct Entry(long Version, long UserId, long SourceId, bool Blocked, long WrittenAt, TrackerState? Parsed, byte[]? Json)
     {
         /// <summary>The state: the parsed one, or its JSON parsed now (a new instance each call, ~3 µs).</summary>
-        public TrackerState ReadState() => Parsed ?? StateStore.ParseStored(Json!);
+        public TrackerState ReadState() => Parsed ?? StoredStateReader.Read(Json!);
     }
 }

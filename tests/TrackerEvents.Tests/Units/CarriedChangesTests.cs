@@ -127,7 +127,7 @@ public sealed class CarriedChangesTests
         var json = note is null
             ? $$"""{"battery_level":{{battery}},"connection_status":"active"}"""
             : $$"""{"battery_level":{{battery}},"connection_status":"active","additional":{"note":{"value":"{{note}}"}""" + "}}";
-        var canonical = StateWriter.ToCanonicalJson(StateStore.ParseStored(json));
+        var canonical = StateWriter.ToCanonicalJson(StoredStateReader.Read(json));
         return new CarriedChanges.Row(tracker, tracker * 10, tracker * 100, blocked, Encoding.UTF8.GetBytes(canonical));
     }
 }

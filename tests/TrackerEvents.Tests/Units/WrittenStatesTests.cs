@@ -23,7 +23,7 @@ public sealed class WrittenStatesTests
         var json = System.Text.Encoding.UTF8.GetString(WrittenStates.Serialize(state, writer, out var stored));
         cache.Remember(Handed(Change(7, 3, stored)));
         var remembered = cache.Read(7, 3, json);
-        var parsed = StateStore.ParseStored(json);
+        var parsed = StoredStateReader.Read(json);
 
         StateWriter.ToCanonicalJson(remembered).Should().Be(json).And.Be(StateWriter.ToCanonicalJson(parsed));
         remembered.Gps.Should().Be(parsed.Gps);

@@ -1,0 +1,122 @@
+using System.Text.Json;
+using static TrackerEvents.Tracking.Utf8FieldReader;
+
+namespace TrackerEvents.Tracking;
+
+/// <summary>The <c>gps</c> and <c>last_gps_fix</c> objects of a stored state, for <see cref="StoredStateReader"/>.</summary>
+internal static class StoredGpsReader
+{
+    public static bool TryGpsFix(ref Utf8JsonReader reader, out GpsState? gps)
+    {
+        gps = null;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+
+        var ok = TryGps(ref reader, out var read);
+        gps = read;
+        return ok;
+    }
+
+    public static bool TryGps(ref Utf8JsonReader reader, out GpsState gps)
+    {
+        gps = GpsState.Empty;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+
+        var (updated, signalLevel, location, heading, speed, alt, precision, gsmLbs) = GpsState.Empty;
+        var seen = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var field = reader.ValueIsEscaped ? GpsField.Unknown : GpsFieldOf(reader.ValueSpan);
+            if (field == GpsField.Unknown || (seen & (1 << (int)field)) != 0 || !reader.Read())
+            {
+                return false;
+            }
+
+            seen |= 1 << (int)field;
+            int? number = null;
+            var ok = field switch
+            {
+                GpsField.Updated => TryDate(ref reader, out updated),
+                GpsField.SignalLevel => TryInt(ref reader, 0, 100, out signalLevel),
+                GpsField.Location => TryLocation(ref reader, out location),
+                GpsField.Heading => TryInt(ref reader, 0, 360, out number),
+                GpsField.Speed => TryInt(ref reader, 0, 10_000, out number),
+                GpsField.Alt => TryInt(ref reader, -100_000, 100_000, out number),
+                GpsField.Precision => TryInt(ref reader, 0, int.MaxValue, out precision),
+                GpsField.GsmLbs => TryBool(ref reader, out gsmLbs),
+                _ => false,
+            };
+            if (!ok)
+            {
+                return false;
+            }
+
+            switch (field)
+            {
+                case GpsField.Heading: heading = number ?? 0; break;
+                case GpsField.Speed: speed = number ?? 0; break;
+                case GpsField.Alt: alt = number ?? 0; break;
+            }
+        }
+
+        gps = new GpsState(updated, signalLevel, location, heading, speed, alt, precision, gsmLbs);
+        return reader.TokenType == JsonTokenType.EndObject;
+    }
+
+    private static bool TryLocation(ref Utf8JsonReader reader, out GeoPoint? location)
+    {
+        location = null;
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            return false;
+        }
+
+        double? lat = null, lng = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isLat = reader.ValueTextEquals("lat"u8);
+            if ((!isLat && !reader.ValueTextEquals("lng"u8)) || (isLat ? lat : lng) is not null || !reader.Read()
+                || !TryNumber(ref reader, isLat ? -90 : -180, isLat ? 90 : 180, out var n))
+            {
+                return false;
+            }
+
+            (isLat ? ref lat : ref lng) = n;
+        }
+
+        if (lat is not { } la || lng is not { } ln)
+        {
+            return false;
+        }
+
+        location = new GeoPoint(la, ln);
+        return reader.TokenType == JsonTokenType.EndObject;
+    }
+
+    private enum GpsField
+    {
+        Unknown, Updated, SignalLevel, Location, Heading, Speed, Alt, Precision, GsmLbs,
+    }
+
+    private static GpsField GpsFieldOf(ReadOnlySpan<byte> name) => name.Length switch
+    {
+        3 => name.SequenceEqual("alt"u8) ? GpsField.Alt : GpsField.Unknown,
+        5 => name.SequenceEqual("speed"u8) ? GpsField.Speed : GpsField.Unknown,
+        7 => name.SequenceEqual("updated"u8) ? GpsField.Updated : name.SequenceEqual("heading"u8) ? GpsField.Heading
+            : name.SequenceEqual("gsm_lbs"u8) ? GpsField.GsmLbs : GpsField.Unknown,
+        8 => name.SequenceEqual("location"u8) ? GpsField.Location : GpsField.Unknown,
+        9 => name.SequenceEqual("precision"u8) ? GpsField.Precision : GpsField.Unknown,
+        12 => name.SequenceEqual("signal_level"u8) ? GpsField.SignalLevel : GpsField.Unknown,
+        _ => GpsField.Unknown,
+    };
+}
