@@ -19,8 +19,6 @@ namespace TrackerEvents.Tracking;
 /// </summary>
 internal static class StoredStateReader
 {
-    private static readonly ImmutableSortedDictionary<string, AdditionalValue> NoAdditional = TrackerState.Initial.Additional;
-
     /// <summary>Reads a stored state; rows another program wrote badly read as far as they are valid.</summary>
     public static TrackerState Read(string json)
     {
@@ -103,7 +101,7 @@ internal static class StoredStateReader
         bool? ignition = null;
         int? battery = null;
         ImmutableArray<bool> inputs = initial.Inputs, outputs = initial.Outputs;
-        var additional = NoAdditional;
+        var additional = TrackerState.NoAdditional;
         var seen = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -217,13 +215,13 @@ internal static class StoredStateReader
 
     private static bool TryAdditional(ref Utf8JsonReader reader, out ImmutableSortedDictionary<string, AdditionalValue> additional)
     {
-        additional = NoAdditional;
+        additional = TrackerState.NoAdditional;
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             return false;
         }
 
-        var read = NoAdditional;
+        var read = TrackerState.NoAdditional;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var key = reader.GetString()!;

@@ -8,6 +8,13 @@ namespace TrackerEvents.Tracking;
 /// </summary>
 internal sealed record TrackerState
 {
+    /// <summary>
+    /// No additional values, keys compared ordinally: one instance for every state that has none (as an initializer of
+    /// the property itself it was a new empty dictionary for every state made, even one whose values were then given).
+    /// </summary>
+    public static readonly ImmutableSortedDictionary<string, AdditionalValue> NoAdditional =
+        ImmutableSortedDictionary.Create<string, AdditionalValue>(StringComparer.Ordinal);
+
     public static readonly TrackerState Initial = new();
 
     public GpsState Gps { get; init; } = GpsState.Empty;
@@ -24,8 +31,7 @@ internal sealed record TrackerState
     public DateTimeOffset? InputsUpdate { get; init; }
     public ImmutableArray<bool> Outputs { get; init; } = [];
     public DateTimeOffset? OutputsUpdate { get; init; }
-    public ImmutableSortedDictionary<string, AdditionalValue> Additional { get; init; } =
-        ImmutableSortedDictionary.Create<string, AdditionalValue>(StringComparer.Ordinal);
+    public ImmutableSortedDictionary<string, AdditionalValue> Additional { get; init; } = NoAdditional;
     public DateTimeOffset? ActualTrackUpdate { get; init; }
 
     /// <summary>
