@@ -121,7 +121,7 @@ internal sealed partial class ActionHandler(
         foreach (var plan in plans)
         {
             var request = plan.Request;
-            client.Subscriptions.Watch(plan.Kind, plan.Trackers, new WatchRequest(session.SessionId, request.Format, dates, request.RateLimit, request.Filter));
+            client.Subscriptions.Watch(plan.Kind, plan.Trackers, new WatchRequest(session.SessionId, session.UserId, request.Format, dates, request.RateLimit, request.Filter));
         }
 
         client.Send(EventFrames.Response(action.ActionName, Statuses(plans), action.Legacy, legacyUnsubscribe: false));

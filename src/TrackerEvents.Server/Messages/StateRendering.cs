@@ -10,13 +10,16 @@ namespace TrackerEvents.Messages;
 /// wanted in one rendering only: the first of each kind is kept in a field, and a dictionary is made only
 /// for a second one (two dictionaries per change were most of what routing a change allocated).
 /// </summary>
-internal sealed class StateRendering(long trackerId, long sourceId, TrackerState state, long version, DateTimeOffset now, long dispatchedAt = 0)
+internal sealed class StateRendering(long trackerId, long userId, long sourceId, TrackerState state, long version, DateTimeOffset now, long dispatchedAt = 0)
 {
     private Rendered<Payload> _events;
     private Rendered<byte[]> _items;
     private IotMessage? _iotMessage;
 
     public long TrackerId { get; } = trackerId;
+
+    /// <summary>The tracker's owner as of this version: a watch made for another user does not take it.</summary>
+    public long UserId { get; } = userId;
 
     public long Version { get; } = version;
 
@@ -25,7 +28,7 @@ internal sealed class StateRendering(long trackerId, long sourceId, TrackerState
 
     /// <param name="dispatchedAt">When the change was routed (a timestamp, see <see cref="Payload.DispatchedAt"/>); 0 for a snapshot.</param>
     public static StateRendering Of(StateChange change, DateTimeOffset now, long dispatchedAt = 0) =>
-        new(change.TrackerId, change.SourceId, change.State, change.Version, now, dispatchedAt);
+        new(change.TrackerId, change.UserId, change.SourceId, change.State, change.Version, now, dispatchedAt);
 
     public Payload Event(StateFormat format, DateStyle dates)
     {

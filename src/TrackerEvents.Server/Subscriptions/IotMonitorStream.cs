@@ -21,14 +21,16 @@ internal sealed class IotMonitorStream(TimeProvider time, BatchPhase phase) : Ba
         foreach (var tracker in trackers)
         {
             var blocked = tracker.Status == TrackerStatus.Blocked;
-            if (Watched.TryGetValue(tracker.Id, out var watch))
+            if (Watched.TryGetValue(tracker.Id, out var watch) && watch.IsOwnedBy(request.UserId))
             {
                 // A renewed watch keeps its history: the packet after the subscribe shows it again.
                 (watch.SessionId, watch.Blocked) = (request.SessionId, blocked);
             }
             else
             {
-                Watched[tracker.Id] = new IotWatch(request.SessionId, blocked);
+                // New, or a tracker another user's session watched before on this connection: none of that history.
+                Watched[tracker.Id] = new IotWatch(request.SessionId, request.UserId, blocked);
+                Pending.Remove(tracker.Id);
             }
         }
 
@@ -44,7 +46,7 @@ internal sealed class IotMonitorStream(TimeProvider time, BatchPhase phase) : Ba
 
     public override void OnState(StateRendering state, Outbox outbox)
     {
-        if (Watched.TryGetValue(state.TrackerId, out var watch) && !watch.Blocked && watch.History.Record(state.IotMessage, state.Version))
+        if (TryGetWatch(state.TrackerId, state.UserId, out var watch) && !watch.Blocked && watch.History.Record(state.IotMessage, state.Version))
         {
             Pending.Put(state.TrackerId, state.TrackerId);
         }
@@ -52,7 +54,7 @@ internal sealed class IotMonitorStream(TimeProvider time, BatchPhase phase) : Ba
 
     public override bool OnLifecycle(LifecycleRendering lifecycle, Outbox outbox)
     {
-        if (!Watched.TryGetValue(lifecycle.Change.TrackerId, out var watch))
+        if (!TryGetWatch(lifecycle.Change.TrackerId, lifecycle.Change.UserId, out var watch))
         {
             return false;
         }
@@ -67,7 +69,7 @@ internal sealed class IotMonitorStream(TimeProvider time, BatchPhase phase) : Ba
         var wanted = trackerIds.ToHashSet();
         foreach (var state in snapshot.States)
         {
-            if (wanted.Contains(state.TrackerId) && Watched.TryGetValue(state.TrackerId, out var watch) && !watch.Blocked)
+            if (wanted.Contains(state.TrackerId) && TryGetWatch(state.TrackerId, state.UserId, out var watch) && !watch.Blocked)
             {
                 watch.History.Record(state.IotMessage, state.Version);
             }
@@ -101,7 +103,7 @@ internal sealed class IotMonitorStream(TimeProvider time, BatchPhase phase) : Ba
     }
 
     /// <summary>One tracker a client monitors, with its history.</summary>
-    internal sealed class IotWatch(long sessionId, bool blocked) : TrackerWatch(sessionId, blocked)
+    internal sealed class IotWatch(long sessionId, long ownerId, bool blocked) : TrackerWatch(sessionId, ownerId, blocked)
     {
         public IotHistory History { get; } = new();
     }

@@ -19,7 +19,7 @@ internal sealed class ReadingsBatchStream(TimeProvider time, BatchPhase phase)
     {
         foreach (var tracker in trackers)
         {
-            Watched[tracker.Id] = new ReadingsWatch(request.SessionId, request.Filter, request.Dates, tracker.Status == TrackerStatus.Blocked);
+            Watched[tracker.Id] = new ReadingsWatch(request.SessionId, request.UserId, request.Filter, request.Dates, tracker.Status == TrackerStatus.Blocked);
         }
 
         (Pace.RateLimit, UserTimeDates) = (request.RateLimit, request.Dates);
@@ -27,7 +27,7 @@ internal sealed class ReadingsBatchStream(TimeProvider time, BatchPhase phase)
 
     public override void OnReading(ReadingChange change, DateTimeOffset now)
     {
-        if (!Watched.TryGetValue(change.TrackerId, out var watch) || watch.Blocked)
+        if (!TryGetWatch(change.TrackerId, change.UserId, out var watch) || watch.Blocked)
         {
             return;
         }
@@ -49,7 +49,7 @@ internal sealed class ReadingsBatchStream(TimeProvider time, BatchPhase phase)
 
     public override bool OnLifecycle(LifecycleRendering lifecycle, Outbox outbox)
     {
-        if (Watched.TryGetValue(lifecycle.Change.TrackerId, out var watch))
+        if (TryGetWatch(lifecycle.Change.TrackerId, lifecycle.Change.UserId, out var watch))
         {
             Pending.Add(new PendingReadings(null, lifecycle.Item(watch.Dates)));
             watch.Blocked = lifecycle.Change.Event == "block";
@@ -94,7 +94,7 @@ internal sealed class ReadingsBatchStream(TimeProvider time, BatchPhase phase)
     }
 
     /// <summary>One tracker watched with a <c>readings_batch</c> request.</summary>
-    internal sealed class ReadingsWatch(long sessionId, ReadingsFilter filter, DateStyle dates, bool blocked) : TrackerWatch(sessionId, blocked)
+    internal sealed class ReadingsWatch(long sessionId, long ownerId, ReadingsFilter filter, DateStyle dates, bool blocked) : TrackerWatch(sessionId, ownerId, blocked)
     {
         public ReadingsFilter Filter { get; } = filter;
 

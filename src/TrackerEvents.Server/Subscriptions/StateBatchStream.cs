@@ -19,7 +19,7 @@ internal sealed class StateBatchStream(TimeProvider time, BatchFrames frames, Ba
     {
         foreach (var tracker in trackers)
         {
-            Watched[tracker.Id] = new StateWatch(request.SessionId, request.Format, request.Dates, tracker.Status == TrackerStatus.Blocked);
+            Watched[tracker.Id] = new StateWatch(request.SessionId, request.UserId, request.Format, request.Dates, tracker.Status == TrackerStatus.Blocked);
         }
 
         (Pace.RateLimit, UserTimeDates) = (request.RateLimit, request.Dates);
@@ -31,7 +31,7 @@ internal sealed class StateBatchStream(TimeProvider time, BatchFrames frames, Ba
 
     public override bool OnLifecycle(LifecycleRendering lifecycle, Outbox outbox)
     {
-        if (!Watched.TryGetValue(lifecycle.Change.TrackerId, out var watch))
+        if (!TryGetWatch(lifecycle.Change.TrackerId, lifecycle.Change.UserId, out var watch))
         {
             return false;
         }
@@ -48,7 +48,7 @@ internal sealed class StateBatchStream(TimeProvider time, BatchFrames frames, Ba
         var items = new List<byte[]>();
         foreach (var state in snapshot.States)
         {
-            if (wanted.Contains(state.TrackerId) && Watched.TryGetValue(state.TrackerId, out var watch) && watch.Accept(state.Version))
+            if (wanted.Contains(state.TrackerId) && TryGetWatch(state.TrackerId, state.UserId, out var watch) && watch.Accept(state.Version))
             {
                 items.Add(state.BatchItem(watch.Format, watch.Dates));
                 if (Pending.TryGet(state.TrackerId, out var pending) && pending.Version <= state.Version)
@@ -68,7 +68,7 @@ internal sealed class StateBatchStream(TimeProvider time, BatchFrames frames, Ba
 
     private void Put(StateRendering state, bool redelivery)
     {
-        if (Watched.TryGetValue(state.TrackerId, out var watch) && watch.Accept(state.Version, redelivery))
+        if (TryGetWatch(state.TrackerId, state.UserId, out var watch) && watch.Accept(state.Version, redelivery))
         {
             Pending.Put(state.TrackerId, new PendingState(state.BatchItem(watch.Format, watch.Dates), state.Version));
         }

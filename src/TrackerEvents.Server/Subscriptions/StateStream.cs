@@ -16,7 +16,7 @@ internal sealed class StateStream : SubscriptionStream<StateWatch>
     {
         foreach (var tracker in trackers)
         {
-            Watched[tracker.Id] = new StateWatch(request.SessionId, request.Format, request.Dates, tracker.Status == TrackerStatus.Blocked);
+            Watched[tracker.Id] = new StateWatch(request.SessionId, request.UserId, request.Format, request.Dates, tracker.Status == TrackerStatus.Blocked);
         }
     }
 
@@ -32,7 +32,7 @@ internal sealed class StateStream : SubscriptionStream<StateWatch>
 
     public override bool OnLifecycle(LifecycleRendering lifecycle, Outbox outbox)
     {
-        if (!Watched.TryGetValue(lifecycle.Change.TrackerId, out var watch))
+        if (!TryGetWatch(lifecycle.Change.TrackerId, lifecycle.Change.UserId, out var watch))
         {
             return false;
         }
@@ -60,7 +60,7 @@ internal sealed class StateStream : SubscriptionStream<StateWatch>
     /// <param name="afterResponse">A snapshot's state: queued at the end (<see cref="Outbox.PutStateLast"/>), not in the place of an unsent one.</param>
     private void Put(StateRendering state, Outbox outbox, bool redelivery, bool afterResponse = false)
     {
-        if (Watched.TryGetValue(state.TrackerId, out var watch) && watch.Accept(state.Version, redelivery))
+        if (TryGetWatch(state.TrackerId, state.UserId, out var watch) && watch.Accept(state.Version, redelivery))
         {
             var payload = state.Event(watch.Format, watch.Dates);
             if (afterResponse)

@@ -3,7 +3,7 @@ using TrackerEvents.Tracking;
 namespace TrackerEvents.Subscriptions;
 
 /// <summary>One tracker a client watches with a <c>state</c> or <c>state_batch</c> request, and how it wants it rendered.</summary>
-internal sealed class StateWatch(long sessionId, StateFormat format, DateStyle dates, bool blocked) : TrackerWatch(sessionId, blocked)
+internal sealed class StateWatch(long sessionId, long ownerId, StateFormat format, DateStyle dates, bool blocked) : TrackerWatch(sessionId, ownerId, blocked)
 {
     public StateFormat Format { get; } = format;
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using TrackerEvents.Messages;
 using TrackerEvents.Tracking;
 
@@ -16,6 +17,10 @@ internal abstract class SubscriptionStream<TWatch> : ISubscriptionStream where T
     protected Dictionary<long, TWatch> Watched { get; } = [];
 
     public bool Watches(long trackerId) => Watched.ContainsKey(trackerId);
+
+    /// <summary>The watch of a tracker for a change that comes with <paramref name="userId"/> as its owner: none if the owner is another.</summary>
+    protected bool TryGetWatch(long trackerId, long userId, [MaybeNullWhen(false)] out TWatch watch) =>
+        Watched.TryGetValue(trackerId, out watch) && watch.IsOwnedBy(userId);
 
     public abstract void Watch(IReadOnlyList<ResolvedTracker> trackers, WatchRequest request);
 

@@ -10,6 +10,7 @@ internal sealed class Fleet : IAsyncDisposable
 {
     public required RunningServer Server { get; init; }
     public required string Hash { get; init; }
+    public required long UserId { get; init; }
     public required long A { get; init; }
     public required long SourceA { get; init; }
     public required long B { get; init; }
@@ -30,7 +31,7 @@ internal sealed class Fleet : IAsyncDisposable
     private static async Task<Fleet> StartCoreAsync(string timeZone, ManualClock? clock, params string[] settings)
     {
         var server = await RunningServer.StartAsync(clock, settings);
-        await server.CreateUserAsync("fleet", timeZone: timeZone);
+        var user = await server.CreateUserAsync("fleet", timeZone: timeZone);
         await server.CreateUserAsync("other");
         var (a, sourceA) = await server.CreateTrackerAsync("fleet", "Van A");
         var (b, sourceB) = await server.CreateTrackerAsync("fleet", "Van B");
@@ -46,6 +47,7 @@ internal sealed class Fleet : IAsyncDisposable
         {
             Server = server,
             Hash = await server.LoginAsync("fleet"),
+            UserId = user,
             A = a,
             SourceA = sourceA,
             B = b,

@@ -151,7 +151,7 @@ public sealed class RedeliveryOrderTests
         var client = fleet.Server.Service<ClientRegistry>().Find(socket.TrackingId!)!;
         var version = await fleet.Server.CurrentVersionAsync();
         var now = DateTimeOffset.UtcNow;
-        TrackerEvents.Messages.StateRendering At(long v, int speed) => new(fleet.A, fleet.SourceA,
+        TrackerEvents.Messages.StateRendering At(long v, int speed) => new(fleet.A, fleet.UserId, fleet.SourceA,
             TrackerEvents.Tracking.TrackerState.Initial with { Gps = TrackerEvents.Tracking.GpsState.Empty with { Speed = speed } }, v, now);
 
         // A newer state is dispatched while a reconnect's snapshot (older) is being read.
