@@ -43,7 +43,7 @@ public sealed class MovedTrackerTests
     }
 
     [Fact]
-    public async Task BatchStreams_OfTheFormerOwner_LeaveAMovedTrackerOut()
+    public async Task BatchStreamsAndReadings_OfTheFormerOwner_LeaveAMovedTrackerOut()
     {
         await using var server = await RunningServer.StartAsync(Engine.Sqlite);
         await server.CreateUserAsync("alice");
@@ -57,17 +57,25 @@ public sealed class MovedTrackerTests
         await using var iot = await AtmosphereSocket.ConnectAsync(server);
         await iot.ReadHandshakeAsync();
         await iot.SubscribeAsync(hash, new { type = "iot_monitor", target = new { type = "selected", tracker_ids = new[] { a, b } }, rate_limit = "100ms" });
+        await using var readings = await AtmosphereSocket.ConnectAsync(server);
+        await readings.ReadHandshakeAsync();
+        await readings.SubscribeAsync(hash, new { type = "readings_batch", target = new { type = "all" }, rate_limit = "100ms" });
         Sources(await batch.NextEventAsync("state_batch")).Should().BeEquivalentTo([sourceA, sourceB]);
         IotTrackers(await iot.NextEventAsync("iot_monitor")).Should().BeEquivalentTo([a, b]);
+        await readings.NextEventAsync("readings_batch");
 
         await MoveAsync(server, a, bobId);
         (await server.IngestStatesAsync(new { tracker_id = a, battery_level = 2 })).ShouldSucceed();
         (await server.IngestStatesAsync(new { tracker_id = b, battery_level = 3 })).ShouldSucceed();
+        (await server.AdminAsync("/ingest/readings", new { readings = new[] { Fuel(a, 1), Fuel(b, 2) } })).ShouldSucceed();
 
         Sources(await batch.NextEventAsync("state_batch")).Should().Equal([sourceB], "A is bob's now");
         IotTrackers(await iot.NextEventAsync("iot_monitor")).Should().Equal([b]);
+        (await readings.NextEventAsync("readings_batch")).GetProperty("data").EnumerateArray().Select(i => i.GetProperty("tracker_id").GetInt64())
+            .Should().Equal([b]);
         await batch.ExpectSilenceAsync(TimeSpan.FromMilliseconds(300));
         await iot.ExpectSilenceAsync(TimeSpan.FromMilliseconds(300));
+        await readings.ExpectSilenceAsync(TimeSpan.FromMilliseconds(300));
     }
 
     private static async Task MoveAsync(RunningServer server, long trackerId, long userId)
@@ -75,6 +83,9 @@ public sealed class MovedTrackerTests
         await using var db = await server.Database!.OpenAsync();
         await db.ExecuteAsync("UPDATE trackers SET user_id = @User WHERE id = @Id", new { User = userId, Id = trackerId });
     }
+
+    private static object Fuel(long trackerId, double value) =>
+        new { tracker_id = trackerId, inputs = new object[] { new { sensor_id = 1, value, type = "fuel" } } };
 
     private static int Battery(JsonElement state) => state.GetProperty("data").GetProperty("battery_level").GetInt32();
 
