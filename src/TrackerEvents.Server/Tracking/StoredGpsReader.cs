@@ -9,9 +9,9 @@ internal static class StoredGpsReader
     public static bool TryGpsFix(ref Utf8JsonReader reader, out GpsState? gps)
     {
         gps = null;
-        if (reader.TokenType == JsonTokenType.Null)
+        if (!IsNullOrObject(ref reader, out var isNull) || isNull)
         {
-            return true;
+            return isNull;
         }
 
         var ok = TryGps(ref reader, out var read);
@@ -29,15 +29,10 @@ internal static class StoredGpsReader
 
         var (updated, signalLevel, location, heading, speed, alt, precision, gsmLbs) = GpsState.Empty;
         var seen = 0;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        int next;
+        while ((next = NextField(ref reader, static name => (int)GpsFieldOf(name), ref seen)) > 0)
         {
-            var field = reader.ValueIsEscaped ? GpsField.Unknown : GpsFieldOf(reader.ValueSpan);
-            if (field == GpsField.Unknown || (seen & (1 << (int)field)) != 0 || !reader.Read())
-            {
-                return false;
-            }
-
-            seen |= 1 << (int)field;
+            var field = (GpsField)next;
             int? number = null;
             var ok = field switch
             {
@@ -65,20 +60,15 @@ internal static class StoredGpsReader
         }
 
         gps = new GpsState(updated, signalLevel, location, heading, speed, alt, precision, gsmLbs);
-        return reader.TokenType == JsonTokenType.EndObject;
+        return next == 0 && reader.TokenType == JsonTokenType.EndObject;
     }
 
     private static bool TryLocation(ref Utf8JsonReader reader, out GeoPoint? location)
     {
         location = null;
-        if (reader.TokenType == JsonTokenType.Null)
+        if (!IsNullOrObject(ref reader, out var isNull) || isNull)
         {
-            return true;
-        }
-
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            return false;
+            return isNull;
         }
 
         double? lat = null, lng = null;

@@ -103,16 +103,10 @@ internal static class StoredStateReader
         ImmutableArray<bool> inputs = initial.Inputs, outputs = initial.Outputs;
         var additional = TrackerState.NoAdditional;
         var seen = 0;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        int next;
+        while ((next = NextField(ref reader, static name => (int)FieldOf(name), ref seen)) > 0)
         {
-            var field = reader.ValueIsEscaped ? Field.Unknown : FieldOf(reader.ValueSpan);
-            if (field == Field.Unknown || (seen & (1 << (int)field)) != 0 || !reader.Read())
-            {
-                return false;
-            }
-
-            seen |= 1 << (int)field;
-            var ok = field switch
+            var ok = (Field)next switch
             {
                 Field.Address => reader.TokenType == JsonTokenType.Number,
                 Field.Gps => TryGps(ref reader, out gps),
@@ -140,7 +134,7 @@ internal static class StoredStateReader
             }
         }
 
-        if (reader.TokenType != JsonTokenType.EndObject)
+        if (next < 0 || reader.TokenType != JsonTokenType.EndObject)
         {
             return false;
         }
@@ -171,14 +165,9 @@ internal static class StoredStateReader
     private static bool TryGsm(ref Utf8JsonReader reader, out GsmState? gsm)
     {
         gsm = null;
-        if (reader.TokenType == JsonTokenType.Null)
+        if (!IsNullOrObject(ref reader, out var isNull) || isNull)
         {
-            return true;
-        }
-
-        if (reader.TokenType != JsonTokenType.StartObject)
-        {
-            return false;
+            return isNull;
         }
 
         DateTimeOffset? updated = null;

@@ -11,6 +11,38 @@ namespace TrackerEvents.Tracking;
 /// </summary>
 internal static class Utf8FieldReader
 {
+    /// <summary>Names a property by its (unescaped) UTF-8 name: a field number from 1 to 30, or 0 for a name not known.</summary>
+    public delegate int FieldNames(ReadOnlySpan<byte> name);
+
+    /// <summary>
+    /// Moves to the next property of the object being read, and on to its value: returns the property's field
+    /// (<paramref name="names"/>), 0 at the end of the properties (the caller checks that the object ended), or -1 for
+    /// an escaped, unknown or repeated name (<paramref name="seen"/> holds a bit per field read).
+    /// </summary>
+    public static int NextField(ref Utf8JsonReader reader, FieldNames names, ref int seen)
+    {
+        if (!reader.Read() || reader.TokenType != JsonTokenType.PropertyName)
+        {
+            return 0;
+        }
+
+        var field = reader.ValueIsEscaped ? 0 : names(reader.ValueSpan);
+        if (field == 0 || (seen & (1 << field)) != 0 || !reader.Read())
+        {
+            return -1;
+        }
+
+        seen |= 1 << field;
+        return field;
+    }
+
+    /// <summary>True at null (<paramref name="isNull"/>) or at the start of an object; false at anything else.</summary>
+    public static bool IsNullOrObject(ref Utf8JsonReader reader, out bool isNull)
+    {
+        isNull = reader.TokenType == JsonTokenType.Null;
+        return isNull || reader.TokenType == JsonTokenType.StartObject;
+    }
+
     public static bool TryBools(ref Utf8JsonReader reader, out ImmutableArray<bool> values)
     {
         values = [];
