@@ -13,27 +13,20 @@ public sealed class MovedTrackerTests
     [Theory, EngineData(Engine.Sqlite), EngineData(Engine.Postgres)]
     public async Task ATrackerMovedByPlainSql_ReachesItsNewOwner_AndNotItsFormerOne(Engine engine)
     {
-        await using var server = await RunningServer.StartAsync(engine);
-        await server.CreateUserAsync("alice");
-        var bobId = await server.CreateUserAsync("bob");
-        var (a, _) = await server.CreateTrackerAsync("alice", "A");
-        var (b, _) = await server.CreateTrackerAsync("alice", "B");
-        await using var alice = await AtmosphereSocket.ConnectAsync(server);
-        await alice.ReadHandshakeAsync();
-        await alice.SubscribeAsync(await server.LoginAsync("alice"), new { type = "state", trackers = new[] { a, b } });
+        await using var two = await TwoUsers.StartAsync(engine);
+        var (server, a, b) = (two.Server, two.A, two.B);
+        await using var alice = await SubscribedAsync(server, await server.LoginAsync("alice"), new { type = "state", trackers = new[] { a, b } });
         await alice.NextEventAsync("state");
         await alice.NextEventAsync("state");
         (await server.IngestStatesAsync(new { tracker_id = a, battery_level = 1 })).ShouldSucceed();
         Battery(await alice.NextEventAsync("state")).Should().Be(1, "A is alice's");
 
-        await MoveAsync(server, a, bobId);
+        await two.MoveAToBobAsync();
         (await server.IngestStatesAsync(new { tracker_id = a, battery_level = 2 })).ShouldSucceed();
         (await server.IngestStatesAsync(new { tracker_id = b, battery_level = 3 })).ShouldSucceed();
         Battery(await alice.NextEventAsync("state")).Should().Be(3, "A's change, committed first, is bob's now: only B's reaches alice");
 
-        await using var bob = await AtmosphereSocket.ConnectAsync(server);
-        await bob.ReadHandshakeAsync();
-        await bob.SubscribeAsync(await server.LoginAsync("bob"), new { type = "state", trackers = new[] { a } });
+        await using var bob = await SubscribedAsync(server, await server.LoginAsync("bob"), new { type = "state", trackers = new[] { a } });
         Battery(await bob.NextEventAsync("state")).Should().Be(2, "bob's snapshot of A");
         (await server.IngestStatesAsync(new { tracker_id = a, battery_level = 4 }, new { tracker_id = b, battery_level = 5 })).ShouldSucceed();
         Battery(await bob.NextEventAsync("state")).Should().Be(4);
@@ -45,31 +38,23 @@ public sealed class MovedTrackerTests
     [Fact]
     public async Task BatchStreamsAndReadings_OfTheFormerOwner_LeaveAMovedTrackerOut()
     {
-        await using var server = await RunningServer.StartAsync(Engine.Sqlite);
-        await server.CreateUserAsync("alice");
-        var bobId = await server.CreateUserAsync("bob");
-        var (a, sourceA) = await server.CreateTrackerAsync("alice", "A");
-        var (b, sourceB) = await server.CreateTrackerAsync("alice", "B");
+        await using var two = await TwoUsers.StartAsync(Engine.Sqlite);
+        var (server, a, b) = (two.Server, two.A, two.B);
         var hash = await server.LoginAsync("alice");
-        await using var batch = await AtmosphereSocket.ConnectAsync(server);
-        await batch.ReadHandshakeAsync();
-        await batch.SubscribeAsync(hash, new { type = "state_batch", target = new { type = "all" }, rate_limit = "100ms" });
-        await using var iot = await AtmosphereSocket.ConnectAsync(server);
-        await iot.ReadHandshakeAsync();
-        await iot.SubscribeAsync(hash, new { type = "iot_monitor", target = new { type = "selected", tracker_ids = new[] { a, b } }, rate_limit = "100ms" });
-        await using var readings = await AtmosphereSocket.ConnectAsync(server);
-        await readings.ReadHandshakeAsync();
-        await readings.SubscribeAsync(hash, new { type = "readings_batch", target = new { type = "all" }, rate_limit = "100ms" });
-        Sources(await batch.NextEventAsync("state_batch")).Should().BeEquivalentTo([sourceA, sourceB]);
+        await using var batch = await SubscribedAsync(server, hash, new { type = "state_batch", target = new { type = "all" }, rate_limit = "100ms" });
+        await using var iot = await SubscribedAsync(server, hash,
+            new { type = "iot_monitor", target = new { type = "selected", tracker_ids = new[] { a, b } }, rate_limit = "100ms" });
+        await using var readings = await SubscribedAsync(server, hash, new { type = "readings_batch", target = new { type = "all" }, rate_limit = "100ms" });
+        Sources(await batch.NextEventAsync("state_batch")).Should().BeEquivalentTo([two.SourceA, two.SourceB]);
         IotTrackers(await iot.NextEventAsync("iot_monitor")).Should().BeEquivalentTo([a, b]);
         await readings.NextEventAsync("readings_batch");
 
-        await MoveAsync(server, a, bobId);
+        await two.MoveAToBobAsync();
         (await server.IngestStatesAsync(new { tracker_id = a, battery_level = 2 })).ShouldSucceed();
         (await server.IngestStatesAsync(new { tracker_id = b, battery_level = 3 })).ShouldSucceed();
         (await server.AdminAsync("/ingest/readings", new { readings = new[] { Fuel(a, 1), Fuel(b, 2) } })).ShouldSucceed();
 
-        Sources(await batch.NextEventAsync("state_batch")).Should().Equal([sourceB], "A is bob's now");
+        Sources(await batch.NextEventAsync("state_batch")).Should().Equal([two.SourceB], "A is bob's now");
         IotTrackers(await iot.NextEventAsync("iot_monitor")).Should().Equal([b]);
         (await readings.NextEventAsync("readings_batch")).GetProperty("data").EnumerateArray().Select(i => i.GetProperty("tracker_id").GetInt64())
             .Should().Equal([b]);
@@ -78,10 +63,13 @@ public sealed class MovedTrackerTests
         await readings.ExpectSilenceAsync(TimeSpan.FromMilliseconds(300));
     }
 
-    private static async Task MoveAsync(RunningServer server, long trackerId, long userId)
+    /// <summary>A socket that has read its handshake and subscribed with one request.</summary>
+    private static async Task<AtmosphereSocket> SubscribedAsync(RunningServer server, string hash, object request)
     {
-        await using var db = await server.Database!.OpenAsync();
-        await db.ExecuteAsync("UPDATE trackers SET user_id = @User WHERE id = @Id", new { User = userId, Id = trackerId });
+        var socket = await AtmosphereSocket.ConnectAsync(server);
+        await socket.ReadHandshakeAsync();
+        await socket.SubscribeAsync(hash, request);
+        return socket;
     }
 
     private static object Fuel(long trackerId, double value) =>
@@ -94,4 +82,27 @@ public sealed class MovedTrackerTests
 
     private static List<long> IotTrackers(JsonElement packet) =>
         [.. packet.GetProperty("data").GetProperty("iot_last_values").EnumerateArray().Select(v => v.GetProperty("tracker_id").GetInt64())];
+
+    /// <summary>A server with users alice (trackers A and B) and bob (none).</summary>
+    private sealed record TwoUsers(RunningServer Server, long Bob, long A, long SourceA, long B, long SourceB) : IAsyncDisposable
+    {
+        public static async Task<TwoUsers> StartAsync(Engine engine)
+        {
+            var server = await RunningServer.StartAsync(engine);
+            await server.CreateUserAsync("alice");
+            var bob = await server.CreateUserAsync("bob");
+            var (a, sourceA) = await server.CreateTrackerAsync("alice", "A");
+            var (b, sourceB) = await server.CreateTrackerAsync("alice", "B");
+            return new TwoUsers(server, bob, a, sourceA, b, sourceB);
+        }
+
+        /// <summary>What another program does: the API has no move.</summary>
+        public async Task MoveAToBobAsync()
+        {
+            await using var db = await Server.Database!.OpenAsync();
+            await db.ExecuteAsync("UPDATE trackers SET user_id = @User WHERE id = @Id", new { User = Bob, Id = A });
+        }
+
+        public ValueTask DisposeAsync() => Server.DisposeAsync();
+    }
 }
