@@ -71,26 +71,19 @@ internal static class StoredGpsReader
             return isNull;
         }
 
-        double? lat = null, lng = null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        double lat = 0, lng = 0;
+        var seen = 0;
+        int next;
+        while ((next = NextField(ref reader, static name => name.SequenceEqual("lat"u8) ? 1 : name.SequenceEqual("lng"u8) ? 2 : 0, ref seen)) > 0)
         {
-            var isLat = reader.ValueTextEquals("lat"u8);
-            if ((!isLat && !reader.ValueTextEquals("lng"u8)) || (isLat ? lat : lng) is not null || !reader.Read()
-                || !TryNumber(ref reader, isLat ? -90 : -180, isLat ? 90 : 180, out var n))
+            if (!(next == 1 ? TryNumber(ref reader, -90, 90, out lat) : TryNumber(ref reader, -180, 180, out lng)))
             {
                 return false;
             }
-
-            (isLat ? ref lat : ref lng) = n;
         }
 
-        if (lat is not { } la || lng is not { } ln)
-        {
-            return false;
-        }
-
-        location = new GeoPoint(la, ln);
-        return reader.TokenType == JsonTokenType.EndObject;
+        location = new GeoPoint(lat, lng);
+        return next == 0 && seen == 0b110 && reader.TokenType == JsonTokenType.EndObject; // both lat and lng
     }
 
     private enum GpsField

@@ -13,9 +13,10 @@ namespace TrackerEvents.Tracking;
 /// Reads the stored form that <see cref="StateWriter.WriteCanonical"/> writes straight from its UTF-8 bytes: one
 /// pass of a <see cref="Utf8JsonReader"/>, the fields in locals, one state at the end. The lenient merge
 /// (<see cref="StatePatch"/> over a parsed document) took ~3.3 µs a state, and a write reads every state it merges
-/// into that is not remembered parsed. This reader gives up on anything the canonical form never holds (an unknown
-/// or repeated field, a wrong type, a number out of range, a date in another form, an escaped enum or date, invalid
-/// JSON); the caller then reads the state the lenient way, which gives the same state for everything this one reads.
+/// into that is not remembered parsed. This reader gives up on anything the canonical form never holds (an unknown,
+/// repeated or escaped field name, a wrong type, a number out of range, an unreadable date, an escaped status or date,
+/// invalid JSON); the caller then reads the state the lenient way, which gives the same state for everything this one
+/// reads. Dates in the other accepted forms are read here as there (<see cref="DateStyle.TryParse(ReadOnlySpan{byte}, out DateTimeOffset)"/>).
 /// </summary>
 internal static class StoredStateReader
 {
@@ -175,21 +176,15 @@ internal static class StoredStateReader
         string? networkName = null;
         bool? roaming = null;
         var seen = 0;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        int next;
+        while ((next = NextField(ref reader, static name => name.SequenceEqual("updated"u8) ? 1 : name.SequenceEqual("signal_level"u8) ? 2
+                   : name.SequenceEqual("network_name"u8) ? 3 : name.SequenceEqual("roaming"u8) ? 4 : 0, ref seen)) > 0)
         {
-            var field = reader.ValueTextEquals("updated"u8) ? 1 : reader.ValueTextEquals("signal_level"u8) ? 2
-                : reader.ValueTextEquals("network_name"u8) ? 4 : reader.ValueTextEquals("roaming"u8) ? 8 : 0;
-            if (field == 0 || (seen & field) != 0 || !reader.Read())
-            {
-                return false;
-            }
-
-            seen |= field;
-            var ok = field switch
+            var ok = next switch
             {
                 1 => TryDate(ref reader, out updated),
                 2 => TryInt(ref reader, 0, 100, out signalLevel),
-                4 => TryString(ref reader, out networkName),
+                3 => TryString(ref reader, out networkName),
                 _ => TryBool(ref reader, out roaming),
             };
             if (!ok)
@@ -199,7 +194,7 @@ internal static class StoredStateReader
         }
 
         gsm = new GsmState(updated, signalLevel, networkName, roaming);
-        return reader.TokenType == JsonTokenType.EndObject;
+        return next == 0 && reader.TokenType == JsonTokenType.EndObject;
     }
 
     private static bool TryAdditional(ref Utf8JsonReader reader, out ImmutableSortedDictionary<string, AdditionalValue> additional)
@@ -222,25 +217,22 @@ internal static class StoredStateReader
             string? text = null;
             DateTimeOffset? updated = null;
             var seen = 0;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            int next;
+            while ((next = NextField(ref reader, static name => name.SequenceEqual("value"u8) ? 1 : name.SequenceEqual("updated"u8) ? 2 : 0,
+                       ref seen)) > 0)
             {
-                var field = reader.ValueTextEquals("value"u8) ? 1 : reader.ValueTextEquals("updated"u8) ? 2 : 0;
-                if (field == 0 || (seen & field) != 0 || !reader.Read()
-                    || !(field == 1 ? TryScalarText(ref reader, out text) : TryDate(ref reader, out updated)))
+                if (!(next == 1 ? TryScalarText(ref reader, out text) : TryDate(ref reader, out updated)))
                 {
                     return false;
                 }
-
-                seen |= field;
             }
 
-            if (reader.TokenType != JsonTokenType.EndObject || read.ContainsKey(key))
+            if (next < 0 || reader.TokenType != JsonTokenType.EndObject || read.ContainsKey(key))
             {
                 return false; // a key given twice: the lenient reader decides which one counts
             }
 
             read = read.Add(key, new AdditionalValue(text, updated)); // a state holds a few: cheaper than a builder
-
         }
 
         additional = read;
