@@ -1,6 +1,6 @@
-using System.Data;
 using System.Data.Common;
 using Dapper;
+using Microsoft.Data.Sqlite;
 using static TrackerEvents.Store.Database;
 
 namespace TrackerEvents.Store;
@@ -16,9 +16,9 @@ namespace TrackerEvents.Store;
 /// <remarks>
 /// PostgreSQL gets every row of the group in one statement over arrays (<see cref="IStoreDialect.UpdateStates"/>):
 /// one round trip per row held a group commit of 1,000 points for a third of a second, and a batch of one
-/// statement per row still paid each statement's execution and its statement trigger. SQLite, in process, runs one
-/// command whose parameters are set anew per row: Dapper's multi-row execute built and bound the
-/// parameters per row, which was a third of a group commit's time there. The writer stamps the versions
+/// statement per row still paid each statement's execution and its statement trigger. SQLite, in process, steps one
+/// prepared statement per row on the connection's handle (<see cref="SqliteStateRows"/>): Dapper's multi-row execute
+/// built and bound the parameters per row, which was a third of a group commit's time there. The writer stamps the versions
 /// (<see cref="IStoreDialect.ReserveVersions"/>; on PostgreSQL the UPDATE reserves them itself, saving a round
 /// trip): the rows take consecutive versions from one block and are each
 /// written once, where a trigger wrote every row again (SQLite) or took the version lock and a version per row
@@ -52,7 +52,8 @@ internal static class StateRowWriter
         {
             firstVersion = await connection.ExecuteScalarAsync<long>(Command(dialect.ReserveVersions, new { rows.Count }, cancellationToken, transaction))
                 - rows.Count + 1;
-            missing = await UpdateOneByOneAsync(connection, transaction, statements.UpdateState, rows, firstVersion, cancellationToken);
+            // The one engine without UpdateStates: in process, one prepared statement per row costs no round trip.
+            missing = SqliteStateRows.Update((SqliteConnection)connection, statements.UpdateState, rows, firstVersion);
         }
 
         if (missing.Count > 0)
@@ -62,29 +63,6 @@ internal static class StateRowWriter
         }
 
         return firstVersion;
-    }
-
-    /// <param name="firstVersion">The first of the versions reserved for the rows, in order.</param>
-    private static async Task<List<Row>> UpdateOneByOneAsync(DbConnection connection, DbTransaction transaction, string update,
-        IReadOnlyList<Row> rows, long firstVersion, CancellationToken cancellationToken)
-    {
-        var missing = new List<Row>();
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = update;
-        var (trackerId, state, reportedAt, version) = Parameters(command.CreateParameter, command.Parameters);
-        for (var i = 0; i < rows.Count; i++)
-        {
-            var row = rows[i];
-            (trackerId.Value, state.Value, reportedAt.Value) = (row.TrackerId, row.State, row.ReportedAt is { } at ? at : DBNull.Value);
-            version.Value = firstVersion + i;
-            if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
-            {
-                missing.Add(row);
-            }
-        }
-
-        return missing;
     }
 
     /// <summary>
@@ -126,19 +104,5 @@ internal static class StateRowWriter
         parameter.ParameterName = name;
         parameter.Value = value;
         command.Parameters.Add(parameter);
-    }
-
-    private static (DbParameter TrackerId, DbParameter State, DbParameter ReportedAt, DbParameter Version) Parameters(
-        Func<DbParameter> create, DbParameterCollection parameters) =>
-        (Parameter(create, parameters, "@TrackerId", DbType.Int64), Parameter(create, parameters, "@State", DbType.Binary),
-            Parameter(create, parameters, "@ReportedAt", DbType.Int64), Parameter(create, parameters, "@Version", DbType.Int64));
-
-    private static DbParameter Parameter(Func<DbParameter> create, DbParameterCollection parameters, string name, DbType type)
-    {
-        var parameter = create();
-        parameter.ParameterName = name;
-        parameter.DbType = type;
-        parameters.Add(parameter);
-        return parameter;
     }
 }
