@@ -56,17 +56,17 @@ internal sealed class ApiParameters
             return new ApiParameters(null, null, request.Query);
         }
 
-        // Any other body is read as JSON, whatever its content type says: into a buffer of its declared length.
-        using var buffer = new MemoryStream((int)Math.Min(request.ContentLength ?? 0, maxBytes));
-        await request.Body.CopyToAsync(buffer, cancellationToken);
-        if (buffer.Length == 0)
+        // Any other body is read as JSON, whatever its content type says: into a pooled buffer, a byte over its length.
+        using var buffer = new PooledBuffer((int)Math.Min(request.ContentLength ?? 0, maxBytes) + 1);
+        await buffer.ReadToEndAsync(request.Body, cancellationToken);
+        var body = buffer.WrittenMemory;
+        if (body.IsEmpty)
         {
             return new ApiParameters(null, null, request.Query);
         }
 
         try
         {
-            var body = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
             using var document = JsonDocument.Parse(body);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {

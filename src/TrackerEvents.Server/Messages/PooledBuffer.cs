@@ -14,6 +14,9 @@ internal sealed class PooledBuffer(int initialSize) : IBufferWriter<byte>, IDisp
 
     public ReadOnlySpan<byte> WrittenSpan => _array.AsSpan(0, _written);
 
+    /// <summary>What has been written, valid until the next write or <see cref="Dispose"/>.</summary>
+    public ReadOnlyMemory<byte> WrittenMemory => _array.AsMemory(0, _written);
+
     public void Advance(int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
@@ -31,6 +34,15 @@ internal sealed class PooledBuffer(int initialSize) : IBufferWriter<byte>, IDisp
     {
         Ensure(sizeHint);
         return _array.AsSpan(_written);
+    }
+
+    /// <summary>Appends what <paramref name="stream"/> holds, to its end.</summary>
+    public async Task ReadToEndAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        while (await stream.ReadAsync(GetMemory(), cancellationToken) is > 0 and var read)
+        {
+            Advance(read);
+        }
     }
 
     public void Dispose()
