@@ -1,7 +1,9 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace TrackerEvents.Store;
 
@@ -11,12 +13,15 @@ internal sealed class SqliteDialect : IStoreDialect
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writeTurn = new(1, 1);
 
+    // The native connections configured by OpenAsync: the pool hands the same one out again, with its settings.
+    private readonly ConditionalWeakTable<sqlite3, sqlite3> _configured = new();
+
     public SqliteDialect(string connectionString, string contentRoot, long walSizeLimit = 64 * 1024 * 1024)
     {
         WalSizeLimit = walSizeLimit;
         var builder = new SqliteConnectionStringBuilder(connectionString)
         {
-            ForeignKeys = true,
+            ForeignKeys = null, // set once per connection in OpenAsync: Microsoft.Data.Sqlite would set it on every open
             Pooling = true,
             DefaultTimeout = 30, // seconds; the busy_timeout below is the same
         };
@@ -38,10 +43,37 @@ internal sealed class SqliteDialect : IStoreDialect
     /// <summary><see cref="StoreOptions.WalSizeLimit"/>.</summary>
     public long WalSizeLimit { get; }
 
+    /// <summary>
+    /// Opens a pooled connection. A connection new to this process is configured first; its settings stay with it
+    /// while the pool keeps it. They were set on every open, reads included: six statements parsed and run, 7–9 µs of an
+    /// open that otherwise takes well under one (a scratch timing of 20,000 opens).
+    /// </summary>
     public async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
+        var handle = connection.Handle!;
+        if (_configured.TryGetValue(handle, out _))
+        {
+            return connection;
+        }
+
+        try
+        {
+            await ConfigureAsync(connection, cancellationToken);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+
+        _configured.AddOrUpdate(handle, handle);
+        return connection;
+    }
+
+    private async Task ConfigureAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
         using var pragma = connection.CreateCommand();
         // WAL lets readers run while one writer commits; NORMAL sync is durable in WAL mode except for
         // the last commits on power loss, which is the trade-off every embedded WAL user makes.
@@ -50,10 +82,9 @@ internal sealed class SqliteDialect : IStoreDialect
         // 1 to 100 ms) rather than failing at once into Microsoft.Data.Sqlite's retry, which sleeps 150 ms.
         // journal_size_limit: when the log starts again from the beginning, the file is trimmed to this size
         // (a pragma takes no parameter: the value is a number from the validated settings).
-        pragma.CommandText = "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; PRAGMA wal_autocheckpoint = 0; "
-            + "PRAGMA journal_size_limit = " + WalSizeLimit.ToString(CultureInfo.InvariantCulture) + ";";
+        pragma.CommandText = "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 30000; "
+            + "PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = " + WalSizeLimit.ToString(CultureInfo.InvariantCulture) + ";";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
-        return connection;
     }
 
     /// <summary>
