@@ -24,7 +24,7 @@ internal static class ReadingsEndpoints
             throw new ApiException(ApiError.DeviceBlocked);
         }
 
-        var readings = await readingStore.GetReadingsAsync([tracker.Id], call.Aborted);
+        var readings = await readingStore.GetReadingsAsync([tracker.Id], call.Session.UserId, call.Aborted);
         var items = readings[tracker.Id];
         return writer => WriteArrays(writer, items, filter, call.Dates);
     }
@@ -46,7 +46,7 @@ internal static class ReadingsEndpoints
             throw new ApiException(ApiError.DeviceBlocked);
         }
 
-        var readings = await readingStore.GetReadingsAsync(distinct, call.Aborted);
+        var readings = await readingStore.GetReadingsAsync(distinct, call.Session.UserId, call.Aborted);
         return writer =>
         {
             writer.WriteStartObject("result");

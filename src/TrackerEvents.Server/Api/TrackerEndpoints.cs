@@ -109,7 +109,7 @@ internal static class TrackerEndpoints
             }
         }
 
-        var states = await stateStore.GetStatesAsync(readable.Select(t => t.Id).ToList(), call.Aborted);
+        var states = await stateStore.GetStatesAsync(readable.Select(t => t.Id).ToList(), call.Session.UserId, call.Aborted);
         return writer =>
         {
             call.WriteUserTime(writer);
@@ -174,7 +174,7 @@ internal static class TrackerEndpoints
             throw new ApiException(ApiError.DeviceBlocked);
         }
 
-        var states = await stateStore.GetStatesAsync([tracker.Id], call.Aborted);
+        var states = await stateStore.GetStatesAsync([tracker.Id], call.Session.UserId, call.Aborted);
         return (tracker, states.GetValueOrDefault(tracker.Id, TrackerState.Initial));
     }
 

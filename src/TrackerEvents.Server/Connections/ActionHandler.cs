@@ -129,11 +129,11 @@ internal sealed partial class ActionHandler(
         // Snapshots are read after the watches are in place: a change committed after this read reaches
         // the client through the dispatcher, one committed before it is in the snapshot. Each source is
         // read once for all the requests that need it; the states first, then the readings.
-        await snapshots.RunAsync(wanted.Values.Sum(t => t.Count), () => SendSnapshotsAsync(client, plans, cancellationToken), cancellationToken);
+        await snapshots.RunAsync(wanted.Values.Sum(t => t.Count), () => SendSnapshotsAsync(client, session.UserId, plans, cancellationToken), cancellationToken);
         client.NotifyTransport();
     }
 
-    private async Task SendSnapshotsAsync(AtmosphereClient client, List<Plan> plans, CancellationToken cancellationToken)
+    private async Task SendSnapshotsAsync(AtmosphereClient client, long userId, List<Plan> plans, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         IReadOnlyList<StateRendering> states = [];
@@ -145,7 +145,7 @@ internal sealed partial class ActionHandler(
 
         if (plans.Any(p => p.Kind.Snapshot == SnapshotSource.Readings))
         {
-            readings = await readingStore.GetReadingsAsync(Normal(plans, SnapshotSource.Readings), cancellationToken);
+            readings = await readingStore.GetReadingsAsync(Normal(plans, SnapshotSource.Readings), userId, cancellationToken);
         }
 
         var snapshot = new Snapshot(states, readings, now);

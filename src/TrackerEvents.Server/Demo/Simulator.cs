@@ -41,7 +41,7 @@ internal sealed partial class Simulator(
         }
 
         var trackers = await trackerStore.ListTrackersAsync(user.Id, stoppingToken);
-        var states = await stateStore.GetStatesAsync(trackers.Select(t => t.Id).ToList(), stoppingToken);
+        var states = await stateStore.GetStatesAsync(trackers.Select(t => t.Id).ToList(), user.Id, stoppingToken);
         var random = new Random();
         var vehicles = trackers.Select(t => states.GetValueOrDefault(t.Id)?.Gps is { Location: { } at } gps
                 ? new Vehicle(t.Id, t.DeviceId, at.Lat, at.Lng, gps.Heading)

@@ -7,7 +7,12 @@ namespace TrackerEvents.Store;
 /// <summary>Trackers' readings items (sensors, counters…): reads and the merge of ingested updates.</summary>
 internal sealed class ReadingStore(Database database, TrackerStore trackers, TimeProvider time)
 {
-    public async Task<IReadOnlyDictionary<long, IReadOnlyList<ReadingItem>>> GetReadingsAsync(IReadOnlyCollection<long> trackerIds,
+    /// <summary>
+    /// The readings of the given trackers, each list empty for a tracker without readings or not <paramref name="userId"/>'s.
+    /// Callers check ownership first; the read checks it again, as it reads: a tracker that another program moves to
+    /// another user between the two (plain SQL) has none of its readings read for the former owner.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<long, IReadOnlyList<ReadingItem>>> GetReadingsAsync(IReadOnlyCollection<long> trackerIds, long userId,
         CancellationToken cancellationToken)
     {
         var result = trackerIds.Distinct().ToDictionary(id => id, _ => new List<ReadingItem>());
@@ -17,7 +22,7 @@ internal sealed class ReadingStore(Database database, TrackerStore trackers, Tim
         }
 
         var rows = await database.ReadAsync(connection => connection.QueryAsync<ReadingRow>(Command(database.Statements.SelectReadings,
-            new { TrackerIds = database.Dialect.IdList(result.Keys.ToArray()) }, cancellationToken)), cancellationToken);
+            new { TrackerIds = database.Dialect.IdList(result.Keys.ToArray()), UserId = userId }, cancellationToken)), cancellationToken);
         foreach (var row in rows)
         {
             if (ToItem(row) is { } item)

@@ -42,8 +42,12 @@ internal sealed class StateStore : IAsyncDisposable
     /// <summary>The group commit of single state writes (its counters show the group sizes).</summary>
     public GroupCommit<StateWrite, bool> Group { get; }
 
-    /// <summary>The current states of the given trackers (no ownership check: callers pass ids they resolved).</summary>
-    public async Task<IReadOnlyDictionary<long, TrackerState>> GetStatesAsync(IReadOnlyCollection<long> trackerIds,
+    /// <summary>
+    /// The current states of the given trackers that are <paramref name="userId"/>'s. Callers check ownership first; the
+    /// read checks it again, as it reads: a tracker that another program moves to another user between the two (plain
+    /// SQL) is left out, as one without a state row is.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<long, TrackerState>> GetStatesAsync(IReadOnlyCollection<long> trackerIds, long userId,
         CancellationToken cancellationToken)
     {
         var states = new Dictionary<long, TrackerState>();
@@ -52,8 +56,8 @@ internal sealed class StateStore : IAsyncDisposable
             return states;
         }
 
-        var rows = await _database.ReadAsync(connection => connection.QueryAsync<StateRow>(Command(_database.Statements.SelectStates,
-            new { TrackerIds = _database.Dialect.IdList(trackerIds.Distinct().ToArray()) }, cancellationToken)), cancellationToken);
+        var rows = await _database.ReadAsync(connection => connection.QueryAsync<StateRow>(Command(_database.Statements.SelectOwnedStates,
+            new { TrackerIds = _database.Dialect.IdList(trackerIds.Distinct().ToArray()), UserId = userId }, cancellationToken)), cancellationToken);
         foreach (var row in rows)
         {
             states[row.TrackerId] = _written.Read(row.TrackerId, row.Version, row.State);

@@ -30,6 +30,7 @@ internal sealed class StoreStatements
             """;
         InsertState = $"INSERT INTO tracker_states (tracker_id, state, reported_at) VALUES (@TrackerId, {dialect.StateFromUtf8}, @ReportedAt)";
         SelectStates = $"SELECT st.tracker_id AS TrackerId, {dialect.StateAsUtf8} AS State, st.version AS Version FROM tracker_states st WHERE st.tracker_id {inIds}";
+        SelectOwnedStates = $"{SelectStates} AND st.tracker_id IN (SELECT id FROM trackers WHERE user_id = @UserId)";
         SelectSnapshot = $"""
             SELECT st.tracker_id AS TrackerId, t.user_id AS UserId, t.source_id AS SourceId, src.blocked AS Blocked,
                    {dialect.StateAsUtf8} AS State, st.version AS Version
@@ -41,7 +42,8 @@ internal sealed class StoreStatements
               FROM tracker_states st JOIN trackers t ON t.id = st.tracker_id JOIN sources src ON src.id = t.source_id
              WHERE st.tracker_id {inIds} AND NOT t.corrupted
             """;
-        SelectReadings = $"{ReadingColumns} WHERE tracker_id {inIds} ORDER BY tracker_id, kind, item_key";
+        SelectReadings = $"{ReadingColumns} WHERE tracker_id {inIds} AND tracker_id IN (SELECT id FROM trackers WHERE user_id = @UserId) "
+            + "ORDER BY tracker_id, kind, item_key";
         SelectUserTrackers = $"{SelectTracker} WHERE t.user_id = @UserId AND t.id {inIds}";
         SelectTagBindings = $"SELECT tracker_id AS TrackerId, tag_id AS TagId, ordinal AS Ordinal FROM tracker_tags WHERE tracker_id {inIds} ORDER BY tracker_id, ordinal";
 
@@ -95,6 +97,9 @@ internal sealed class StoreStatements
     /// <summary>The stored state rows of the given trackers (<c>@TrackerIds</c>), as <see cref="StateRow"/> (the JSON as UTF-8 bytes).</summary>
     public string SelectStates { get; }
 
+    /// <summary><see cref="SelectStates"/>, of the trackers that belong to <c>@UserId</c> as the statement runs.</summary>
+    public string SelectOwnedStates { get; }
+
     /// <summary>
     /// The states of the given trackers that exist, with version, owner, source and blocked flag
     /// (a subscribe's snapshot).
@@ -107,7 +112,10 @@ internal sealed class StoreStatements
     /// </summary>
     public string SelectWrittenVersions { get; }
 
-    /// <summary>The stored readings rows of the given trackers, ordered by tracker, kind and key.</summary>
+    /// <summary>
+    /// The stored readings rows of the given trackers that belong to <c>@UserId</c> as the statement runs, ordered by
+    /// tracker, kind and key.
+    /// </summary>
     public string SelectReadings { get; }
 
     /// <summary>The trackers among <c>@TrackerIds</c> that belong to <c>@UserId</c>, as <see cref="TrackerRow"/>.</summary>

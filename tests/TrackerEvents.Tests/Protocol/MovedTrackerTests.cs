@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Dapper;
+using TrackerEvents.Store;
 using TrackerEvents.Tests.Infrastructure;
 
 namespace TrackerEvents.Tests.Protocol;
@@ -63,6 +64,28 @@ public sealed class MovedTrackerTests
         await readings.ExpectSilenceAsync(TimeSpan.FromMilliseconds(300));
     }
 
+    [Theory, EngineData(Engine.Sqlite), EngineData(Engine.Postgres)]
+    public async Task AReadOfStatesOrReadings_ForTheFormerOwner_LeavesOutATrackerMovedAfterTheOwnershipCheck(Engine engine)
+    {
+        // The readings snapshot of a subscribe and the state and readings calls check ownership, then read: a move in
+        // between must not hand the former owner the moved tracker's data. The reads are made here as after a check.
+        await using var two = await TwoUsers.StartAsync(engine);
+        var (server, a, b) = (two.Server, two.A, two.B);
+        (await server.IngestStatesAsync(new { tracker_id = a, battery_level = 1 }, new { tracker_id = b, battery_level = 2 })).ShouldSucceed();
+        (await server.AdminAsync("/ingest/readings", new { readings = new[] { Fuel(a, 1), Fuel(b, 2) } })).ShouldSucceed();
+        var (readings, states) = (server.Service<ReadingStore>(), server.Service<StateStore>());
+        (await readings.GetReadingsAsync([a, b], two.Alice, CancellationToken.None))[a].Should().ContainSingle("A is alice's");
+        (await states.GetStatesAsync([a, b], two.Alice, CancellationToken.None)).Keys.Should().BeEquivalentTo([a, b]);
+
+        await two.MoveAToBobAsync();
+        var formerOwners = await readings.GetReadingsAsync([a, b], two.Alice, CancellationToken.None);
+        formerOwners[a].Should().BeEmpty("A is bob's now");
+        formerOwners[b].Should().ContainSingle();
+        (await readings.GetReadingsAsync([a], two.Bob, CancellationToken.None))[a].Should().ContainSingle();
+        (await states.GetStatesAsync([a, b], two.Alice, CancellationToken.None)).Keys.Should().Equal([b], "A is bob's now");
+        (await states.GetStatesAsync([a], two.Bob, CancellationToken.None))[a].BatteryLevel.Should().Be(1);
+    }
+
     /// <summary>A socket that has read its handshake and subscribed with one request.</summary>
     private static async Task<AtmosphereSocket> SubscribedAsync(RunningServer server, string hash, object request)
     {
@@ -84,16 +107,16 @@ public sealed class MovedTrackerTests
         [.. packet.GetProperty("data").GetProperty("iot_last_values").EnumerateArray().Select(v => v.GetProperty("tracker_id").GetInt64())];
 
     /// <summary>A server with users alice (trackers A and B) and bob (none).</summary>
-    private sealed record TwoUsers(RunningServer Server, long Bob, long A, long SourceA, long B, long SourceB) : IAsyncDisposable
+    private sealed record TwoUsers(RunningServer Server, long Alice, long Bob, long A, long SourceA, long B, long SourceB) : IAsyncDisposable
     {
         public static async Task<TwoUsers> StartAsync(Engine engine)
         {
             var server = await RunningServer.StartAsync(engine);
-            await server.CreateUserAsync("alice");
+            var alice = await server.CreateUserAsync("alice");
             var bob = await server.CreateUserAsync("bob");
             var (a, sourceA) = await server.CreateTrackerAsync("alice", "A");
             var (b, sourceB) = await server.CreateTrackerAsync("alice", "B");
-            return new TwoUsers(server, bob, a, sourceA, b, sourceB);
+            return new TwoUsers(server, alice, bob, a, sourceA, b, sourceB);
         }
 
         /// <summary>What another program does: the API has no move.</summary>

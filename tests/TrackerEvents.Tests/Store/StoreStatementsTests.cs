@@ -39,7 +39,8 @@ public sealed class StoreStatementsTests
         statements.SelectLiveTrackersForWrite.Should().EndWith("ORDER BY id FOR NO KEY UPDATE");
         statements.SelectStateVersionsForUpdate.Should().EndWith("ORDER BY tracker_id FOR UPDATE");
         statements.SelectReadingsForUpdate.Should().EndWith("ORDER BY tracker_id, kind, item_key FOR UPDATE");
-        foreach (var read in new[] { statements.SelectStates, statements.SelectSnapshot, statements.SelectReadings, statements.SelectUserTrackers })
+        foreach (var read in new[] { statements.SelectStates, statements.SelectOwnedStates, statements.SelectSnapshot, statements.SelectReadings,
+                     statements.SelectUserTrackers })
         {
             read.Should().NotContain("FOR ", "plain reads lock nothing");
         }
@@ -56,6 +57,7 @@ public sealed class StoreStatementsTests
     private static IEnumerable<(string Name, string Sql)> All(StoreStatements statements) =>
     [
         (nameof(statements.SelectStates), statements.SelectStates),
+        (nameof(statements.SelectOwnedStates), statements.SelectOwnedStates),
         (nameof(statements.SelectSnapshot), statements.SelectSnapshot),
         (nameof(statements.SelectReadings), statements.SelectReadings),
         (nameof(statements.SelectUserTrackers), statements.SelectUserTrackers),
