@@ -20,6 +20,9 @@ internal sealed class StoreStatements
     private const string ReadingColumns =
         "SELECT tracker_id AS TrackerId, kind AS Kind, item_key AS ItemKey, item AS Item FROM tracker_readings";
 
+    // A read's own check of ownership, as it runs (a tracker another program moved since the caller's check is left out).
+    private const string OfUser = "IN (SELECT id FROM trackers WHERE user_id = @UserId)";
+
     public StoreStatements(IStoreDialect dialect)
     {
         var inIds = dialect.InTrackerIds;
@@ -30,7 +33,7 @@ internal sealed class StoreStatements
             """;
         InsertState = $"INSERT INTO tracker_states (tracker_id, state, reported_at) VALUES (@TrackerId, {dialect.StateFromUtf8}, @ReportedAt)";
         SelectStates = $"SELECT st.tracker_id AS TrackerId, {dialect.StateAsUtf8} AS State, st.version AS Version FROM tracker_states st WHERE st.tracker_id {inIds}";
-        SelectOwnedStates = $"{SelectStates} AND st.tracker_id IN (SELECT id FROM trackers WHERE user_id = @UserId)";
+        SelectOwnedStates = $"{SelectStates} AND st.tracker_id {OfUser}";
         SelectSnapshot = $"""
             SELECT st.tracker_id AS TrackerId, t.user_id AS UserId, t.source_id AS SourceId, src.blocked AS Blocked,
                    {dialect.StateAsUtf8} AS State, st.version AS Version
@@ -42,8 +45,7 @@ internal sealed class StoreStatements
               FROM tracker_states st JOIN trackers t ON t.id = st.tracker_id JOIN sources src ON src.id = t.source_id
              WHERE st.tracker_id {inIds} AND NOT t.corrupted
             """;
-        SelectReadings = $"{ReadingColumns} WHERE tracker_id {inIds} AND tracker_id IN (SELECT id FROM trackers WHERE user_id = @UserId) "
-            + "ORDER BY tracker_id, kind, item_key";
+        SelectReadings = $"{ReadingColumns} WHERE tracker_id {inIds} AND tracker_id {OfUser} ORDER BY tracker_id, kind, item_key";
         SelectUserTrackers = $"{SelectTracker} WHERE t.user_id = @UserId AND t.id {inIds}";
         SelectTagBindings = $"SELECT tracker_id AS TrackerId, tag_id AS TagId, ordinal AS Ordinal FROM tracker_tags WHERE tracker_id {inIds} ORDER BY tracker_id, ordinal";
 
