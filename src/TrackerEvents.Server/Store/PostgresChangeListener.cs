@@ -12,7 +12,7 @@ namespace TrackerEvents.Store;
 /// (<see cref="CarriedChanges"/>) are handed to the dispatcher as this node's own commits are
 /// (<see cref="ChangeHandoff"/>); they arrive before the notice of their versions, so that notice asks for no read.
 /// Notifications are only wake-ups: readers read the feed by version, so a notification lost while the
-/// connection was down costs latency, and the <see cref="ChangeSignal.Notify"/> after each reconnect
+/// connection was down costs latency, and the announcement of the current version after each reconnect
 /// (and the readers' safety poll) covers it.
 /// </summary>
 internal sealed partial class PostgresChangeListener(PostgresDialect dialect, ChangeSignal signal, CarriedChanges carried, ChangeHandoff handoff,
@@ -26,6 +26,9 @@ internal sealed partial class PostgresChangeListener(PostgresDialect dialect, Ch
     private static readonly TimeSpan ProbeAfter = TimeSpan.FromSeconds(10);
 
     private const string Listen = "LISTEN " + PostgresDialect.ChangesChannel;
+
+    // The sequence's last version, 0 before the first: the triggers' notifications say the same (0006_writer_versions.sql).
+    private const string CurrentVersion = "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM change_version";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -47,9 +50,14 @@ internal sealed partial class PostgresChangeListener(PostgresDialect dialect, Ch
                     LogReconnected(logger, failures);
                 }
 
-                // Anything committed while this node was not listening (or before it first listened)
-                // was not announced to it: look now.
-                signal.Notify();
+                // Anything committed while this node was not listening (or before it first listened) was not
+                // announced to it: announce how far the versions go now, as a notification would. A commit of
+                // this node's own that is still on its way to its dispatcher is then waited for, not read back.
+                await using (var current = new NpgsqlCommand(CurrentVersion, connection))
+                {
+                    signal.Announce(await current.ExecuteScalarAsync(stoppingToken) is long version ? version : 0); // 0 still wakes
+                }
+
                 retry = FirstRetry;
                 failures = 0;
                 await ListenAsync(connection, stoppingToken);

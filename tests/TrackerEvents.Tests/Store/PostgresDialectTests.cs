@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Dapper;
 using Npgsql;
+using TrackerEvents.Dispatch;
 using TrackerEvents.Store;
 using TrackerEvents.Tests.Infrastructure;
 
@@ -126,8 +127,7 @@ public sealed class PostgresDialectTests
         var second = 0;
         await Eventually.Until(async () => (second = await ListenerPidAsync(db)) is not 0 && second != first, Timeout, "the listener to reconnect");
         await afterReconnect.WaitAsync(Timeout); // it looks once after reconnecting: changes may have been missed
-        await Eventually.Until(async () => await db.ExecuteScalarAsync<bool>(
-            "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = @Pid AND query LIKE 'LISTEN%')", new { Pid = second }), Timeout, "LISTEN again");
+        await ListenedAsync(db, second);
         var woken = signal.Next;
         await db.ExecuteAsync("NOTIFY " + PostgresDialect.ChangesChannel);
         await woken.WaitAsync(Timeout);
@@ -194,6 +194,40 @@ public sealed class PostgresDialectTests
     }
 
     /// <summary>The backend of the server's listener connection, or 0 while there is none.</summary>
+    [Theory, EngineData(Engine.Postgres)]
+    public async Task Listener_Reconnecting_AnnouncesHowFarTheVersionsGo_SoANodeThatHasThemReadsNothing(Engine engine)
+    {
+        // After a reconnect the listener says how far the versions went while it was away, as a notification does,
+        // rather than asking for a read: a node that has dispatched them reads nothing, and a commit of its own that
+        // is on its way to its dispatcher as the listener connects is waited for, not read back (HandOverWaitTests).
+        await using var server = await RunningServer.StartAsync(engine, "Store:SafetyPollInterval=00:10:00");
+        await server.CreateUserAsync("erin");
+        var (tracker, _) = await server.CreateTrackerAsync("erin");
+        var dispatcher = server.Service<ChangeDispatcher>();
+        var created = await server.CurrentVersionAsync();
+        await Eventually.Until(() => Task.FromResult(dispatcher.Watermark >= created), Timeout, "the set-up to be dispatched");
+        await using var db = (NpgsqlConnection)await server.Database!.OpenAsync();
+        var first = 0;
+        await Eventually.Until(async () => (first = await ListenerPidAsync(db)) != 0, Timeout, "the listener to connect");
+        await ListenedAsync(db, first);
+        var reads = dispatcher.FeedReads;
+        var afterReconnect = server.Service<ChangeSignal>().Next;
+
+        (await db.ExecuteScalarAsync<bool>("SELECT pg_terminate_backend(@Pid)", new { Pid = first })).Should().BeTrue();
+        await afterReconnect.WaitAsync(Timeout);
+        (await server.IngestStatesAsync(new { tracker_id = tracker, battery_level = 40 })).ShouldSucceed();
+        var written = await server.CurrentVersionAsync();
+        await Eventually.Until(() => Task.FromResult(dispatcher.Watermark >= written), Timeout, "the write to be dispatched");
+
+        dispatcher.FeedReads.Should().Be(reads, "the reconnect announced versions this node had dispatched already");
+    }
+
+    // The listener asks how far the versions go right after its LISTEN: once its connection has run that, it listens.
+    private static Task ListenedAsync(NpgsqlConnection db, int pid) =>
+        Eventually.Until(async () => await db.ExecuteScalarAsync<bool>(
+            "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = @Pid AND state = 'idle' AND query LIKE '%FROM change_version')", new { Pid = pid }),
+            Timeout, "the listener to LISTEN and announce");
+
     private static async Task<int> ListenerPidAsync(NpgsqlConnection db) =>
         await db.ExecuteScalarAsync<int?>(
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'TrackerEvents listener' AND pid <> pg_backend_pid()") ?? 0;
