@@ -15,7 +15,7 @@ internal static class MetricsEndpoint
 {
     public static IEndpointConventionBuilder MapMetrics(this IEndpointRouteBuilder routes) => routes.MapGet("/metrics",
         (ConnectionSlots slots, ClientRegistry registry, ConnectionMetrics metrics, ChangeDispatcher dispatcher, SubscriptionIndex index,
-            DeviceMetrics devices, StateStore states, PhaseTimings timings, BatchFrames frames, CarriedChanges carried) =>
+            DeviceMetrics devices, StateStore states, PhaseTimings timings, BatchFrames frames, CarriedChanges carried, HttpContext context) =>
         {
             using var process = Process.GetCurrentProcess();
             var text = new StringBuilder();
@@ -34,6 +34,11 @@ internal static class MetricsEndpoint
             Metric(text, "trackerevents_feed_reads_total", "counter", "Reads of the change feed.", dispatcher.FeedReads);
             Metric(text, "trackerevents_feed_watermark", "gauge", "Highest change version dispatched.", dispatcher.Watermark);
             Metric(text, "trackerevents_feed_failing", "gauge", "1 while the change feed cannot be read.", dispatcher.Failing ? 1 : 0);
+            if (context.RequestServices.GetService<PostgresChangeListener>() is { } listener)
+            {
+                Metric(text, "trackerevents_change_listener_up", "gauge", "1 while the change listener is connected (PostgreSQL).", listener.Listening ? 1 : 0);
+            }
+
             Metric(text, "trackerevents_device_points_total", "counter", "Device points stored and acknowledged.", devices.Points);
             Labelled(text, "trackerevents_device_rejected_total", "Device requests refused, by reason.", devices.Rejected);
             Metric(text, "trackerevents_group_commits_total", "counter", "Transactions of single state writes (group commit).", states.Group.Commits);

@@ -30,6 +30,11 @@ internal sealed partial class PostgresChangeListener(PostgresDialect dialect, Ch
     // The sequence's last version, 0 before the first: the triggers' notifications say the same (0006_writer_versions.sql).
     private const string CurrentVersion = "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM change_version";
 
+    private int _listening;
+
+    /// <summary>Whether the listener is connected and listening (it has announced how far the versions went while it was not).</summary>
+    public bool Listening => Volatile.Read(ref _listening) == 1;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var retry = FirstRetry;
@@ -60,6 +65,7 @@ internal sealed partial class PostgresChangeListener(PostgresDialect dialect, Ch
 
                 retry = FirstRetry;
                 failures = 0;
+                Volatile.Write(ref _listening, 1);
                 await ListenAsync(connection, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -68,6 +74,7 @@ internal sealed partial class PostgresChangeListener(PostgresDialect dialect, Ch
             }
             catch (Exception e)
             {
+                Volatile.Write(ref _listening, 0);
                 // Never let the process die for this: log, wait, reconnect. (The database being down is
                 // also reported by the health check and by every API call that needs it.)
                 failures++;

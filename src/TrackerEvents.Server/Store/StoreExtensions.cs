@@ -36,7 +36,8 @@ internal static class StoreExtensions
         if (IsPostgres(configuration))
         {
             services.AddSingleton(sp => (PostgresDialect)sp.GetRequiredService<IStoreDialect>());
-            services.AddHostedService<PostgresChangeListener>();
+            services.AddSingleton<PostgresChangeListener>();
+            services.AddHostedService(sp => sp.GetRequiredService<PostgresChangeListener>());
         }
         else
         {

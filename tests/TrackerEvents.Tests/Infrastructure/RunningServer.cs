@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using TrackerEvents.Devices;
 using TrackerEvents.Hosting;
+using TrackerEvents.Store;
 
 namespace TrackerEvents.Tests.Infrastructure;
 
@@ -95,6 +96,13 @@ internal sealed class RunningServer : IAsyncDisposable
         try
         {
             await TrackerEventsApp.StartAsync(app, CancellationToken.None);
+
+            // On PostgreSQL the change listener connects in the background: a test that counts feed reads, or
+            // writes through another node, starts once it listens (its first announcement then lies behind it).
+            if (app.Services.GetService<PostgresChangeListener>() is { } listener)
+            {
+                await Eventually.Until(() => Task.FromResult(listener.Listening), TimeSpan.FromSeconds(30), "the change listener to listen");
+            }
         }
         catch
         {

@@ -40,6 +40,8 @@ public sealed class DatabaseFaultTests
         await socket.SendJsonAsync(new { action = "subscribe", hash, requests = new[] { new { type = "state", trackers = new[] { tracker } } } });
         (await socket.NextMessageAsync()).GetProperty("status").GetProperty("code").GetInt32().Should().Be(14);
         (await socket.NextFrameAsync(TimeSpan.FromSeconds(5))).Text.Should().Be("X", "the connection lives on: heartbeats keep coming");
+        await Eventually.Until(async () => (await server.Http.GetStringAsync("/metrics")).Contains("\ntrackerevents_change_listener_up 0\n", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(10), "/metrics to show the change listener down");
 
         // Another system writes while this node cannot reach the database.
         await using (var connection = new NpgsqlConnection(database.ConnectionString))
@@ -53,6 +55,8 @@ public sealed class DatabaseFaultTests
         (await socket.NextEventAsync("state", TimeSpan.FromSeconds(15))).GetProperty("data").GetProperty("gps").GetProperty("speed").GetInt32()
             .Should().Be(33, "the node catches up from its watermark");
         await Eventually.Until(async () => (await server.Http.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(10), "ready again");
+        await Eventually.Until(async () => (await server.Http.GetStringAsync("/metrics")).Contains("\ntrackerevents_change_listener_up 1\n", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(10), "/metrics to show the change listener up again");
         (await server.IngestStatesAsync(new { tracker_id = tracker, gps = new { speed = 44 } })).ShouldSucceed();
         (await socket.NextEventAsync("state")).GetProperty("data").GetProperty("gps").GetProperty("speed").GetInt32().Should().Be(44);
     }
