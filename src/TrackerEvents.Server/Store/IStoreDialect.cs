@@ -119,6 +119,13 @@ internal interface IStoreDialect : IAsyncDisposable
     string? ReadChanges { get; }
 
     /// <summary>
+    /// The statement that answers the database's text encoding when it is not UTF-8, and no row when it is: states
+    /// are UTF-8 text, written and read as bytes, so a database in another encoding is refused at start rather than
+    /// failing (or misreading) the first state with a character outside it.
+    /// </summary>
+    string NotUtf8 { get; }
+
+    /// <summary>
     /// Serialises concurrent migrators (several nodes starting at once) for the whole migration run,
     /// the creation of the migrations table included. Dispose the result to release it.
     /// </summary>

@@ -28,6 +28,12 @@ internal sealed partial class Migrator(IStoreDialect dialect, TimeProvider time,
         }
 
         await using var connection = await dialect.OpenAsync(cancellationToken);
+        if (await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(dialect.NotUtf8, cancellationToken: cancellationToken)) is { } encoding)
+        {
+            throw new InvalidOperationException(
+                $"The database's text encoding is {encoding}; TrackerEvents keeps states as UTF-8 text: create the database with the UTF-8 encoding.");
+        }
+
         // Held across the whole run: two nodes starting at once would otherwise race even on CREATE TABLE
         // IF NOT EXISTS, which PostgreSQL does not make safe against a concurrent creator.
         await using var migrationLock = await dialect.LockForMigrationAsync(connection, cancellationToken);

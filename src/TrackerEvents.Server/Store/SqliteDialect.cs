@@ -156,6 +156,9 @@ internal sealed class SqliteDialect : IStoreDialect
 
     public string? ReadChanges => null;
 
+    // Fixed when the file was created (PRAGMA encoding): UTF-8 unless another program chose UTF-16.
+    public string NotUtf8 => "SELECT encoding FROM pragma_encoding WHERE encoding <> 'UTF-8'";
+
     public string? DeleteLoggedVersions => "DELETE FROM state_changes WHERE version IN (SELECT value FROM json_each(@Versions))";
 
     public string? WriteStates => null;

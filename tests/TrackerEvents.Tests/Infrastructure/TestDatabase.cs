@@ -37,13 +37,24 @@ internal sealed class TestDatabase : IAsyncDisposable
         $"ConnectionStrings:Tracker={ConnectionString}",
     ];
 
-    public static async Task<TestDatabase> CreateAsync(Engine engine)
+    /// <param name="engine">The engine.</param>
+    /// <param name="encoding">A text encoding other than UTF-8 the store is created with (SQLite: <c>UTF-16le</c>,
+    /// PostgreSQL: e.g. <c>LATIN1</c>), as another program could have; null: the engine's default, UTF-8.</param>
+    public static async Task<TestDatabase> CreateAsync(Engine engine, string? encoding = null)
     {
         if (engine == Engine.Sqlite)
         {
             var directory = Path.Combine(Path.GetTempPath(), "trackerevents-tests", Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(directory);
-            return new TestDatabase(engine, $"Data Source={Path.Combine(directory, "trackerevents.db")}", directory, null, null);
+            var file = new TestDatabase(engine, $"Data Source={Path.Combine(directory, "trackerevents.db")}", directory, null, null);
+            if (encoding is not null)
+            {
+                // Set before the first table; fixed for the file from then on. The encoding is the test's own constant.
+                await using var connection = await file.OpenAsync();
+                await connection.ExecuteAsync($"PRAGMA encoding = '{encoding}'; CREATE TABLE created_elsewhere (id INTEGER)");
+            }
+
+            return file;
         }
 
         // Pooling off: the admin connection must not linger after the DROP at the end.
@@ -53,7 +64,9 @@ internal sealed class TestDatabase : IAsyncDisposable
         {
             await connection.OpenAsync();
             // A database name cannot be a parameter; this one is made here from a GUID, never from input.
-            await connection.ExecuteAsync($"CREATE DATABASE {name}");
+            await connection.ExecuteAsync(encoding is null
+                ? $"CREATE DATABASE {name}"
+                : $"CREATE DATABASE {name} ENCODING '{encoding}' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
         }
 
         var database = new NpgsqlConnectionStringBuilder(admin.ConnectionString) { Database = name, Pooling = true };
