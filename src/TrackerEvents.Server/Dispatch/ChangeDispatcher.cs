@@ -16,7 +16,7 @@ namespace TrackerEvents.Dispatch;
 /// handed over with their versions (<see cref="ChangeHandoff"/>) and routed without a feed read when
 /// they continue the watermark; when they do not, the feed is read, so the order holds either way.
 /// </summary>
-internal sealed partial class ChangeDispatcher(
+internal sealed class ChangeDispatcher(
     ChangeFeed feed, ChangeHandoff handoff, StateStore stateStore, ChangeSignal signal, SubscriptionIndex index, ClientRegistry registry,
     TimerWheel wheel, PhaseTimings timings, IOptions<StoreOptions> options, TimeProvider time, ILogger<ChangeDispatcher> logger) : BackgroundService
 {
@@ -26,7 +26,7 @@ internal sealed partial class ChangeDispatcher(
     private readonly StateRun _run = new(wheel.Turn);
     private readonly PendingAnnouncement _announced = new(time);
     private long _watermark = -1;
-    private int _failures;
+    private readonly FeedReadFailures _failures = new(logger);
     private long _dispatched;
     private long _handed;
     private long _feedReads;
@@ -41,7 +41,7 @@ internal sealed partial class ChangeDispatcher(
     public long FeedReads => Interlocked.Read(ref _feedReads);
 
     /// <summary>Whether the last read of the feed failed (the store is unreachable).</summary>
-    public bool Failing => _failures > 0;
+    public bool Failing => _failures.Failing;
 
     /// <summary>The highest version dispatched so far.</summary>
     public long Watermark => Interlocked.Read(ref _watermark);
@@ -105,11 +105,7 @@ internal sealed partial class ChangeDispatcher(
                     announcedAt = 0;
                     await DispatchAsync(batch.Changes, dispatchedAt, stoppingToken);
                     Advance(batch.Watermark, batch.Changes.Count);
-                    if (_failures > 0)
-                    {
-                        LogRecovered(logger, _failures, Watermark);
-                        _failures = 0;
-                    }
+                    _failures.Succeeded(Watermark);
 
                     if (batch.More)
                     {
@@ -121,13 +117,10 @@ internal sealed partial class ChangeDispatcher(
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 readDue = true;
-                if (_failures++ == 0)
-                {
-                    LogReadFailed(logger, e);
-                }
+                _failures.Failed(e);
             }
 
-            await Task.WhenAny(wake, Task.Delay(_announced.Waiting ? options.Value.HandOverWait : options.Value.SafetyPollInterval, time, stoppingToken));
+            await Task.WhenAny(wake, Task.Delay(_announced.Waiting ? options.Value.HandOverWait : _failures.Wait(options.Value.SafetyPollInterval), time, stoppingToken));
         }
     }
 
@@ -291,10 +284,4 @@ internal sealed partial class ChangeDispatcher(
             _run.Deliver();
         }
     }
-
-    [LoggerMessage(EventId = LogEvents.FeedReadFailed, Level = LogLevel.Warning, Message = "Reading the change feed failed; retrying")]
-    private static partial void LogReadFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(EventId = LogEvents.FeedRecovered, Level = LogLevel.Information, Message = "Change feed readable again after {Failures} failed reads; dispatched up to version {Watermark}")]
-    private static partial void LogRecovered(ILogger logger, int failures, long watermark);
 }
