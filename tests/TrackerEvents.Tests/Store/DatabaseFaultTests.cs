@@ -16,11 +16,8 @@ public sealed class DatabaseFaultTests
     public async Task DuringAnOutage_ClientsStayConnected_CallsFailFastWith14_AndAfterItNothingIsLost(Engine engine)
     {
         await using var database = await TestDatabase.CreateAsync(engine);
-        var direct = new NpgsqlConnectionStringBuilder(database.ConnectionString);
-        await using var proxy = new TcpProxy(direct.Host!, direct.Port);
-        var viaProxy = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port };
-        await using var server = await RunningServer.StartAsync(
-            "Store:Provider=Postgres", $"ConnectionStrings:Tracker={viaProxy}", "Atmosphere:ServerHeartbeat=00:00:01", "Store:SafetyPollInterval=00:00:00.200");
+        await using var proxy = ProxyFor(database);
+        await using var server = await StartBehindAsync(proxy, database, "Atmosphere:ServerHeartbeat=00:00:01", "Store:SafetyPollInterval=00:00:00.200");
         await server.CreateUserAsync("ops");
         var (tracker, _) = await server.CreateTrackerAsync("ops");
         (await server.IngestStatesAsync(new { tracker_id = tracker, gps = new { speed = 1 } })).ShouldSucceed();
@@ -68,11 +65,8 @@ public sealed class DatabaseFaultTests
         // first read after the outage may fail on a pooled connection the outage broke, and is tried again within
         // a second. The safety poll is ten minutes away, so nothing else would read.
         await using var database = await TestDatabase.CreateAsync(engine);
-        var direct = new NpgsqlConnectionStringBuilder(database.ConnectionString);
-        await using var proxy = new TcpProxy(direct.Host!, direct.Port);
-        var viaProxy = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port };
-        await using var server = await RunningServer.StartAsync(
-            "Store:Provider=Postgres", $"ConnectionStrings:Tracker={viaProxy}", "Store:SafetyPollInterval=00:10:00");
+        await using var proxy = ProxyFor(database);
+        await using var server = await StartBehindAsync(proxy, database, "Store:SafetyPollInterval=00:10:00");
         await server.CreateUserAsync("ops");
         var (tracker, _) = await server.CreateTrackerAsync("ops");
         await using var socket = await AtmosphereSocket.ConnectAsync(server);
@@ -93,5 +87,18 @@ public sealed class DatabaseFaultTests
 
         (await socket.NextEventAsync("state", TimeSpan.FromSeconds(15))).GetProperty("data").GetProperty("battery_level").GetInt32()
             .Should().Be(12, "the listener's announcement on its return made the node read the change");
+    }
+
+    private static TcpProxy ProxyFor(TestDatabase database)
+    {
+        var direct = new NpgsqlConnectionStringBuilder(database.ConnectionString);
+        return new TcpProxy(direct.Host!, direct.Port);
+    }
+
+    /// <summary>A node whose every connection to the database goes through the proxy; the test's own go direct.</summary>
+    private static Task<RunningServer> StartBehindAsync(TcpProxy proxy, TestDatabase database, params string[] settings)
+    {
+        var viaProxy = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port };
+        return RunningServer.StartAsync(["Store:Provider=Postgres", $"ConnectionStrings:Tracker={viaProxy}", .. settings]);
     }
 }
