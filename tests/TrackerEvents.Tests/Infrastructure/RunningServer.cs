@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using TrackerEvents.Devices;
+using TrackerEvents.Dispatch;
 using TrackerEvents.Hosting;
 using TrackerEvents.Store;
 
@@ -103,6 +104,11 @@ internal sealed class RunningServer : IAsyncDisposable
             {
                 await Eventually.Until(() => Task.FromResult(listener.Listening), TimeSpan.FromSeconds(30), "the change listener to listen");
             }
+
+            // So does the dispatcher's first read of the feed, which it makes once on starting: a test that counts
+            // reads from a baseline would otherwise count it when the machine is slow to schedule it.
+            var dispatcher = app.Services.GetRequiredService<ChangeDispatcher>();
+            await Eventually.Until(() => Task.FromResult(dispatcher.FeedReads > 0), TimeSpan.FromSeconds(30), "the dispatcher's first read");
         }
         catch
         {
