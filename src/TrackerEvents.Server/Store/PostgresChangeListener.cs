@@ -27,9 +27,6 @@ internal sealed partial class PostgresChangeListener(PostgresDialect dialect, Ch
 
     private const string Listen = "LISTEN " + PostgresDialect.ChangesChannel;
 
-    // The sequence's last version, 0 before the first: the triggers' notifications say the same (0006_writer_versions.sql).
-    private const string CurrentVersion = "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM change_version";
-
     private int _listening;
 
     /// <summary>Whether the listener is connected and listening (it has announced how far the versions went while it was not).</summary>
@@ -56,9 +53,10 @@ internal sealed partial class PostgresChangeListener(PostgresDialect dialect, Ch
                 }
 
                 // Anything committed while this node was not listening (or before it first listened) was not
-                // announced to it: announce how far the versions go now, as a notification would. A commit of
-                // this node's own that is still on its way to its dispatcher is then waited for, not read back.
-                await using (var current = new NpgsqlCommand(CurrentVersion, connection))
+                // announced to it: announce how far the versions go now (the dispatcher's own starting point,
+                // current_change_version()), as a notification would. A commit of this node's own that is still
+                // on its way to its dispatcher is then waited for, not read back.
+                await using (var current = new NpgsqlCommand(dialect.SelectCurrentVersion, connection))
                 {
                     signal.Announce(await current.ExecuteScalarAsync(stoppingToken) is long version ? version : 0); // 0 still wakes
                 }

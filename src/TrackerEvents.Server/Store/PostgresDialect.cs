@@ -127,10 +127,10 @@ internal sealed class PostgresDialect : IStoreDialect
 
     public string? SelectTrackerGeneration => null;
 
-    // sql/postgres/0007_read_changes.sql
     // Fixed when the database was created (CREATE DATABASE … ENCODING).
     public string NotUtf8 => "SELECT current_setting('server_encoding') WHERE current_setting('server_encoding') <> 'UTF8'";
 
+    // sql/postgres/0007_read_changes.sql
     public string? ReadChanges => """
         SELECT version AS Version, kind AS Kind, tracker_id AS TrackerId, user_id AS UserId, source_id AS SourceId, blocked AS Blocked,
                item_kind AS ItemKind, item_key AS ItemKey, payload AS Payload, occurred_at AS OccurredAt

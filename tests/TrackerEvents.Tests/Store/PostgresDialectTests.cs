@@ -127,7 +127,7 @@ public sealed class PostgresDialectTests
         var second = 0;
         await Eventually.Until(async () => (second = await ListenerPidAsync(db)) is not 0 && second != first, Timeout, "the listener to reconnect");
         await afterReconnect.WaitAsync(Timeout); // it looks once after reconnecting: changes may have been missed
-        await ListenedAsync(db, second);
+        await ListenedAsync(server, db, second);
         var woken = signal.Next;
         await db.ExecuteAsync("NOTIFY " + PostgresDialect.ChangesChannel);
         await woken.WaitAsync(Timeout);
@@ -209,7 +209,7 @@ public sealed class PostgresDialectTests
         await using var db = (NpgsqlConnection)await server.Database!.OpenAsync();
         var first = 0;
         await Eventually.Until(async () => (first = await ListenerPidAsync(db)) != 0, Timeout, "the listener to connect");
-        await ListenedAsync(db, first);
+        await ListenedAsync(server, db, first);
         var reads = dispatcher.FeedReads;
         var afterReconnect = server.Service<ChangeSignal>().Next;
 
@@ -223,10 +223,10 @@ public sealed class PostgresDialectTests
     }
 
     // The listener asks how far the versions go right after its LISTEN: once its connection has run that, it listens.
-    private static Task ListenedAsync(NpgsqlConnection db, int pid) =>
+    private static Task ListenedAsync(RunningServer server, NpgsqlConnection db, int pid) =>
         Eventually.Until(async () => await db.ExecuteScalarAsync<bool>(
-            "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = @Pid AND state = 'idle' AND query LIKE '%FROM change_version')", new { Pid = pid }),
-            Timeout, "the listener to LISTEN and announce");
+            "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = @Pid AND state = 'idle' AND query = @Query)",
+            new { Pid = pid, Query = server.Service<PostgresDialect>().SelectCurrentVersion }), Timeout, "the listener to LISTEN and announce");
 
     private static async Task<int> ListenerPidAsync(NpgsqlConnection db) =>
         await db.ExecuteScalarAsync<int?>(
