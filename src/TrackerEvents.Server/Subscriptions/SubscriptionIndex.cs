@@ -70,6 +70,7 @@ internal sealed class SubscriptionIndex
     /// <summary>A set of clients with a cached array for readers. Once empty it retires, and a new set takes its place.</summary>
     private sealed class ClientSet
     {
+        private const int SmallSet = 32;
         private readonly HashSet<AtmosphereClient> _clients = [];
         private AtmosphereClient[]? _snapshot;
         private bool _retired;
@@ -97,7 +98,7 @@ internal sealed class SubscriptionIndex
 
                 if (_clients.Add(client))
                 {
-                    _snapshot = null;
+                    Changed();
                 }
 
                 return AddResult.Added;
@@ -111,7 +112,7 @@ internal sealed class SubscriptionIndex
             {
                 if (_clients.Remove(client))
                 {
-                    _snapshot = null;
+                    Changed();
                 }
 
                 _retired = _clients.Count == 0;
@@ -126,5 +127,12 @@ internal sealed class SubscriptionIndex
                 return _snapshot ??= [.. _clients];
             }
         }
+
+        // Called under the lock. A small set's array is made with the set, at subscribe time: made at the first
+        // change instead, it was a young array in a set that had grown old, which every young collection found
+        // through the set and kept, and each such set a card to scan until the next gen1 collection
+        // (docs/performance.md, "Arrays made with their sets"). A large set (a broadcast's thousands of
+        // watchers) rebuilds it once at its next read rather than at every one of its many subscribes.
+        private void Changed() => _snapshot = _clients.Count <= SmallSet ? [.. _clients] : null;
     }
 }

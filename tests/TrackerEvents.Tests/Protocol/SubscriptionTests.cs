@@ -257,6 +257,36 @@ public sealed class SubscriptionTests
         (await socket.NextEventAsync("state")).GetProperty("data").GetProperty("gps").GetProperty("speed").GetInt32().Should().Be(88);
     }
 
+    [Fact]
+    public async Task OfThreeWatchersOfATracker_OneUnsubscribes_OneLeaves_AndOnlyTheThirdIsStillAsked()
+    {
+        // A tracker's few watchers are kept as an array made at each subscribe and unsubscribe (SubscriptionIndex):
+        // the array must lose the client that unsubscribed and the one that left, not hold them until a change.
+        // A closed connection is kept for the retention, for its client to come back to: here one second.
+        await using var fleet = await Fleet.StartAsync("Atmosphere:Retention=00:00:01");
+        var index = fleet.Server.Service<TrackerEvents.Subscriptions.SubscriptionIndex>();
+        await using var stays = await fleet.ConnectAsync();
+        await using var unsubscribes = await fleet.ConnectAsync();
+        await using var leaves = await fleet.ConnectAsync();
+        foreach (var socket in new[] { stays, unsubscribes, leaves })
+        {
+            await socket.SubscribeAsync(fleet.Hash, new { type = "state", trackers = new[] { fleet.A } });
+            await socket.NextEventAsync("state");
+        }
+
+        index.WatchingTracker(fleet.A).Should().HaveCount(3);
+        await unsubscribes.SendJsonAsync(new { action = "unsubscribe", hash = fleet.Hash, requests = new[] { new { type = "state", trackers = new[] { fleet.A } } } });
+        await unsubscribes.NextMessageAsync();
+        index.WatchingTracker(fleet.A).Should().HaveCount(2, "the unsubscribe is answered once the index has forgotten it");
+        await leaves.CloseAsync();
+        await Eventually.Until(() => Task.FromResult(index.WatchingTracker(fleet.A).Length == 1), TimeSpan.FromSeconds(10),
+            "the closed connection to be forgotten");
+
+        await fleet.Server.IngestStatesAsync(new { tracker_id = fleet.A, gps = new { speed = 71 } });
+        (await stays.NextEventAsync("state")).GetProperty("data").GetProperty("gps").GetProperty("speed").GetInt32().Should().Be(71);
+        await unsubscribes.ExpectSilenceAsync(TimeSpan.FromMilliseconds(500));
+    }
+
     internal static Dictionary<string, string> Statuses(JsonElement map) =>
         map.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
 }
