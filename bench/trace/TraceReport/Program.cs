@@ -4,10 +4,11 @@ using TraceReport;
 //   gc      TRACE                     each collection: generation, pause, mark phases; then pauses by generation
 //   alloc   TRACE [TYPE [DEPTH]]      allocation samples by type, or, for one type, by the stacks that allocate it
 //   cpu     TRACE FRAME [TOP]         of the thread samples whose stack holds FRAME: time per method, inclusive and exclusive
+//   cards   TRACE ALLOC [TOP]         at a heap dump: references from older objects to young ones, by type
 //   wire    CAPTURE [HTTP WS PG]      a run's ingest requests on the wire, step by step (ports 18080 18081 55433 unless given)
 if (args is not [var command, var trace, ..] || !File.Exists(trace))
 {
-    Console.Error.WriteLine("usage: TraceReport gc|alloc|cpu TRACE.nettrace [...] | wire CAPTURE.pcap [HTTP WS PG]");
+    Console.Error.WriteLine("usage: TraceReport gc|alloc|cpu|cards TRACE.nettrace [...] | wire CAPTURE.pcap [HTTP WS PG]");
     return 2;
 }
 
@@ -23,11 +24,14 @@ switch (command)
     case "cpu" when rest.Length > 0:
         CpuReport.Print(trace, rest[0], rest.Length > 1 ? int.Parse(rest[1], System.Globalization.CultureInfo.InvariantCulture) : 40);
         return 0;
+    case "cards" when rest.Length > 0:
+        CardsReport.Print(trace, rest[0], rest.Length > 1 ? int.Parse(rest[1], System.Globalization.CultureInfo.InvariantCulture) : 30);
+        return 0;
     case "wire" when rest.Length <= 3:
         int[] ports = [.. rest.Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture)), .. new[] { 18080, 18081, 55433 }[rest.Length..]];
         WireReport.Print(trace, ports[0], ports[1], ports[2]);
         return 0;
     default:
-        Console.Error.WriteLine("usage: TraceReport gc|alloc|cpu TRACE.nettrace [...] | wire CAPTURE.pcap [HTTP WS PG]");
+        Console.Error.WriteLine("usage: TraceReport gc|alloc|cpu|cards TRACE.nettrace [...] | wire CAPTURE.pcap [HTTP WS PG]");
         return 2;
 }
