@@ -8,10 +8,11 @@ namespace TraceReport;
 /// The references from older objects to young ones at the moment of a heap dump: what a young collection
 /// must find through older objects (the cards). From a trace with the runtime's heap-dump keywords
 /// (<c>Microsoft-Windows-DotNETRuntime:0x1980001:5</c>, which makes the runtime collect and walk the heap
-/// once): each object (<c>GCBulkNode</c>) with its references (<c>GCBulkEdge</c>, in the same order) and the
-/// generations' address ranges (<c>GCGenerationRange</c>) sent before the walk. Prints the ranges, then the
-/// older → young references grouped by the referencing type and the referenced type, with the young bytes
-/// they reach directly.
+/// once): each object (<c>GCBulkNode</c>) with its references (<c>GCBulkEdge</c>, in the same order). The
+/// generations' address ranges are not sent over EventPipe, so the young regions come from a second trace
+/// taken at the same time, with allocation samples (<c>:0x1:5</c>): the 4 MB regions that small objects
+/// were allocated in since the last collection before the dump's own. Prints the older → young references
+/// grouped by the referencing type and the referenced type, with the young bytes they reach directly.
 /// </summary>
 internal static class CardsReport
 {
