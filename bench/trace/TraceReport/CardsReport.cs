@@ -67,7 +67,7 @@ internal static class CardsReport
 
         string Name(ulong type) => types.TryGetValue(type, out var name) ? name : $"type {type:x}";
         var groups = new Dictionary<(ulong From, ulong To), (int Count, ulong Bytes, HashSet<ulong> Holders)>();
-        var byGeneration = new Dictionary<int, int>();
+        var total = 0;
         var position = 0;
         foreach (var n in nodes)
         {
@@ -80,7 +80,7 @@ internal static class CardsReport
                     continue;
                 }
 
-                byGeneration[from] = byGeneration.GetValueOrDefault(from) + 1;
+                total++;
                 var key = (n.Type, young.Type);
                 var (count, bytes, holders) = groups.TryGetValue(key, out var g) ? g : (0, 0UL, new HashSet<ulong>());
                 holders.Add(n.Address);
@@ -88,7 +88,7 @@ internal static class CardsReport
             }
         }
 
-        Console.WriteLine($"{byGeneration.Values.Sum():N0} references from older objects to young ones");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{total:N0} references from older objects to young ones"));
         Console.WriteLine($"{"refs",8} {"holders",8} {"young KB",9}  older type -> young type");
         foreach (var ((from, to), (count, bytes, holders)) in groups.OrderByDescending(g => g.Value.Count).Take(top))
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using TrackerEvents.Subscriptions;
 using TrackerEvents.Tests.Infrastructure;
 
 namespace TrackerEvents.Tests.Protocol;
@@ -264,7 +265,7 @@ public sealed class SubscriptionTests
         // the array must lose the client that unsubscribed and the one that left, not hold them until a change.
         // A closed connection is kept for the retention, for its client to come back to: here one second.
         await using var fleet = await Fleet.StartAsync("Atmosphere:Retention=00:00:01");
-        var index = fleet.Server.Service<TrackerEvents.Subscriptions.SubscriptionIndex>();
+        var index = fleet.Server.Service<SubscriptionIndex>();
         await using var stays = await fleet.ConnectAsync();
         await using var unsubscribes = await fleet.ConnectAsync();
         await using var leaves = await fleet.ConnectAsync();
