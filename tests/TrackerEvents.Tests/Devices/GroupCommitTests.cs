@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
 using Dapper;
+using TrackerEvents.Devices;
 using TrackerEvents.Store;
 using TrackerEvents.Tests.Infrastructure;
 
@@ -39,6 +40,8 @@ public sealed class GroupCommitTests
             var group = fleet.Server.Service<StateStore>().Group;
             group.Items.Should().BeGreaterThanOrEqualTo(Devices * PointsEach + Ingests);
             group.Commits.Should().BeLessThan(group.Items, "concurrent single writes shared transactions");
+            fleet.Server.Service<DeviceDirectory>().Lookups.Should().BeLessThanOrEqualTo(Devices,
+                "a device's points that arrive together wait for one look-up of its tracker, not a database connection each");
         }
 
         await using var restarted = await RunningServer.StartOnAsync(database);

@@ -89,6 +89,34 @@ public sealed class DatabaseFaultTests
             .Should().Be(12, "the listener's announcement on its return made the node read the change");
     }
 
+    [Theory, EngineData(Engine.Postgres)]
+    public async Task PointsOfADeviceNotYetLookedUp_DuringAnOutage_AreRefusedWith503_AndSentAgainAfterItAreStored(Engine engine)
+    {
+        await using var database = await TestDatabase.CreateAsync(engine);
+        await using var proxy = ProxyFor(database);
+        await using var server = await StartBehindAsync(proxy, database);
+        await server.CreateUserAsync("phones");
+        var device = RunningServer.NewDeviceId();
+        var tracker = (await server.AdminAsync("/admin/trackers", new { login = "phones", label = "P", device_id = device, model = "osmand" }))
+            .ShouldSucceed()["id"].GetInt64();
+
+        proxy.Cut();
+
+        // The device's points wait for one look-up of its tracker, which fails: each of them is refused, none hangs.
+        var during = await Task.WhenAll(Enumerable.Range(1, 5).Select(n => server.Devices!.GetAsync($"/?id={device}&lat=52.{n}&lon=4.9")))
+            .WaitAsync(TimeSpan.FromSeconds(30));
+        during.Should().AllSatisfy(a => a.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable));
+
+        proxy.Restore();
+
+        // A device sends a refused point again; the failed look-up is not what it finds then.
+        await Eventually.Until(async () => (await server.Devices!.GetAsync($"/?id={device}&lat=53&lon=5")).StatusCode == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(15), "the point sent again to be stored");
+        var hash = await server.LoginAsync("phones");
+        (await server.CallAsync("tracker/get_state", new { hash, tracker_id = tracker })).ShouldSucceed()["state"]
+            .GetProperty("gps").GetProperty("location").GetProperty("lat").GetDouble().Should().Be(53);
+    }
+
     private static TcpProxy ProxyFor(TestDatabase database)
     {
         var direct = new NpgsqlConnectionStringBuilder(database.ConnectionString);
