@@ -127,6 +127,7 @@ public sealed class DatabaseFaultTests
     private static Task<RunningServer> StartBehindAsync(TcpProxy proxy, TestDatabase database, params string[] settings)
     {
         var viaProxy = new NpgsqlConnectionStringBuilder(database.ConnectionString) { Host = "127.0.0.1", Port = proxy.Port };
+        viaProxy.Remove("Timeout"); // the server's fail-fast default, not the test databases' longer one
         return RunningServer.StartAsync(["Store:Provider=Postgres", $"ConnectionStrings:Tracker={viaProxy}", .. settings]);
     }
 }
