@@ -35,7 +35,7 @@ internal static class AllocationReport
         }
     }
 
-    private static string Stack(GCAllocationTickTraceData sample, int depth)
+    internal static string Stack(GCAllocationTickTraceData sample, int depth)
     {
         var frames = new List<string>();
         for (var frame = sample.CallStack(); frame is not null && frames.Count < depth; frame = frame.Caller)
