@@ -102,12 +102,11 @@ internal static class CardsReport
     private static HashSet<ulong> YoungRegions(string allocationTrace, DateTime walkAt)
     {
         using var source = new EventPipeEventSource(allocationTrace);
-        var collections = new List<(DateTime Start, DateTime End, bool Induced)>();
+        var collections = new List<(DateTime Start, DateTime End)>();
         var samples = new List<(DateTime At, ulong Address)>();
         DateTime started = default;
-        var induced = false;
-        source.Clr.GCStart += e => (started, induced) = (e.TimeStamp, e.Reason is GCReason.Induced or GCReason.InducedNotForced);
-        source.Clr.GCStop += e => collections.Add((started, e.TimeStamp, induced));
+        source.Clr.GCStart += e => started = e.TimeStamp;
+        source.Clr.GCStop += e => collections.Add((started, e.TimeStamp));
         source.Clr.GCAllocationTick += e =>
         {
             if (e.AllocationKind == GCAllocationKind.Small)
@@ -117,11 +116,9 @@ internal static class CardsReport
         };
         source.Process();
 
-        // The heap dump's collection is the last induced one to start before the walk (a young collection can
-        // come between it and the walk when the server allocates fast); the young objects are those allocated
-        // after the collection before it ended.
-        var before = collections.Where(c => c.Start <= walkAt).ToList();
-        var dump = (before.Exists(c => c.Induced) ? before.Where(c => c.Induced) : before).Select(c => c.Start).DefaultIfEmpty(walkAt).Max();
+        // The heap dump's collection is the last to start before the walk; the young objects are those
+        // allocated after the one before it ended.
+        var dump = collections.Where(c => c.Start <= walkAt).Select(c => c.Start).DefaultIfEmpty(walkAt).Max();
         var since = collections.Where(c => c.End < dump).Select(c => c.End).DefaultIfEmpty(DateTime.MinValue).Max();
         var regions = samples.Where(s => s.At > since && s.At < dump && s.Address != 0).Select(s => s.Address >> RegionBits).ToHashSet();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -46,7 +46,7 @@ internal static class LocksReport
     private static string Where(Microsoft.Diagnostics.Tracing.TraceEvent e)
     {
         var frames = new List<string>();
-        for (var f = e.CallStack(); f is not null && frames.Count < 8; f = f.Caller)
+        for (var f = e.CallStack(); f is not null && frames.Count < 3; f = f.Caller)
         {
             var method = f.CodeAddress.FullMethodName;
             if (string.IsNullOrEmpty(method) || method.StartsWith("System.Threading.Monitor", StringComparison.Ordinal)
@@ -58,6 +58,6 @@ internal static class LocksReport
             frames.Add(CpuReport.Short(method));
         }
 
-        return frames.Count == 0 ? "(no stack)" : string.Join(" < ", frames.Take(3));
+        return frames.Count == 0 ? "(no stack)" : string.Join(" < ", frames);
     }
 }
