@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Text;
 using Microsoft.Extensions.Options;
 using TrackerEvents.Auth;
 using TrackerEvents.Diagnostics;
@@ -8,11 +7,11 @@ using TrackerEvents.Store;
 namespace TrackerEvents.Devices;
 
 /// <summary>
-/// Everything that arrives on the device listener's port: <c>/</c> takes a point in the OsmAnd query/form
-/// format (GET or POST) or the Traccar Client JSON format (POST, <c>application/json</c>), anything else is
-/// 404. The answer is 200 with an empty body once the point is stored (committed), 400 with a one-line
-/// reason for a malformed request or an unknown device id (nothing written), 429 past a rate limit, 503
-/// when the store failed (the device sends the point again later).
+/// What a device request means, whatever reads it off the wire (<see cref="DeviceConnection"/>): <c>/</c>
+/// takes a point in the OsmAnd query/form format (GET or POST) or the Traccar Client JSON format (POST,
+/// <c>application/json</c>), anything else is 404. The answer is 200 with an empty body once the point is
+/// stored (committed), 400 with a one-line reason for a malformed request or an unknown device id (nothing
+/// written), 429 past a rate limit, 503 when the store failed (the device sends the point again later).
 /// </summary>
 internal sealed partial class DeviceEndpoint(
     DeviceLimits limits, DeviceDirectory directory, UnknownDeviceLog unknown, StateStore states, DeviceMetrics metrics,
@@ -23,64 +22,65 @@ internal sealed partial class DeviceEndpoint(
     private readonly DevicesOptions _options = options.Value;
     private long _lastFailureLogged = long.MinValue;
 
-    public async Task HandleAsync(HttpContext http)
+    /// <summary>
+    /// The answer to a request that is refused on its head alone (a path other than <c>/</c>, a method other
+    /// than GET or POST, an address past its budget), before anything of it is decoded; null to go on.
+    /// </summary>
+    public DeviceAnswer? Screen(in DeviceRequestHead head, string address)
     {
-        try
+        if (!head.AtRoot)
         {
-            await HandleCoreAsync(http, http.RequestAborted);
+            return new DeviceAnswer(StatusCodes.Status404NotFound, "not found: devices report to /");
         }
-        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+
+        if (head.Method == DeviceMethod.Other)
         {
-            // the device went away; there is nobody to answer
+            return new DeviceAnswer(StatusCodes.Status405MethodNotAllowed, "devices report with GET or POST");
         }
+
+        return limits.TryAddress(address) ? null : Reject(StatusCodes.Status429TooManyRequests, "rate_limited", "too many requests from this address");
     }
 
-    private async Task HandleCoreAsync(HttpContext http, CancellationToken cancellationToken)
+    /// <summary>The point in the query string; null when it has no parameters (the point is in the body).</summary>
+    /// <exception cref="DeviceRequestException">The query is malformed, too long, or its point is invalid.</exception>
+    public DevicePoint? DecodeQuery(ReadOnlySpan<byte> query)
     {
-        var request = http.Request;
-        if (request.Path != "/")
+        if (query.Length > _options.MaxRequestBytes)
         {
-            await RespondAsync(http, StatusCodes.Status404NotFound, "not found: devices report to /", cancellationToken);
-            return;
+            throw new DeviceRequestException($"the query string is longer than {_options.MaxRequestBytes} bytes");
         }
 
-        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsPost(request.Method))
-        {
-            http.Response.Headers.Allow = "GET, POST";
-            await RespondAsync(http, StatusCodes.Status405MethodNotAllowed, "devices report with GET or POST", cancellationToken);
-            return;
-        }
+        return OsmAndDecoder.TryDecodeQuery(query, _options.SpeedFactor, _options.MaxAdditional, out var point) ? point : null;
+    }
 
-        var address = ClientAddress.Text(http);
-        if (!limits.TryAddress(address))
-        {
-            await RejectAsync(http, StatusCodes.Status429TooManyRequests, "rate_limited", "too many requests from this address", cancellationToken);
-            return;
-        }
+    /// <summary>
+    /// The point in the body: JSON when the request said <c>application/json</c>, otherwise a form (Traccar
+    /// reads them the same way).
+    /// </summary>
+    /// <exception cref="DeviceRequestException">The body is malformed, or its point is invalid.</exception>
+    public DevicePoint DecodeBody(bool json, ReadOnlySpan<byte> body) => json
+        ? TraccarJsonDecoder.Decode(body, _options.MaxAdditional)
+        : OsmAndDecoder.DecodeForm(body, _options.SpeedFactor, _options.MaxAdditional);
 
-        DevicePoint point;
-        try
-        {
-            point = await ReadPointAsync(http, cancellationToken);
-        }
-        catch (DeviceRequestException e)
-        {
-            await RejectAsync(http, StatusCodes.Status400BadRequest, "bad_request", e.Message, cancellationToken);
-            return;
-        }
+    /// <summary>The answer to a request whose query or body is malformed, or whose point is invalid (400).</summary>
+    public DeviceAnswer Refuse(DeviceRequestException e, bool close = false) =>
+        Reject(StatusCodes.Status400BadRequest, "bad_request", e.Message) with { Close = close };
 
+    /// <summary>
+    /// Takes a decoded point: the device's budget, the clock, then the store. 200 once it is committed, 400 for
+    /// an unknown device, 429 past the device's budget, 503 when the store failed (the device sends it again).
+    /// </summary>
+    public async Task<DeviceAnswer> ReportAsync(DevicePoint point, string address, CancellationToken cancellationToken)
+    {
         if (!limits.TryDevice(point.DeviceId))
         {
-            await RejectAsync(http, StatusCodes.Status429TooManyRequests, "rate_limited", "too many requests from this device", cancellationToken);
-            return;
+            return Reject(StatusCodes.Status429TooManyRequests, "rate_limited", "too many requests from this device");
         }
 
         var now = time.GetUtcNow();
         if (point.Time > now + _options.MaxFutureSkew)
         {
-            await RejectAsync(http, StatusCodes.Status400BadRequest, "bad_request",
-                $"timestamp is more than {_options.MaxFutureSkew} ahead of the server's clock", cancellationToken);
-            return;
+            return Reject(StatusCodes.Status400BadRequest, "bad_request", $"timestamp is more than {_options.MaxFutureSkew} ahead of the server's clock");
         }
 
         bool stored;
@@ -91,19 +91,17 @@ internal sealed partial class DeviceEndpoint(
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             LogStoreFailure(e);
-            await RejectAsync(http, StatusCodes.Status503ServiceUnavailable, "store_unavailable", "the point could not be stored; send it again", cancellationToken);
-            return;
+            return Reject(StatusCodes.Status503ServiceUnavailable, "store_unavailable", "the point could not be stored; send it again");
         }
 
         if (!stored)
         {
             unknown.Report(point.DeviceId, address);
-            await RejectAsync(http, StatusCodes.Status400BadRequest, "unknown_device", "unknown device id", cancellationToken);
-            return;
+            return Reject(StatusCodes.Status400BadRequest, "unknown_device", "unknown device id");
         }
 
         metrics.Stored();
-        await RespondAsync(http, StatusCodes.Status200OK, null, cancellationToken);
+        return DeviceAnswer.Stored;
     }
 
     /// <summary>Writes the point onto its tracker's state (group commit); false when the id has no live tracker.</summary>
@@ -125,75 +123,10 @@ internal sealed partial class DeviceEndpoint(
         return written;
     }
 
-    /// <summary>
-    /// The point of this request: JSON when the body says <c>application/json</c>; otherwise the query
-    /// parameters, or, when the query has none, the body as a form (Traccar reads them the same way).
-    /// </summary>
-    private async Task<DevicePoint> ReadPointAsync(HttpContext http, CancellationToken cancellationToken)
-    {
-        var request = http.Request;
-        var max = _options.MaxRequestBytes;
-        var query = request.QueryString.Value ?? "";
-        if (query.Length > max)
-        {
-            throw new DeviceRequestException($"the query string is longer than {max} bytes");
-        }
-
-        if (request.ContentType is { } type && type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
-        {
-            return TraccarJsonDecoder.Decode(await ReadBodyAsync(http, max, cancellationToken), _options.MaxAdditional);
-        }
-
-        return OsmAndDecoder.TryDecodeQuery(query, _options.SpeedFactor, _options.MaxAdditional, out var point)
-            ? point
-            : OsmAndDecoder.DecodeForm(await ReadBodyAsync(http, max, cancellationToken), _options.SpeedFactor, _options.MaxAdditional);
-    }
-
-    /// <summary>The whole body, if it is at most <paramref name="max"/> bytes. The rest of a longer one is never read, so the connection is closed after the answer.</summary>
-    private static async Task<byte[]> ReadBodyAsync(HttpContext http, int max, CancellationToken cancellationToken)
-    {
-        if (http.Request.ContentLength > max)
-        {
-            http.Response.Headers.Connection = "close";
-            throw new DeviceRequestException($"the body is larger than {max} bytes");
-        }
-
-        using var body = new MemoryStream();
-        var buffer = new byte[Math.Min(max + 1, 4096)];
-        int read;
-        while ((read = await http.Request.Body.ReadAsync(buffer, cancellationToken)) > 0)
-        {
-            body.Write(buffer, 0, read);
-            if (body.Length > max)
-            {
-                http.Response.Headers.Connection = "close";
-                throw new DeviceRequestException($"the body is larger than {max} bytes");
-            }
-        }
-
-        return body.ToArray();
-    }
-
-    private Task RejectAsync(HttpContext http, int status, string reason, string text, CancellationToken cancellationToken)
+    private DeviceAnswer Reject(int status, string reason, string text)
     {
         metrics.Reject(reason);
-        return RespondAsync(http, status, text, cancellationToken);
-    }
-
-    private static Task RespondAsync(HttpContext http, int status, string? text, CancellationToken cancellationToken)
-    {
-        var response = http.Response;
-        response.StatusCode = status;
-        if (text is null)
-        {
-            response.ContentLength = 0;
-            return Task.CompletedTask;
-        }
-
-        var body = Encoding.UTF8.GetBytes(text + "\n");
-        response.ContentType = "text/plain; charset=utf-8";
-        response.ContentLength = body.Length;
-        return response.Body.WriteAsync(body, cancellationToken).AsTask();
+        return new DeviceAnswer(status, text);
     }
 
     /// <summary>A store outage fails every request at once: one line per <see cref="LogFailuresEvery"/>, not one per request.</summary>

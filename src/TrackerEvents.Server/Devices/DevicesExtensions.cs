@@ -1,10 +1,12 @@
+using Microsoft.AspNetCore.Connections;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
 namespace TrackerEvents.Devices;
 
 /// <summary>
-/// The device listener as a feature: its settings, the endpoint that serves only the device protocols on
+/// The device listener as a feature: its settings, the connections that serve only the device protocols on
 /// the listener's own port(s), and the connection-status sweep.
 /// </summary>
 internal static partial class DevicesExtensions
@@ -21,6 +23,7 @@ internal static partial class DevicesExtensions
         services.AddSingleton<DeviceMetrics>();
         services.AddSingleton<UnknownDeviceLog>();
         services.AddSingleton<DeviceEndpoint>();
+        services.AddSingleton<DeviceConnectionHandler>();
         services.AddSingleton<ConnectionStatusSweep>();
         if (ListenerUrls(configuration) is not null)
         {
@@ -38,19 +41,16 @@ internal static partial class DevicesExtensions
     }
 
     /// <summary>
-    /// Sends every request that arrived on the device listener (<paramref name="onDeviceListener"/>: by the
-    /// connection it came on, never its Host header) to <see cref="DeviceEndpoint"/>, and nothing else there:
-    /// the API, the event endpoint, health and metrics are not reachable on it. Goes before the endpoints.
+    /// Serves the device protocols on one of the device listener's addresses, and nothing else there: its
+    /// connections go to <see cref="DeviceConnectionHandler"/> instead of Kestrel's HTTP server, so the API,
+    /// the event endpoint, health and metrics are not reachable on it, and device requests nowhere else.
     /// </summary>
-    public static WebApplication MapDevices(this WebApplication app, Func<HttpContext, bool> onDeviceListener)
+    public static ListenOptions UseDevices(this ListenOptions listener)
     {
-        if (app.Services.GetRequiredService<IOptions<DevicesOptions>>().Value.Enabled)
-        {
-            var endpoint = app.Services.GetRequiredService<DeviceEndpoint>();
-            app.UseWhen(onDeviceListener, devices => devices.Run(endpoint.HandleAsync));
-        }
-
-        return app;
+        // resolved at the first connection: the handler reads Kestrel's options, which are still being made here
+        DeviceConnectionHandler? handler = null;
+        listener.Run(connection => (handler ??= listener.ApplicationServices.GetRequiredService<DeviceConnectionHandler>()).OnConnectedAsync(connection));
+        return listener;
     }
 
     private sealed class DevicesOptionsValidation : IValidateOptions<DevicesOptions>

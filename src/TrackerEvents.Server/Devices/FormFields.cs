@@ -25,26 +25,6 @@ internal static class FormFields
         void Field(string key, ReadOnlySpan<byte> value);
     }
 
-    /// <summary>A query string, with or without its leading <c>?</c>. Returns the number of fields.</summary>
-    public static int ReadQuery<T>(string query, ref T visitor) where T : IVisitor
-    {
-        var text = query.StartsWith('?') ? query.AsSpan(1) : query.AsSpan();
-        var bytes = ArrayPool<byte>.Shared.Rent(text.Length);
-        try
-        {
-            for (var i = 0; i < text.Length; i++)
-            {
-                bytes[i] = text[i] <= 0x7F ? (byte)text[i] : throw new DeviceRequestException("the query string must be ASCII (percent-encoded UTF-8)");
-            }
-
-            return Read(bytes.AsSpan(0, text.Length), ref visitor);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(bytes);
-        }
-    }
-
     /// <summary>A form body (or a query string's bytes). Returns the number of fields.</summary>
     /// <remarks>
     /// The values reach the visitor as decoded UTF-8 bytes: a point's numbers are parsed from them, and only

@@ -12,13 +12,22 @@ namespace TrackerEvents.Devices;
 /// </summary>
 internal static class OsmAndDecoder
 {
-    /// <summary>The point in a query string; false when it has no parameters (the point may be in a form body).</summary>
+    /// <summary>
+    /// The point in a query string's bytes, with or without its leading <c>?</c>; false when it has no
+    /// parameters (the point may be in a form body).
+    /// </summary>
     /// <param name="speedFactor">km/h per unit of <c>speed</c> (<see cref="DevicesOptions.SpeedUnit"/>).</param>
     /// <param name="maxAdditional">Most extra values kept (<see cref="DevicesOptions.MaxAdditional"/>).</param>
-    public static bool TryDecodeQuery(string query, double speedFactor, int maxAdditional, [NotNullWhen(true)] out DevicePoint? point)
+    public static bool TryDecodeQuery(ReadOnlySpan<byte> query, double speedFactor, int maxAdditional, [NotNullWhen(true)] out DevicePoint? point)
     {
+        query = query is [(byte)'?', .. var rest] ? rest : query;
+        if (query.IndexOfAnyExceptInRange((byte)0x20, (byte)0x7E) >= 0)
+        {
+            throw new DeviceRequestException("the query string must be ASCII (percent-encoded UTF-8)");
+        }
+
         var fields = new Fields(speedFactor, maxAdditional);
-        point = FormFields.ReadQuery(query, ref fields) == 0 ? null : fields.ToPoint();
+        point = FormFields.Read(query, ref fields) == 0 ? null : fields.ToPoint();
         return point is not null;
     }
 

@@ -77,6 +77,10 @@ internal sealed class Listeners
                         connection.Items[ItemKey] = name;
                         return next(connection);
                     });
+                    if (name == Devices)
+                    {
+                        options.UseDevices(); // its own HTTP/1.1 reader, in place of Kestrel's HTTP server
+                    }
                 }
 
                 if (endpoint is null)

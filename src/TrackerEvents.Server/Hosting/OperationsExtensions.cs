@@ -12,24 +12,20 @@ internal static class OperationsExtensions
     {
         services.AddOptions<HostingOptions>().BindConfiguration("Hosting").Validate(
             o => o.KnownProxies.All(p => IPAddress.TryParse(p, out _)), "Hosting:KnownProxies must hold IP addresses.").ValidateOnStart();
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<HostingOptions>>((forwarded, hosting) =>
+        {
+            // the client address from X-Forwarded-For behind these proxies only (the device listener reads the same options)
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            forwarded.KnownIPNetworks.Clear();
+            forwarded.KnownProxies.Clear();
+            foreach (var proxy in hosting.Value.KnownProxies)
+            {
+                forwarded.KnownProxies.Add(IPAddress.Parse(proxy));
+            }
+        });
         services.AddSingleton<StoreInitializer>();
         services.AddHostedService<StartupBanner>();
         return services;
-    }
-
-    /// <summary>Takes the client address from <c>X-Forwarded-For</c> behind the proxies in <see cref="HostingOptions.KnownProxies"/>.</summary>
-    public static WebApplication UseForwardedHeaders(this WebApplication app, HostingOptions hosting)
-    {
-        var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
-        forwarded.KnownIPNetworks.Clear();
-        forwarded.KnownProxies.Clear();
-        foreach (var proxy in hosting.KnownProxies)
-        {
-            forwarded.KnownProxies.Add(IPAddress.Parse(proxy));
-        }
-
-        app.UseForwardedHeaders(forwarded);
-        return app;
     }
 
     /// <summary><c>/health/live</c> (the process answers), <c>/health/ready</c> (the store answers too), and <c>/metrics</c> on <paramref name="metricsOn"/>.</summary>

@@ -29,6 +29,7 @@ internal static class TrackerEventsApp
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            builder.Configuration.GetSection("Kestrel:Limits").Bind(kestrel.Limits); // timeouts and sizes, the device listener's too
             listeners.Configure(kestrel);
         });
         builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, "");           // the listeners bind every address
@@ -48,8 +49,7 @@ internal static class TrackerEventsApp
 
         var app = builder.Build();
         var basePath = app.Setting<ApiOptions>().BasePath;
-        app.UseForwardedHeaders(app.Setting<HostingOptions>());
-        app.MapDevices(http => Listeners.Of(http) == Listeners.Devices);
+        app.UseForwardedHeaders();                                               // Hosting:KnownProxies (AddOperations)
         app.UseListeners();
         app.MapAtmosphere(basePath);
         app.MapNavixyApi(basePath);

@@ -43,6 +43,20 @@ internal sealed class RawHttp : IAsyncDisposable
         return await ReadAnswerAsync(timeout.Token);
     }
 
+    /// <summary>Sends bytes without waiting for an answer: a request in pieces, or several requests at once.</summary>
+    public async Task WriteAsync(byte[] bytes)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await _stream.WriteAsync(bytes, timeout.Token);
+    }
+
+    /// <summary>Reads the next answer (one the server already sent, or is about to).</summary>
+    public async Task<RawAnswer> ReadAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        return await ReadAnswerAsync(timeout.Token);
+    }
+
     /// <summary>True once the server has closed its side (after a Connection: close answer).</summary>
     public async Task<bool> ClosedByServerAsync()
     {

@@ -10,7 +10,7 @@ public sealed class OsmAndDecoderTests
     private const double Knots = 1.852;
 
     private static DevicePoint Decode(string query, double speedFactor = Knots) =>
-        OsmAndDecoder.TryDecodeQuery(query, speedFactor, maxAdditional: 32, out var point) ? point : throw new InvalidOperationException("no parameters");
+        OsmAndDecoder.TryDecodeQuery(Encoding.UTF8.GetBytes(query), speedFactor, maxAdditional: 32, out var point) ? point : throw new InvalidOperationException("no parameters");
 
     private static string Refused(string query) =>
         FluentActions.Invoking(() => Decode(query)).Should().Throw<DeviceRequestException>().Which.Message;
