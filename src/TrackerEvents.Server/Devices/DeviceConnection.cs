@@ -32,8 +32,24 @@ internal sealed class DeviceConnection(ConnectionContext connection, DeviceConne
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(connection.ConnectionClosed, closing);
         try
         {
-            while (await ServeAsync(deadline))
+            // The wait for a device's next request (a second or so for a phone) is here, in the one frame the
+            // connection keeps: a request's own frames then usually complete at once, or live only until its
+            // commit, and no longer outlive a young collection each (as the state of a method that waited
+            // did, once per request).
+            while (true)
             {
+                deadline.CancelAfter(server.Limits.KeepAliveTimeout);
+                var next = await _input.ReadAsync(deadline.Token);
+                if (next.Buffer.IsEmpty && next.IsCompleted)
+                {
+                    break;
+                }
+
+                _input.AdvanceTo(next.Buffer.Start); // nothing examined: read again at once
+                if (!await ServeAsync(deadline))
+                {
+                    break;
+                }
             }
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
@@ -55,9 +71,8 @@ internal sealed class DeviceConnection(ConnectionContext connection, DeviceConne
     }
 
     /// <summary>Reads, answers and consumes one request; false when the connection is to close.</summary>
-    private async Task<bool> ServeAsync(CancellationTokenSource deadline)
+    private async ValueTask<bool> ServeAsync(CancellationTokenSource deadline)
     {
-        deadline.CancelAfter(server.Limits.KeepAliveTimeout);
         var (head, buffer) = await ReadHeadAsync(deadline);
         if (head is not { } request)
         {
@@ -142,7 +157,7 @@ internal sealed class DeviceConnection(ConnectionContext connection, DeviceConne
     /// Waits until a whole head is in the input (or it breaks a rule): the head, with the input from its
     /// first byte on, read but not yet consumed; null when the device closed the connection or was answered an error.
     /// </summary>
-    private async Task<(DeviceRequestHead?, ReadOnlySequence<byte>)> ReadHeadAsync(CancellationTokenSource deadline)
+    private async ValueTask<(DeviceRequestHead?, ReadOnlySequence<byte>)> ReadHeadAsync(CancellationTokenSource deadline)
     {
         var limits = server.Limits;
         var maxHead = limits.MaxRequestLineSize + limits.MaxRequestHeadersTotalSize + 2;
