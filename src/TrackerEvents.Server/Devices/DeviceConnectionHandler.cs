@@ -15,7 +15,7 @@ namespace TrackerEvents.Devices;
 /// </summary>
 internal sealed class DeviceConnectionHandler(
     DeviceEndpoint endpoint, IOptions<DevicesOptions> options, IOptions<KestrelServerOptions> kestrel,
-    IOptions<ForwardedHeadersOptions> forwarded, TimeProvider time) : ConnectionHandler
+    IOptions<ForwardedHeadersOptions> forwarded, TimeProvider time)
 {
     private readonly HashSet<IPAddress> _proxies = [.. forwarded.Value.KnownProxies.Select(p => p.IsIPv4MappedToIPv6 ? p.MapToIPv4() : p)];
     private DateLineCache _date = new(long.MinValue, []);
@@ -26,7 +26,7 @@ internal sealed class DeviceConnectionHandler(
 
     public KestrelServerLimits Limits { get; } = kestrel.Value.Limits;
 
-    public override Task OnConnectedAsync(ConnectionContext connection) => new DeviceConnection(connection, this).RunAsync();
+    public Task OnConnectedAsync(ConnectionContext connection) => new DeviceConnection(connection, this).RunAsync();
 
     public bool IsKnownProxy(IPAddress address) => _proxies.Contains(address);
 
