@@ -33,7 +33,9 @@ run() { # run.sh arguments...; remembers the result file it wrote
     before=$(count_results)
     bench/run.sh "$@" 2>&1 | grep --line-buffered -v '^\[bench .*\] \(ramp\|load\|warm-up\):' || true
     if [ "$(count_results)" -gt "$before" ]; then
-        FILES+=("$(ls -t bench/results/*.json | grep -v '/summary-' | head -1)")
+        # sed reads the whole list: with head, a list longer than a pipe write made grep die of SIGPIPE, and
+        # pipefail with set -e ended the sitting after whichever run that happened to
+        FILES+=("$(ls -t bench/results/*.json | grep -v '/summary-' | sed -n 1p)")
     fi
 }
 

@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Microsoft.Extensions.Options;
-using TrackerEvents.Auth;
 using TrackerEvents.Diagnostics;
 using TrackerEvents.Store;
 
