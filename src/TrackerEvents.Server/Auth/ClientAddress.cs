@@ -9,8 +9,10 @@ namespace TrackerEvents.Auth;
 /// </summary>
 internal static class ClientAddress
 {
-    public static IPAddress? Of(HttpContext http) =>
-        http.Connection.RemoteIpAddress is { IsIPv4MappedToIPv6: true } mapped ? mapped.MapToIPv4() : http.Connection.RemoteIpAddress;
+    public static IPAddress? Of(HttpContext http) => http.Connection.RemoteIpAddress is { } address ? Normalized(address) : null;
+
+    /// <summary>An IPv4 address mapped into IPv6 as plain IPv4; any other as it is.</summary>
+    public static IPAddress Normalized(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 
     /// <summary>The address as text (<c>unknown</c> when the transport has none).</summary>
     public static string Text(HttpContext http) => Of(http)?.ToString() ?? "unknown";

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Net;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
+using TrackerEvents.Auth;
 
 namespace TrackerEvents.Devices;
 
@@ -20,7 +21,7 @@ internal sealed class DeviceConnection(ConnectionContext connection, DeviceConne
 
     private readonly PipeReader _input = connection.Transport.Input;
     private readonly PipeWriter _output = connection.Transport.Output;
-    private readonly IPAddress? _remote = connection.RemoteEndPoint is IPEndPoint ip ? Normalized(ip.Address) : null;
+    private readonly IPAddress? _remote = connection.RemoteEndPoint is IPEndPoint ip ? ClientAddress.Normalized(ip.Address) : null;
     private string? _remoteText;
 
     private readonly DeviceBodyReader _body = new(connection.Transport.Input, server.Options.MaxRequestBytes);
@@ -117,10 +118,10 @@ internal sealed class DeviceConnection(ConnectionContext connection, DeviceConne
                 case DeviceBodyReader.Result.Gone:
                     return false;
                 case DeviceBodyReader.Result.TooLarge:
-                    refused = server.Endpoint.Refuse(new DeviceRequestException($"the body is larger than {max} bytes"), close: true);
+                    refused = server.Endpoint.Refuse($"the body is larger than {max} bytes", close: true);
                     break;
                 case DeviceBodyReader.Result.Malformed:
-                    refused = server.Endpoint.Refuse(new DeviceRequestException("malformed chunked body"), close: true);
+                    refused = server.Endpoint.Refuse("malformed chunked body", close: true);
                     break;
                 default:
                     if (refused is null && point is null)
@@ -131,7 +132,7 @@ internal sealed class DeviceConnection(ConnectionContext connection, DeviceConne
                         }
                         catch (DeviceRequestException e)
                         {
-                            refused = server.Endpoint.Refuse(e);
+                            refused = server.Endpoint.Refuse(e.Message);
                         }
                     }
 
@@ -246,7 +247,7 @@ internal sealed class DeviceConnection(ConnectionContext connection, DeviceConne
         }
         catch (DeviceRequestException e)
         {
-            return server.Endpoint.Refuse(e);
+            return server.Endpoint.Refuse(e.Message);
         }
         finally
         {
@@ -263,7 +264,7 @@ internal sealed class DeviceConnection(ConnectionContext connection, DeviceConne
         if (forwardedFor is not null && _remote is not null && server.IsKnownProxy(_remote)
             && IPAddress.TryParse(forwardedFor.AsSpan(forwardedFor.LastIndexOf(',') + 1).Trim(), out var forwarded))
         {
-            return Normalized(forwarded).ToString();
+            return ClientAddress.Normalized(forwarded).ToString();
         }
 
         return _remoteText ??= _remote?.ToString() ?? "unknown";
@@ -282,6 +283,4 @@ internal sealed class DeviceConnection(ConnectionContext connection, DeviceConne
             // nobody is listening any more
         }
     }
-
-    private static IPAddress Normalized(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 }

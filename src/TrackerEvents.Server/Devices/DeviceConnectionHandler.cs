@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using TrackerEvents.Auth;
 
 namespace TrackerEvents.Devices;
 
@@ -17,7 +18,7 @@ internal sealed class DeviceConnectionHandler(
     DeviceEndpoint endpoint, IOptions<DevicesOptions> options, IOptions<KestrelServerOptions> kestrel,
     IOptions<ForwardedHeadersOptions> forwarded, TimeProvider time)
 {
-    private readonly HashSet<IPAddress> _proxies = [.. forwarded.Value.KnownProxies.Select(p => p.IsIPv4MappedToIPv6 ? p.MapToIPv4() : p)];
+    private readonly HashSet<IPAddress> _proxies = [.. forwarded.Value.KnownProxies.Select(ClientAddress.Normalized)];
     private DateLineCache _date = new(long.MinValue, []);
 
     public DeviceEndpoint Endpoint => endpoint;

@@ -62,8 +62,8 @@ internal sealed partial class DeviceEndpoint(
         : OsmAndDecoder.DecodeForm(body, _options.SpeedFactor, _options.MaxAdditional);
 
     /// <summary>The answer to a request whose query or body is malformed, or whose point is invalid (400).</summary>
-    public DeviceAnswer Refuse(DeviceRequestException e, bool close = false) =>
-        Reject(StatusCodes.Status400BadRequest, "bad_request", e.Message) with { Close = close };
+    public DeviceAnswer Refuse(string reason, bool close = false) =>
+        Reject(StatusCodes.Status400BadRequest, "bad_request", reason) with { Close = close };
 
     /// <summary>
     /// Takes a decoded point: the device's budget, the clock, then the store. 200 once it is committed, 400 for
