@@ -8,15 +8,23 @@ namespace TrackerEvents.Subscriptions;
 /// backlog of them). A frame that is due goes out at the next point of its phase's grid: the multiples of
 /// <see cref="RateLimit"/> on the clock's timestamps, shifted by the phase (<see cref="BatchPhase"/>). Under
 /// steady changes the streams of one rate and phase flush in the same tick of the <see cref="TimerWheel"/>, and
-/// connections that took the same changes share one frame (<see cref="BatchFrames"/>). A change after a quiet
-/// spell longer than the rate limit goes out at once, as before; the frame after it waits for the grid again.
+/// connections that took the same changes share one frame (<see cref="BatchFrames"/>). A frame counts from the
+/// grid point it was due at, not from when the timer got to it: one built late (the tick, a busy moment) does
+/// not push the next one a whole period back, though it is never followed within half a period. A change after
+/// a quiet spell longer than the rate limit goes out at once, as before; the frame after it waits for the grid
+/// again, a rate limit later.
 /// </summary>
 internal sealed class BatchPace(TimeSpan rateLimit, TimeProvider time, BatchPhase phase)
 {
-    private long _lastFlush = time.GetTimestamp();
+    private long _lastFlush = time.GetTimestamp(); // when the last frame counts from: its grid point, or when it was built
+    private long _lastBuilt = long.MinValue / 2; // when it was built
+    private long _firstQueued = long.MinValue / 2; // when the stream last went from nothing waiting to something
 
     /// <summary>The latest subscribe's <c>rate_limit</c>.</summary>
     public TimeSpan RateLimit { get; set; } = rateLimit;
+
+    /// <summary>Something is waiting and nothing was before: a frame could go from now on, not from an earlier grid point.</summary>
+    public void Queued() => _firstQueued = time.GetTimestamp();
 
     /// <summary>How long until the next frame may be built (zero: now).</summary>
     public TimeSpan Wait() => Wait(time.GetTimestamp());
@@ -35,7 +43,10 @@ internal sealed class BatchPace(TimeSpan rateLimit, TimeProvider time, BatchPhas
             return time.GetElapsedTime(now, GridPoint(now + 1, TimerWheel.Timestamps(RateLimit, time))); // the next grid point: a rate limit at most
         }
 
-        _lastFlush = now;
+        // Due at a grid point with something waiting since before it: the frame counts from that point, however
+        // late the timer came. Otherwise (a change after a quiet spell) from when its first item came.
+        _lastFlush = Math.Max(LatestGridPoint(now), Math.Min(_firstQueued, now));
+        _lastBuilt = now;
         if (build() is { } frame)
         {
             outbox.Add(frame);
@@ -47,8 +58,16 @@ internal sealed class BatchPace(TimeSpan rateLimit, TimeProvider time, BatchPhas
     private TimeSpan Wait(long now)
     {
         var period = TimerWheel.Timestamps(RateLimit, time);
-        var due = GridPoint(_lastFlush + period - Math.Min(period / 2, TimerWheel.Timestamps(TimerWheel.Tick, time)), period);
+        var due = GridPoint(Math.Max(_lastFlush + period - Math.Min(period / 2, TimerWheel.Timestamps(TimerWheel.Tick, time)), _lastBuilt + period / 2), period);
         return due > now ? time.GetElapsedTime(now, due) : TimeSpan.Zero;
+    }
+
+    /// <summary>The last point of this phase's grid at or before <paramref name="timestamp"/>.</summary>
+    private long LatestGridPoint(long timestamp)
+    {
+        var period = TimerWheel.Timestamps(RateLimit, time);
+        var point = GridPoint(timestamp, period);
+        return point > timestamp ? point - period : point;
     }
 
     /// <summary>The first point of this phase's grid of <paramref name="period"/> (timestamp units) at or after <paramref name="timestamp"/>.</summary>

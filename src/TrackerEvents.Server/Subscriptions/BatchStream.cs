@@ -30,6 +30,28 @@ internal abstract class BatchStream<TWatch, TPending>(TimeProvider time, BatchPh
 
     public override TimeSpan Flush(Outbox outbox) => Pending.Count == 0 ? TimeSpan.MaxValue : Pace.Flush(outbox, () => BuildFrame(Pending.Drain()));
 
+    /// <summary>Queues <paramref name="value"/> as the latest of tracker <paramref name="key"/>, replacing what waited for it.</summary>
+    protected void Queue(long key, TPending value)
+    {
+        Mark();
+        Pending.Put(key, value);
+    }
+
+    /// <summary>Queues <paramref name="value"/> without a key (a lifecycle item: each one goes out).</summary>
+    protected void Queue(TPending value)
+    {
+        Mark();
+        Pending.Add(value);
+    }
+
     /// <summary>The frame for what waited (null: nothing worth sending after all).</summary>
     protected abstract Payload? BuildFrame(List<(long? Key, TPending Value)> waiting);
+
+    private void Mark()
+    {
+        if (Pending.Count == 0)
+        {
+            Pace.Queued();
+        }
+    }
 }

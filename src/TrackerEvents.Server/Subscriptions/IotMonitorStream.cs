@@ -48,7 +48,7 @@ internal sealed class IotMonitorStream(TimeProvider time, BatchPhase phase) : Ba
     {
         if (TryGetWatch(state.TrackerId, state.UserId, out var watch) && !watch.Blocked && watch.History.Record(state.IotMessage, state.Version))
         {
-            Pending.Put(state.TrackerId, state.TrackerId);
+            Queue(state.TrackerId, state.TrackerId);
         }
     }
 

@@ -40,7 +40,7 @@ internal sealed class ReadingsBatchStream(TimeProvider time, BatchPhase phase)
         if (!Pending.TryGet(change.TrackerId, out var pending))
         {
             pending = new PendingReadings([], null);
-            Pending.Put(change.TrackerId, pending);
+            Queue(change.TrackerId, pending);
         }
 
         pending.Items![(change.Item.Kind, change.Item.Key)] = change.Item;
@@ -51,7 +51,7 @@ internal sealed class ReadingsBatchStream(TimeProvider time, BatchPhase phase)
     {
         if (TryGetWatch(lifecycle.Change.TrackerId, lifecycle.Change.UserId, out var watch))
         {
-            Pending.Add(new PendingReadings(null, lifecycle.Item(watch.Dates)));
+            Queue(new PendingReadings(null, lifecycle.Item(watch.Dates)));
             watch.Blocked = lifecycle.Change.Event == "block";
         }
 

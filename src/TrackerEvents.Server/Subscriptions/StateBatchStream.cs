@@ -36,7 +36,7 @@ internal sealed class StateBatchStream(TimeProvider time, BatchFrames frames, Ba
             return false;
         }
 
-        Pending.Add(new PendingState(lifecycle.Item(watch.Dates), 0));
+        Queue(new PendingState(lifecycle.Item(watch.Dates), 0));
         watch.OnLifecycle(lifecycle.Change.Event);
         return lifecycle.Change.Event == "unblock";
     }
@@ -70,7 +70,7 @@ internal sealed class StateBatchStream(TimeProvider time, BatchFrames frames, Ba
     {
         if (TryGetWatch(state.TrackerId, state.UserId, out var watch) && watch.Accept(state.Version, redelivery))
         {
-            Pending.Put(state.TrackerId, new PendingState(state.BatchItem(watch.Format, watch.Dates), state.Version));
+            Queue(state.TrackerId, new PendingState(state.BatchItem(watch.Format, watch.Dates), state.Version));
         }
     }
 

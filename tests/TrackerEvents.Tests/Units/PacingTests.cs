@@ -92,6 +92,7 @@ public sealed class PacingTests
         var pace = new BatchPace(TimeSpan.FromSeconds(1), clock, BatchPhase.Single);
         var outbox = new Outbox(10);
         clock.Advance(TimeSpan.FromMilliseconds(5500));
+        pace.Queued(); // the change: nothing waited before it
 
         pace.Wait().Should().Be(TimeSpan.Zero);
         pace.Flush(outbox, Frame).Should().Be(TimeSpan.MaxValue);
@@ -100,6 +101,43 @@ public sealed class PacingTests
         pace.Wait().Should().Be(TimeSpan.FromMilliseconds(1500), "at least a rate limit later, on the grid: 7 s");
         clock.Advance(TimeSpan.FromMilliseconds(1500));
         pace.Flush(outbox, Frame).Should().Be(TimeSpan.MaxValue);
+    }
+
+    [Fact]
+    public void AFrameBuiltLate_CountsFromItsGridPoint_SoTheNextStillGoesAtTheNextPoint()
+    {
+        var clock = new FrozenClock();
+        var pace = new BatchPace(TimeSpan.FromSeconds(1), clock, BatchPhase.Single);
+        var outbox = new Outbox(10);
+        clock.Advance(TimeSpan.FromMilliseconds(400));
+        pace.Queued();
+        clock.Advance(TimeSpan.FromMilliseconds(600 + 45)); // due at 1 s; the timer came 45 ms late (more than a tick)
+
+        pace.Flush(outbox, Frame).Should().Be(TimeSpan.MaxValue);
+        outbox.TryTake(out _);
+        pace.Queued();
+        pace.Wait().Should().Be(TimeSpan.FromMilliseconds(955), "the next frame is due at 2 s, not at 3 s");
+
+        clock.Advance(TimeSpan.FromMilliseconds(955 + 600)); // due at 2 s, built 0.6 s late (a long pause)
+        pace.Flush(outbox, Frame).Should().Be(TimeSpan.MaxValue);
+        outbox.TryTake(out _);
+        pace.Queued();
+        pace.Wait().Should().Be(TimeSpan.FromMilliseconds(1400), "never within half a rate limit of the last frame: the point after 3 s, 4 s");
+    }
+
+    [Fact]
+    public void AChangeJustAfterAMissedGridPoint_StillWaitsARateLimitAfterItsOwnFrame()
+    {
+        var clock = new FrozenClock();
+        var pace = new BatchPace(TimeSpan.FromSeconds(1), clock, BatchPhase.Single);
+        var outbox = new Outbox(10);
+        clock.Advance(TimeSpan.FromMilliseconds(3200)); // quiet since 0: the grid points 1, 2 and 3 s passed with nothing waiting
+        pace.Queued();
+
+        pace.Flush(outbox, Frame).Should().Be(TimeSpan.MaxValue, "a change after a quiet spell goes out at once");
+        outbox.TryTake(out _);
+        pace.Queued();
+        pace.Wait().Should().Be(TimeSpan.FromMilliseconds(1800), "a rate limit after that frame, on the grid (5 s), not at the 4 s point");
     }
 
     private static Payload Frame() => new(Encoding.UTF8.GetBytes("frame"), PayloadKind.Batch);
