@@ -76,6 +76,7 @@ async function runCoordinator() {
     stall: Number(a.stall ?? 0),
     requestsPerSecond: Number(a['requests-per-second'] ?? 20),
     trackLength: (a['track-length'] ?? 'true') === 'true',
+    frames: a.frames ? require('node:path').resolve(a.frames) : null,
     label: a.label,
     out: a.out,
     deviceUrl: a['device-url'] ?? 'http://127.0.0.1:18055',
@@ -126,7 +127,8 @@ async function runCoordinator() {
   conns.forEach((c, i) => slices[i % nWorkers].push(c));
   const rampStart = now();
   workers.forEach((wk, w) => wk.child.send({ type: 'open', conns: slices[w], cfg: {
-    target: o.target, wsUrl, localAddress: `127.0.0.${2 + w}`, kind: o.kind, rateLimit: o.rateLimit, trackLength: o.trackLength, concurrency: o.concurrency } }));
+    target: o.target, wsUrl, localAddress: `127.0.0.${2 + w}`, kind: o.kind, rateLimit: o.rateLimit, trackLength: o.trackLength, concurrency: o.concurrency,
+    frames: o.frames && w === 0 ? o.frames : null } }));
   const sum = (f) => workers.reduce((s, wk) => s + (wk.progress?.[f] ?? 0), 0);
   const poll = async () => { workers.forEach((wk) => wk.child.send({ type: 'progress' })); await sleep(150); };
   while (true) {

@@ -19,9 +19,13 @@ async function runWorker() {
 
   const STAMP = Buffer.from('bench_ts');
 
+  const traced = []; // --frames: one line per message of the first 50 connections of worker 0
+
   // Finds every bench_ts stamp in a delivered message (a state event has one, a state_batch many).
-  function onDelivery(buf) {
+  function onDelivery(buf, c) {
     const arrival = now();
+    let newest = 0;
+    let oldest = Infinity;
     stats.messages++;
     stats.bytes += buf.length;
     let at = buf.indexOf(STAMP);
@@ -34,9 +38,15 @@ async function runWorker() {
       while (j < buf.length && ((buf[j] >= 48 && buf[j] <= 57) || buf[j] === 46)) j++;
       if (j > i) {
         const stamp = Number(buf.toString('latin1', i, j));
+        if (stamp > newest) newest = stamp;
+        if (stamp < oldest) oldest = stamp;
         if (measuring && stamp >= measureFrom) { record(hist, arrival - stamp); stats.events++; }
       }
       at = buf.indexOf(STAMP, j);
+    }
+    if (cfg.frames && measuring && c?.traceId !== undefined && newest > 0) {
+      // connection, arrival (ms since the epoch), bytes, age of its newest and oldest stamp (ms)
+      traced.push(`${c.traceId} ${arrival.toFixed(1)} ${buf.length} ${(arrival - newest).toFixed(1)} ${(arrival - oldest).toFixed(1)}`);
     }
   }
 
@@ -85,7 +95,7 @@ async function runWorker() {
             if (buf.indexOf('"type":"error"') >= 0) { stats.errorFrames++; stats.firstError ??= buf.toString().slice(0, 300); ws.close(); done(false); return; }
           }
           if (buf.length < 200 && buf.indexOf('"type":"error"') >= 0) { stats.errorFrames++; stats.firstError ??= buf.toString().slice(0, 300); }
-          onDelivery(buf);
+          onDelivery(buf, c);
         } else if (cfg.target === 'signalr') {
           if (state === 'handshake') { if (buf[0] === 123) subscribed(); return; } // "{}\x1e" (or an error object)
           onDelivery(buf);
@@ -117,7 +127,10 @@ async function runWorker() {
   process.on('message', async (msg) => {
     if (msg.type === 'open') {
       cfg = msg.cfg;
-      for (const c of msg.conns) conns.push(c);
+      for (const c of msg.conns) {
+        if (cfg.frames && conns.length < 50) c.traceId = conns.length;
+        conns.push(c);
+      }
       let next = 0;
       const lanes = [];
       for (let l = 0; l < cfg.concurrency; l++) {
@@ -133,6 +146,7 @@ async function runWorker() {
       hist.n = 0; hist.max = 0; hist.sum = 0; stats.events = 0; stats.messages = 0; stats.bytes = 0; stats.closed = 0; stats.errorFrames = 0;
     } else if (msg.type === 'stop') {
       measuring = false;
+      if (cfg.frames) require('node:fs').writeFileSync(cfg.frames, traced.join('\n') + '\n');
       process.send({ type: 'result', stats: report(), hist: packHistogram(hist) });
     } else if (msg.type === 'exit') {
       clearInterval(beats);
