@@ -31,7 +31,7 @@ for (const list of byConn.values()) {
   });
 }
 const q = (a, p) => { const s = [...a].sort((x, y) => x - y); return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : NaN; };
-const row = (name, a) => console.log(`${name.padEnd(24)} p1 ${q(a, 0.01).toFixed(0).padStart(6)}  p10 ${q(a, 0.1).toFixed(0).padStart(6)}  p50 ${q(a, 0.5).toFixed(0).padStart(6)}  p90 ${q(a, 0.9).toFixed(0).padStart(6)}  p99 ${q(a, 0.99).toFixed(0).padStart(6)}  max ${Math.max(...a).toFixed(0).padStart(6)}`);
+const row = (name, a) => console.log(`${name.padEnd(24)} p1 ${q(a, 0.01).toFixed(0).padStart(6)}  p10 ${q(a, 0.1).toFixed(0).padStart(6)}  p50 ${q(a, 0.5).toFixed(0).padStart(6)}  p90 ${q(a, 0.9).toFixed(0).padStart(6)}  p99 ${q(a, 0.99).toFixed(0).padStart(6)}  max ${a.reduce((m, x) => Math.max(m, x), -Infinity).toFixed(0).padStart(6)}`);
 console.log(`${byConn.size} connections, ${frames} messages, median ${(q(bytes, 0.5) / 1e6).toFixed(2)} MB`);
 row('between messages, ms', gaps);
 row('newest stamp age, ms', newest);
