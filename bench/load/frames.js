@@ -30,9 +30,14 @@ for (const list of byConn.values()) {
     bytes.push(f.bytes);
   });
 }
-const q = (a, p) => { const s = [...a].sort((x, y) => x - y); return s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : NaN; };
-const row = (name, a) => console.log(`${name.padEnd(24)} p1 ${q(a, 0.01).toFixed(0).padStart(6)}  p10 ${q(a, 0.1).toFixed(0).padStart(6)}  p50 ${q(a, 0.5).toFixed(0).padStart(6)}  p90 ${q(a, 0.9).toFixed(0).padStart(6)}  p99 ${q(a, 0.99).toFixed(0).padStart(6)}  max ${a.reduce((m, x) => Math.max(m, x), -Infinity).toFixed(0).padStart(6)}`);
-console.log(`${byConn.size} connections, ${frames} messages, median ${(q(bytes, 0.5) / 1e6).toFixed(2)} MB`);
+const sorted = (a) => [...a].sort((x, y) => x - y);
+const q = (s, p) => (s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : NaN); // s sorted
+const row = (name, values) => {
+  const s = sorted(values);
+  const at = (p) => q(s, p).toFixed(0).padStart(6);
+  console.log(`${name.padEnd(24)} p1 ${at(0.01)}  p10 ${at(0.1)}  p50 ${at(0.5)}  p90 ${at(0.9)}  p99 ${at(0.99)}  max ${(s.length ? s[s.length - 1] : NaN).toFixed(0).padStart(6)}`);
+};
+console.log(`${byConn.size} connections, ${frames} messages, median ${(q(sorted(bytes), 0.5) / 1e6).toFixed(2)} MB`);
 row('between messages, ms', gaps);
 row('newest stamp age, ms', newest);
 row('oldest stamp age, ms', oldest);
